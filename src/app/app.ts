@@ -1,0 +1,212 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { sharedEngineClient } from '../client/shared-client.js';
+import { filterCatalog, isInstructModel } from '../core/catalog.js';
+import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
+import { defaultModel } from '../core/fit.js';
+import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
+import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
+import type { EdgeLlmChat } from '../components/chat.js';
+import type { EdgeLlmModelPicker } from '../components/model-picker.js';
+import type { StorageFigures } from '../components/stats-panel.js';
+import { themeStyles } from '../components/theme.js';
+
+/**
+ * The edge-llm app: this device, the models that fit it, and a chat, composed from the same
+ * elements a host page embeds.
+ *
+ * @summary The whole app in one element.
+ */
+export class EdgeLlmApp extends LitElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        display: block;
+        max-width: 88rem;
+        margin: 0 auto;
+        padding: var(--_space);
+      }
+      header h1 {
+        margin: 0;
+        font-size: 1.6rem;
+      }
+      header p {
+        margin: 0.2em 0 0;
+      }
+      .layout {
+        display: grid;
+        grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
+        gap: calc(var(--_space) * 1.5);
+        margin-top: calc(var(--_space) * 1.5);
+        align-items: start;
+      }
+      @media (max-width: 960px) {
+        .layout {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      section > h2 {
+        font-size: 1.1rem;
+        margin: 0 0 0.5em;
+      }
+      .card {
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: var(--_space);
+        margin-bottom: var(--_space);
+        background: var(--_bg);
+      }
+      edge-llm-error-panel {
+        margin-top: var(--_space);
+      }
+    `,
+  ];
+
+  /** Engine whose catalog is listed: "webllm" (default) or "double" (the test double). */
+  @property() engine: EngineId = 'webllm';
+  /** Extra catalog entries (self-hosted or test models). */
+  @property({ attribute: false }) customModels: CustomModelSource | undefined;
+
+  @state() private device: DeviceReport | undefined;
+  @state() private storage: StorageFigures | undefined;
+  @state() private models: ModelRecord[] = [];
+  @state() private selected = '';
+  @state() private error: FriendlyError | undefined;
+
+  @query('edge-llm-chat') private chat!: EdgeLlmChat;
+  @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
+
+  private readonly client = sharedEngineClient();
+  private catalogRequest = 0;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    void this.inspectDevice();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('engine') || changed.has('customModels')) void this.loadCatalog();
+  }
+
+  override render() {
+    const record = this.models.find((model) => model.id === this.selected);
+    return html`
+      <header>
+        <h1>edge-llm</h1>
+        <p class="muted">A small language model on your own GPU, in this tab. Private, offline-capable, no server.</p>
+      </header>
+      ${this.error ? html`<edge-llm-error-panel .error=${this.error}></edge-llm-error-panel>` : nothing}
+      <div class="layout" @edge-llm-model-select=${this.onSelect} @edge-llm-recover=${this.onRecover}>
+        <div>
+          <section class="card" aria-labelledby="device-heading">
+            <h2 id="device-heading">This device</h2>
+            <edge-llm-device-panel .report=${this.device} .storage=${this.storage}></edge-llm-device-panel>
+          </section>
+          <section class="card" aria-labelledby="models-heading">
+            <h2 id="models-heading">Models</h2>
+            <edge-llm-model-picker
+              .models=${this.models}
+              .device=${this.device}
+              .selected=${this.selected}
+            ></edge-llm-model-picker>
+          </section>
+        </div>
+        <section aria-labelledby="chat-heading">
+          <h2 id="chat-heading" class="visually-hidden">Chat</h2>
+          <edge-llm-chat
+            .engine=${this.engine}
+            .model=${this.selected}
+            .declaredVramMB=${record?.vramMB}
+          ></edge-llm-chat>
+        </section>
+      </div>
+    `;
+  }
+
+  private async inspectDevice() {
+    try {
+      const [device, estimate] = await Promise.all([
+        this.client.probeDevice(),
+        navigator.storage?.estimate?.().catch(() => undefined),
+      ]);
+      this.device = device;
+      if (estimate) this.storage = { usageBytes: estimate.usage, quotaBytes: estimate.quota };
+      if (device.webgpu === 'no-navigator-gpu') {
+        this.showError({ name: 'WebGPUNotAvailableError', message: 'navigator.gpu is undefined in this browser.' });
+      } else if (device.webgpu === 'no-adapter') {
+        this.showError({ name: EDGE_ERROR_NAMES.noAdapter, message: 'navigator.gpu.requestAdapter() returned null.' });
+      }
+      this.pickDefault();
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  private async loadCatalog() {
+    const request = ++this.catalogRequest;
+    try {
+      const models = await this.client.listModels(this.engine, this.customModels);
+      if (request !== this.catalogRequest) return;
+      this.models = models;
+      this.pickDefault();
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  /** The smallest instruct model that fits, once both the device and the catalog are known. */
+  private pickDefault() {
+    if (this.selected && this.models.some((model) => model.id === this.selected)) return;
+    if (!this.device || this.models.length === 0) return;
+    const custom = this.models.filter((model) =>
+      this.customModels?.webllm?.some((entry) => (entry as { model_id?: string }).model_id === model.id),
+    );
+    const candidates = filterCatalog(custom.length > 0 ? custom : this.models, { showAll: custom.length > 0 });
+    const choice =
+      this.device.webgpu === 'available'
+        ? defaultModel(
+            candidates,
+            this.device,
+            this.models,
+            (record) => custom.length > 0 || this.engine === 'double' || isInstructModel(record),
+          )
+        : undefined;
+    this.selected = (choice ?? candidates[0])?.id ?? '';
+  }
+
+  private showError(error: unknown) {
+    const friendly = describeError(serializeError(error));
+    console.error(`[edge-llm] ${friendly.code}:`, error);
+    this.error = friendly;
+  }
+
+  private onSelect(event: EdgeLlmModelSelectEvent) {
+    this.selected = event.detail.modelId;
+  }
+
+  private onRecover(event: EdgeLlmRecoverEvent) {
+    const { action } = event.detail;
+    if (action === 'use-alternative') {
+      const record = this.models.find((model) => model.id === this.selected);
+      const alternative = record ? this.picker.fitOf(record)?.alternative : undefined;
+      if (alternative) this.selected = alternative.id;
+      else this.focusPicker();
+    } else if (action === 'pick-another-model') {
+      this.focusPicker();
+    } else if (action === 'retry' && this.error) {
+      this.error = undefined;
+      void this.inspectDevice();
+      void this.loadCatalog();
+    }
+  }
+
+  private focusPicker() {
+    const radio = this.picker.shadowRoot?.querySelector<HTMLInputElement>(
+      'input[name="model"]:checked, input[name="model"]',
+    );
+    this.picker.scrollIntoView({ block: 'nearest' });
+    radio?.focus();
+    void this.chat;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The page's handle on the engine worker: starts it lazily, streams through `Comlink.proxy`
+ * callbacks, and turns a worker that dies into an error every pending call receives (comlink
+ * alone would leave them waiting forever). To cancel, it interrupts the engine; it never kills
+ * the worker, since reloading a model costs seconds to minutes.
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import '../shared/comlink-errors.js';
+import type {
+  CustomModelSource,
+  DeviceReport,
+  EngineId,
+  EngineWorkerApi,
+  GenerateRequest,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+  MemorySnapshot,
+  ModelRecord,
+  TokenBatch,
+} from '../shared/engine-api.js';
+import { EDGE_ERROR_NAMES } from '../core/errors.js';
+
+export type WorkerFactory = () => Worker;
+
+const defaultWorkerFactory: WorkerFactory = () =>
+  new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'edge-llm-engine' });
+
+function crashError(detail: string): Error {
+  return Object.assign(new Error(`The engine worker stopped: ${detail}`), { name: EDGE_ERROR_NAMES.workerCrashed });
+}
+
+export class EngineClient {
+  private worker: Worker | undefined;
+  private remote: Remote<EngineWorkerApi> | undefined;
+  private crash: { promise: Promise<never>; reject: (error: Error) => void } | undefined;
+  private readonly crashListeners = new Set<(error: Error) => void>();
+
+  constructor(private readonly createWorker: WorkerFactory = defaultWorkerFactory) {}
+
+  /** Called once each time the worker dies, with the error pending calls received. */
+  onCrash(listener: (error: Error) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  probeDevice(): Promise<DeviceReport> {
+    return this.call((api) => api.probeDevice());
+  }
+
+  listModels(engine: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]> {
+    return this.call((api) => api.listModels(engine, custom));
+  }
+
+  load(engine: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport> {
+    return this.call((api) => api.load(engine, modelId, proxy(onProgress)));
+  }
+
+  cancelLoad(): Promise<void> {
+    return this.call((api) => api.cancelLoad());
+  }
+
+  generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats> {
+    return this.call((api) => api.generate(request, proxy(onTokens)));
+  }
+
+  interrupt(): Promise<void> {
+    return this.call((api) => api.interrupt());
+  }
+
+  unload(): Promise<void> {
+    return this.call((api) => api.unload());
+  }
+
+  memory(): Promise<MemorySnapshot> {
+    return this.call((api) => api.memory());
+  }
+
+  /** Replaces a crashed (or healthy) worker with a fresh one. Loaded models are gone. */
+  restart(): void {
+    this.dispose();
+    this.start();
+  }
+
+  dispose(): void {
+    this.remote?.[releaseProxy]();
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.remote = undefined;
+    this.crash = undefined;
+  }
+
+  private start(): Remote<EngineWorkerApi> {
+    const worker = this.createWorker();
+    let reject!: (error: Error) => void;
+    const promise = new Promise<never>((_, rejectCrash) => {
+      reject = rejectCrash;
+    });
+    promise.catch(() => undefined);
+    this.crash = { promise, reject };
+    const onFailure = (event: Event) => {
+      const message =
+        event instanceof ErrorEvent && event.message ? event.message : 'the worker failed to start or threw';
+      console.error(
+        '[edge-llm] engine worker error:',
+        event instanceof ErrorEvent ? (event.error ?? event.message) : event,
+      );
+      this.failWorker(worker, crashError(message));
+    };
+    worker.addEventListener('error', onFailure);
+    worker.addEventListener('messageerror', onFailure);
+    this.worker = worker;
+    this.remote = wrap<EngineWorkerApi>(worker);
+    return this.remote;
+  }
+
+  private failWorker(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.crash?.reject(error);
+    this.dispose();
+    for (const listener of this.crashListeners) listener(error);
+  }
+
+  private async call<T>(run: (api: Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+    const api = this.remote ?? this.start();
+    const crashed = this.crash!.promise;
+    return Promise.race([run(api), crashed]);
+  }
+}

@@ -1,0 +1,599 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { EngineClient } from '../client/engine-client.js';
+import { sharedEngineClient } from '../client/shared-client.js';
+import { describeError, serializeError, type FriendlyError } from '../core/errors.js';
+import { RateSeries } from '../core/stats.js';
+import {
+  EdgeLlmDoneEvent,
+  EdgeLlmErrorEvent,
+  EdgeLlmProgressEvent,
+  EdgeLlmReadyEvent,
+  EdgeLlmTokenEvent,
+  type EdgeLlmRecoverEvent,
+} from '../events.js';
+import type {
+  ChatMessage,
+  EngineId,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+  MemorySnapshot,
+  TokenBatch,
+} from '../shared/engine-api.js';
+import { loadSummary } from './load-progress.js';
+import type { LiveFigures, StorageFigures } from './stats-panel.js';
+import { StreamingText } from './streaming-text.js';
+import { themeStyles } from './theme.js';
+import type { ChatTurn } from './transcript.js';
+
+type Status = 'idle' | 'loading' | 'ready' | 'generating';
+
+const MEMORY_POLL_MS = 1000;
+
+/**
+ * Chat with a small language model running on the visitor's GPU, with live tokens/s and memory.
+ *
+ * @summary An embeddable, streaming chat backed by an in-browser engine in a Web Worker.
+ *
+ * @fires edge-llm-progress - Loading progress (`detail`: LoadProgress).
+ * @fires edge-llm-ready - The model is loaded (`detail`: LoadReport).
+ * @fires edge-llm-token - New output text (`detail`: { text, totalTokens }).
+ * @fires edge-llm-done - A reply finished (`detail`: GenerationStats and the reply text).
+ * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
+ * @fires edge-llm-recover - A remedy the host should perform (e.g. pick another model).
+ *
+ * @slot empty - Shown while the conversation is empty.
+ *
+ * @csspart transcript - The conversation (exported from the transcript).
+ * @csspart input - The message box.
+ * @csspart send-button - The Send button.
+ * @csspart stop-button - The Stop button.
+ * @csspart stats - The statistics panel (exported).
+ * @csspart progress - The loading progress bar (exported).
+ *
+ * @cssproperty --edge-llm-accent - Accent colour (buttons, your messages, focus ring).
+ * @cssproperty --edge-llm-background - Background colour.
+ * @cssproperty --edge-llm-surface - Background of model messages and stat tiles.
+ * @cssproperty --edge-llm-text - Text colour.
+ * @cssproperty --edge-llm-font - Font family.
+ * @cssproperty --edge-llm-radius - Corner radius.
+ * @cssproperty --edge-llm-spacing - Base spacing.
+ */
+export class EdgeLlmChat extends LitElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: var(--_space);
+        background: var(--_bg);
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+        padding: var(--_space);
+        min-height: 24rem;
+      }
+      edge-llm-transcript {
+        flex: 1 1 16rem;
+        min-height: 12rem;
+        max-height: 60vh;
+        border: 1px solid var(--_border);
+        border-radius: var(--_radius);
+      }
+      form {
+        display: flex;
+        gap: 0.5em;
+        align-items: flex-end;
+      }
+      textarea {
+        flex: 1;
+        font: inherit;
+        min-height: 2.6em;
+        max-height: 10em;
+        resize: vertical;
+        padding: 0.5em 0.7em;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) * 0.7);
+        background: var(--_bg);
+        color: var(--_text);
+      }
+      .toolbar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: center;
+        justify-content: space-between;
+      }
+      .status {
+        font-size: 0.9em;
+      }
+      details.settings {
+        font-size: 0.95em;
+      }
+      details.settings[open] .grid {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+        gap: var(--_space);
+        margin-top: 0.5em;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.25em;
+        font-size: 0.9em;
+      }
+      label.wide {
+        grid-column: 1 / -1;
+      }
+      input,
+      .settings textarea {
+        font: inherit;
+        padding: 0.35em 0.5em;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) * 0.6);
+      }
+      .empty {
+        color: var(--_muted);
+        margin: auto;
+        text-align: center;
+        padding: 2em 1em;
+      }
+    `,
+  ];
+
+  /** Engine that runs the model: "webllm" (default) or "double" (the test double). */
+  @property() engine: EngineId = 'webllm';
+  /** Catalog id of the model to load. */
+  @property() model = '';
+  @property({ attribute: 'system-prompt' }) systemPrompt = 'You are a helpful, concise assistant.';
+  @property({ type: Number, attribute: 'max-tokens' }) maxTokens = 512;
+  @property({ type: Number }) temperature = 0.7;
+  /** Load the model as soon as the element is connected. */
+  @property({ type: Boolean }) autoload = false;
+  @property({ type: Boolean, attribute: 'show-stats' }) showStats = true;
+  /** The model's declared GPU memory in MiB, shown beside the measured figure. */
+  @property({ type: Number, attribute: false }) declaredVramMB: number | undefined;
+
+  @state() private status: Status = 'idle';
+  @state() private progress: LoadProgress | undefined;
+  @state() private loadReport: LoadReport | undefined;
+  @state() private error: FriendlyError | undefined;
+  @state() private turns: ChatTurn[] = [];
+  @state() private live: LiveFigures | undefined;
+  @state() private lastStats: GenerationStats | undefined;
+  @state() private memory: MemorySnapshot | undefined;
+  @state() private storage: StorageFigures | undefined;
+  @state() private note = '';
+
+  @query('textarea[name="message"]') private input!: HTMLTextAreaElement;
+
+  private client: EngineClient = sharedEngineClient();
+  private loadedKey: string | undefined;
+  private loading: Promise<LoadReport> | undefined;
+  private nextTurnId = 1;
+  private memoryTimer: ReturnType<typeof setInterval> | undefined;
+  private lostDevicesSeen = 0;
+  private stopCrashListener: (() => void) | undefined;
+  private lastFailure: 'load' | 'generate' | undefined;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.stopCrashListener = this.client.onCrash((error) =>
+      this.fail(error, this.status === 'loading' ? 'load' : 'generate'),
+    );
+    this.addEventListener('edge-llm-recover', this.onRecover);
+    this.addEventListener('edge-llm-cancel-load', this.onCancelLoad);
+    if (this.autoload && this.model) void this.load().catch(() => undefined);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopCrashListener?.();
+    this.removeEventListener('edge-llm-recover', this.onRecover);
+    this.removeEventListener('edge-llm-cancel-load', this.onCancelLoad);
+    this.stopMemoryPolling();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    // A different model or engine means the loaded one no longer answers for this element.
+    if (
+      (changed.has('model') || changed.has('engine')) &&
+      this.loadedKey !== undefined &&
+      this.loadedKey !== this.key()
+    ) {
+      this.status = this.status === 'generating' ? this.status : 'idle';
+      this.loadReport = undefined;
+    }
+  }
+
+  /** Loads the model named by `model` with `engine`. Resolves with how it went. */
+  async load(): Promise<LoadReport> {
+    if (!this.model) throw new Error('Set the "model" attribute before loading.');
+    if (this.loading) return this.loading;
+    const key = this.key();
+    this.error = undefined;
+    this.note = '';
+    this.status = 'loading';
+    this.progress = {
+      phase: 'preparing',
+      fraction: undefined,
+      loadedBytes: undefined,
+      totalBytes: undefined,
+      elapsedMs: 0,
+      detail: '',
+    };
+    this.loading = this.client.load(this.engine, this.model, (progress) => {
+      this.progress = progress;
+      this.dispatchEvent(new EdgeLlmProgressEvent(progress));
+    });
+    try {
+      const report = await this.loading;
+      this.loadedKey = key;
+      this.loadReport = report;
+      this.status = 'ready';
+      this.progress = undefined;
+      this.note = loadSummary(report);
+      this.startMemoryPolling();
+      void this.refreshStorage();
+      this.dispatchEvent(new EdgeLlmReadyEvent(report));
+      return report;
+    } catch (error) {
+      this.progress = undefined;
+      if ((error as Error).name === 'AbortError') {
+        this.status = 'idle';
+        this.note = 'Loading cancelled.';
+      } else {
+        this.fail(error, 'load');
+      }
+      throw error;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  /** Sends a user message and streams the reply. Loads the model first if needed. */
+  async send(text: string): Promise<GenerationStats> {
+    const content = text.trim();
+    if (!content) throw new Error('Nothing to send.');
+    if (this.status === 'generating') throw new Error('A reply is still streaming; stop it first.');
+    if (this.loadedKey !== this.key() || this.status !== 'ready') await this.load();
+
+    const history = this.history();
+    const user: ChatTurn = { id: this.nextTurnId++, role: 'user', body: new StreamingText(content) };
+    const reply: ChatTurn = { id: this.nextTurnId++, role: 'assistant', body: new StreamingText(), streaming: true };
+    this.turns = [...this.turns, user, reply];
+    this.error = undefined;
+    this.status = 'generating';
+    const series = new RateSeries();
+    this.live = { outputTokens: 0, ttftMs: undefined, decodeTokensPerSecond: undefined, series: series.points };
+    const transcript = this.renderRoot.querySelector('edge-llm-transcript');
+    const unpin = reply.body.onWrite(() => transcript?.keepPinned());
+
+    const messages: ChatMessage[] = [
+      ...(this.systemPrompt.trim() ? [{ role: 'system' as const, content: this.systemPrompt.trim() }] : []),
+      ...history,
+      { role: 'user', content },
+    ];
+    try {
+      const stats = await this.client.generate(
+        { messages, maxTokens: this.maxTokens, temperature: this.temperature },
+        (batch) => this.onTokens(reply, batch, series),
+      );
+      reply.body.flush();
+      reply.stats = stats;
+      this.lastStats = stats;
+      this.dispatchEvent(new EdgeLlmDoneEvent({ ...stats, text: reply.body.value }));
+      return stats;
+    } catch (error) {
+      reply.body.flush();
+      this.fail(error, 'generate');
+      throw error;
+    } finally {
+      unpin();
+      reply.streaming = false;
+      if (this.status === 'generating') this.status = 'ready';
+      this.turns = [...this.turns];
+      void this.pollMemory();
+    }
+  }
+
+  /** Stops the reply in flight. The model stays loaded. */
+  async stop(): Promise<void> {
+    if (this.status === 'generating') await this.client.interrupt();
+  }
+
+  /** Frees the model's GPU memory; the conversation is kept. */
+  async unload(): Promise<void> {
+    if (this.status === 'generating') await this.stop();
+    await this.client.unload();
+    this.loadedKey = undefined;
+    this.loadReport = undefined;
+    this.status = 'idle';
+    this.note = 'Model unloaded.';
+    this.stopMemoryPolling();
+    await this.pollMemory();
+  }
+
+  /** Starts a new conversation; the model stays loaded. */
+  reset(): void {
+    if (this.status === 'generating') void this.stop();
+    this.turns = [];
+    this.lastStats = undefined;
+    this.live = undefined;
+    if (this.error?.code === 'context-window-exceeded') this.error = undefined;
+  }
+
+  override render() {
+    return html`
+      <div class="toolbar">
+        <span class="status" role="status" aria-live="polite">${this.statusText()}</span>
+        <span>
+          ${
+            this.status !== 'ready' && this.status !== 'generating'
+              ? html`<button
+                  type="button"
+                  class="primary"
+                  data-action="load"
+                  ?disabled=${!this.model || this.status === 'loading'}
+                  @click=${this.onLoadClick}
+                >
+                  Load model
+                </button>`
+              : nothing
+          }
+          ${
+            this.status === 'ready'
+              ? html`<button type="button" data-action="unload" @click=${() => void this.unload()}>Unload</button>`
+              : nothing
+          }
+          <button
+            type="button"
+            data-action="new-conversation"
+            ?disabled=${this.turns.length === 0}
+            @click=${() => this.reset()}
+          >
+            New conversation
+          </button>
+        </span>
+      </div>
+      ${
+        this.status === 'loading'
+          ? html`<edge-llm-load-progress
+              exportparts="progress"
+              .progress=${this.progress}
+              .modelId=${this.model}
+            ></edge-llm-load-progress>`
+          : nothing
+      }
+      ${this.error ? html`<edge-llm-error-panel .error=${this.error}></edge-llm-error-panel>` : nothing}
+      <edge-llm-transcript exportparts="transcript" .turns=${this.turns}>
+        <slot name="empty" slot="empty"
+          ><p class="empty">Pick a model, load it, and say hello. Nothing leaves this device.</p></slot
+        >
+      </edge-llm-transcript>
+      <form @submit=${this.onSubmit}>
+        <label class="visually-hidden" for="message">Message</label>
+        <textarea
+          id="message"
+          name="message"
+          part="input"
+          rows="2"
+          placeholder="Message the model (Enter to send, Shift+Enter for a new line)"
+          @keydown=${this.onKeyDown}
+        ></textarea>
+        ${
+          this.status === 'generating'
+            ? html`<button type="button" part="stop-button" data-action="stop" @click=${() => void this.stop()}>
+                Stop
+              </button>`
+            : html`<button type="submit" part="send-button" class="primary" data-action="send" ?disabled=${!this.model}>
+                Send
+              </button>`
+        }
+      </form>
+      <details class="settings">
+        <summary>Settings</summary>
+        <div class="grid">
+          <label class="wide"
+            >System prompt
+            <textarea
+              name="system-prompt"
+              rows="2"
+              .value=${this.systemPrompt}
+              @change=${this.onSystemPrompt}
+            ></textarea>
+          </label>
+          <label
+            >Max tokens
+            <input
+              name="max-tokens"
+              type="number"
+              min="1"
+              max="32768"
+              step="1"
+              .value=${String(this.maxTokens)}
+              @change=${this.onMaxTokens}
+            />
+          </label>
+          <label
+            >Temperature
+            <input
+              name="temperature"
+              type="number"
+              min="0"
+              max="2"
+              step="0.05"
+              .value=${String(this.temperature)}
+              @change=${this.onTemperature}
+            />
+          </label>
+        </div>
+      </details>
+      ${
+        this.showStats
+          ? html`<edge-llm-stats
+              exportparts="stats, chart"
+              .live=${this.live}
+              .final=${this.lastStats}
+              .memory=${this.memory}
+              .storage=${this.storage}
+              .declaredVramMB=${this.declaredVramMB}
+              .generating=${this.status === 'generating'}
+            ></edge-llm-stats>`
+          : nothing
+      }
+    `;
+  }
+
+  private key(): string {
+    return `${this.engine}:${this.model}`;
+  }
+
+  private statusText(): string {
+    switch (this.status) {
+      case 'idle':
+        return this.note || (this.model ? `Not loaded: ${this.model}` : 'No model chosen');
+      case 'loading':
+        return `Loading ${this.model}…`;
+      case 'generating':
+        return `Generating with ${this.model}…`;
+      case 'ready':
+        return `${this.model} ready. ${this.note}`;
+    }
+  }
+
+  private history(): ChatMessage[] {
+    return this.turns
+      .filter((turn) => !turn.streaming && turn.body.value !== '')
+      .map((turn) => ({ role: turn.role, content: turn.body.value }));
+  }
+
+  private onTokens(reply: ChatTurn, batch: TokenBatch, series: RateSeries): void {
+    reply.body.append(batch.text);
+    series.add(batch.tokens, batch.elapsedMs);
+    const decodeMs = batch.elapsedMs - batch.firstTokenMs;
+    this.live = {
+      outputTokens: batch.totalTokens,
+      ttftMs: batch.firstTokenMs,
+      decodeTokensPerSecond: decodeMs > 0 ? ((batch.totalTokens - 1) * 1000) / decodeMs : undefined,
+      series: series.points,
+    };
+    this.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
+  }
+
+  private fail(error: unknown, during: 'load' | 'generate'): void {
+    const friendly = describeError(serializeError(error));
+    // Nothing is swallowed: the original goes to the console, the explanation to the page.
+    console.error(`[edge-llm] ${friendly.code}:`, error);
+    this.lastFailure = during;
+    this.error = friendly;
+    if (during === 'load' || friendly.code === 'device-lost' || friendly.code === 'worker-crashed') {
+      this.status = 'idle';
+      this.loadedKey = undefined;
+      this.stopMemoryPolling();
+    } else if (this.status === 'generating') {
+      this.status = 'ready';
+    }
+    this.dispatchEvent(
+      new EdgeLlmErrorEvent({
+        code: friendly.code,
+        title: friendly.title,
+        message: friendly.message,
+        actions: friendly.actions,
+      }),
+    );
+  }
+
+  private readonly onRecover = (event: EdgeLlmRecoverEvent) => {
+    const { action } = event.detail;
+    if (action === 'retry') {
+      event.stopPropagation();
+      const lastUser = [...this.turns].reverse().find((turn) => turn.role === 'user');
+      if (this.lastFailure === 'generate' && lastUser && this.loadedKey === this.key()) {
+        this.turns = this.turns.slice(0, this.turns.lastIndexOf(lastUser));
+        void this.send(lastUser.body.value).catch(() => undefined);
+      } else {
+        void this.load().catch(() => undefined);
+      }
+    } else if (action === 'restart-worker') {
+      event.stopPropagation();
+      this.client.restart();
+      this.lostDevicesSeen = 0;
+      void this.load().catch(() => undefined);
+    } else if (action === 'new-conversation') {
+      event.stopPropagation();
+      this.reset();
+      this.error = undefined;
+    }
+    // Other actions (pick another model, use the suggested one) belong to the host page.
+  };
+
+  private readonly onCancelLoad = () => {
+    void this.client.cancelLoad();
+  };
+
+  private onLoadClick() {
+    void this.load().catch(() => undefined);
+  }
+
+  private onSubmit(event: Event) {
+    event.preventDefault();
+    const text = this.input.value;
+    if (!text.trim() || this.status === 'generating') return;
+    this.input.value = '';
+    void this.send(text).catch(() => undefined);
+  }
+
+  private onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.renderRoot.querySelector('form')?.requestSubmit();
+    }
+  }
+
+  private onSystemPrompt(event: Event) {
+    this.systemPrompt = (event.target as HTMLTextAreaElement).value;
+  }
+
+  private onMaxTokens(event: Event) {
+    const value = Math.round(Number((event.target as HTMLInputElement).value));
+    if (Number.isFinite(value) && value >= 1) this.maxTokens = value;
+  }
+
+  private onTemperature(event: Event) {
+    const value = Number((event.target as HTMLInputElement).value);
+    if (Number.isFinite(value) && value >= 0 && value <= 2) this.temperature = value;
+  }
+
+  private startMemoryPolling() {
+    this.stopMemoryPolling();
+    void this.pollMemory();
+    this.memoryTimer = setInterval(() => void this.pollMemory(), MEMORY_POLL_MS);
+  }
+
+  private stopMemoryPolling() {
+    if (this.memoryTimer !== undefined) clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+  }
+
+  private async pollMemory() {
+    try {
+      const memory = await this.client.memory();
+      this.memory = memory;
+      if (memory.lostDevices > this.lostDevicesSeen) {
+        this.lostDevicesSeen = memory.lostDevices;
+        if (this.status === 'ready') {
+          this.fail(Object.assign(new Error('The GPU device was lost.'), { name: 'DeviceLostError' }), 'load');
+        }
+      }
+    } catch {
+      // A crashed worker reports itself through onCrash; a missed sample is harmless.
+    }
+  }
+
+  private async refreshStorage() {
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    if (estimate) this.storage = { usageBytes: estimate.usage, quotaBytes: estimate.quota };
+  }
+}

@@ -1,0 +1,119 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { DeviceReport } from '../shared/engine-api.js';
+import { formatBytes } from '../core/format.js';
+import type { StorageFigures } from './stats-panel.js';
+import { themeStyles } from './theme.js';
+
+/** True for software GPUs (SwiftShader, WARP, llvmpipe): correct but very slow. */
+export function isSoftwareGpu(report: DeviceReport): boolean {
+  return (
+    report.isFallbackAdapter ||
+    /swiftshader|llvmpipe|warp|software/i.test(`${report.architecture} ${report.description} ${report.device}`)
+  );
+}
+
+/**
+ * What this device offers a model: the GPU adapter, its features and limits, memory and storage.
+ *
+ * @summary The visitor's GPU, as WebGPU reports it.
+ * @csspart device - The panel.
+ */
+export class EdgeLlmDevicePanel extends LitElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        display: block;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.3em 1em;
+        margin: 0;
+      }
+      dt {
+        color: var(--_muted);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .warning {
+        margin: 0 0 0.6em;
+        padding: 0.5em 0.7em;
+        border-radius: calc(var(--_radius) * 0.7);
+        background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
+        color: var(--_warn);
+        font-weight: 600;
+      }
+      .yes {
+        color: var(--_ok);
+      }
+      .no {
+        color: var(--_warn);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) report: DeviceReport | undefined;
+  @property({ attribute: false }) storage: StorageFigures | undefined;
+
+  override render() {
+    const report = this.report;
+    if (!report) return html`<p class="muted" part="device">Looking for a GPU…</p>`;
+    if (report.webgpu !== 'available') {
+      return html`<p part="device" class="warning" data-webgpu=${report.webgpu}>
+        ${report.webgpu === 'no-navigator-gpu' ? 'WebGPU is not available in this browser.' : 'WebGPU offered no GPU adapter.'}
+      </p>`;
+    }
+    const f16 = report.features.includes('shader-f16');
+    const software = isSoftwareGpu(report);
+    return html`
+      <section part="device" aria-label="This device">
+        ${
+          software
+            ? html`<p class="warning" data-software-gpu>
+                Software GPU (${report.architecture || report.description || 'fallback adapter'}): expect very slow
+                generation.
+              </p>`
+            : nothing
+        }
+        <dl>
+          <dt>Vendor</dt>
+          <dd data-field="vendor">${report.vendor || '–'}</dd>
+          <dt>Architecture</dt>
+          <dd data-field="architecture">${report.architecture || '–'}</dd>
+          <dt>Description</dt>
+          <dd data-field="description">${report.description || report.device || '–'}</dd>
+          <dt>Adapter</dt>
+          <dd data-field="adapter-kind">${report.isFallbackAdapter ? 'fallback (software)' : 'hardware'}</dd>
+          <dt>shader-f16</dt>
+          <dd data-field="shader-f16" class=${f16 ? 'yes' : 'no'}>
+            ${f16 ? 'yes' : 'no: f16 models will not run; use q4f32 variants'}
+          </dd>
+          <dt>Max buffer</dt>
+          <dd data-field="max-buffer">${formatBytes(report.limits.maxBufferSize)}</dd>
+          <dt>Max storage binding</dt>
+          <dd data-field="max-storage-binding">${formatBytes(report.limits.maxStorageBufferBindingSize)}</dd>
+          <dt>Device memory</dt>
+          <dd data-field="device-memory">
+            ${
+              report.deviceMemoryGB !== undefined
+                ? `about ${report.deviceMemoryGB} GB${report.deviceMemoryGB >= 8 ? ' or more' : ''} (the browser rounds and caps it)`
+                : 'not reported by this browser'
+            }
+          </dd>
+          <dt>Storage</dt>
+          <dd data-field="storage">
+            ${
+              this.storage?.quotaBytes !== undefined
+                ? `${formatBytes(this.storage.usageBytes)} used of ${formatBytes(this.storage.quotaBytes)} quota`
+                : 'not reported by this browser'
+            }
+          </dd>
+        </dl>
+      </section>
+    `;
+  }
+}

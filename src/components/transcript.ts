@@ -1,0 +1,142 @@
+import { LitElement, css, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { GenerationStats } from '../shared/engine-api.js';
+import { formatDuration, formatRate } from '../core/format.js';
+import type { StreamingText } from './streaming-text.js';
+
+export interface ChatTurn {
+  id: number;
+  role: 'user' | 'assistant';
+  /** Plain text, written as Text nodes only. */
+  body: StreamingText;
+  stats?: GenerationStats;
+  streaming?: boolean;
+}
+
+/**
+ * The conversation. Model output is placed as text nodes, never parsed as HTML.
+ *
+ * @summary Chat transcript that stays smooth for very long replies.
+ * @csspart transcript - The scrolling conversation.
+ * @slot empty - Shown while the conversation is empty.
+ */
+export class EdgeLlmTranscript extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      min-height: 0;
+    }
+    [part='transcript'] {
+      height: 100%;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      padding: var(--_space, 12px);
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space, 12px);
+    }
+    article {
+      max-width: min(46rem, 92%);
+      padding: 0.6em 0.85em;
+      border-radius: var(--_radius, 10px);
+      line-height: 1.5;
+    }
+    article.user {
+      align-self: flex-end;
+      background: var(--_accent, #2563eb);
+      color: var(--_accent-text, #fff);
+    }
+    article.assistant {
+      align-self: flex-start;
+      background: var(--_surface, #f4f5f7);
+    }
+    .text {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .text .block {
+      display: block;
+      contain: content;
+      content-visibility: auto;
+      contain-intrinsic-size: auto 3em;
+    }
+    .meta {
+      font-size: 0.75em;
+      color: var(--_muted, #5b6270);
+      margin-top: 0.4em;
+    }
+    .who {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+    [part='transcript']:focus-visible {
+      outline: 3px solid var(--_accent, #2563eb);
+      outline-offset: -3px;
+    }
+  `;
+
+  @property({ attribute: false }) turns: ChatTurn[] = [];
+
+  /** True while the view is scrolled to the end: new text keeps it there. */
+  private pinned = true;
+  private scroller: HTMLElement | null = null;
+  private scrollFrame: number | undefined;
+
+  override render() {
+    return html`<div
+      part="transcript"
+      role="log"
+      aria-label="Conversation"
+      aria-live="polite"
+      aria-relevant="additions"
+      tabindex="0"
+      @scroll=${this.onScroll}
+    >
+      ${this.turns.length === 0 ? html`<slot name="empty"></slot>` : ''}
+      ${repeat(
+        this.turns,
+        (turn) => turn.id,
+        (turn) =>
+          html`<article class=${turn.role} data-role=${turn.role} aria-busy=${turn.streaming ? 'true' : 'false'}>
+            <span class="who">${turn.role === 'user' ? 'You:' : 'Model:'}</span>
+            ${turn.body.element}
+            ${
+              turn.stats
+                ? html`<div class="meta">
+                    ${turn.stats.outputTokens} tokens · ${formatRate(turn.stats.decodeTokensPerSecond)} · first token
+                    ${formatDuration(turn.stats.ttftMs)}${turn.stats.finishReason === 'aborted' ? ' · stopped' : ''}
+                  </div>`
+                : ''
+            }
+          </article>`,
+      )}
+    </div>`;
+  }
+
+  override firstUpdated() {
+    this.scroller = this.renderRoot.querySelector('[part="transcript"]');
+  }
+
+  override updated() {
+    this.keepPinned();
+  }
+
+  /** Keeps the end in view after new text, unless the reader scrolled up. One layout read a frame. */
+  keepPinned(): void {
+    if (!this.pinned || this.scrollFrame !== undefined) return;
+    this.scrollFrame = requestAnimationFrame(() => {
+      this.scrollFrame = undefined;
+      if (this.scroller && this.pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
+  }
+
+  private onScroll() {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    this.pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+  }
+}

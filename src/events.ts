@@ -1,0 +1,85 @@
+/**
+ * The events edge-llm elements fire. Each is its own class, bubbles and is composed, so a host
+ * page can listen on the element or anywhere above it, across shadow roots.
+ */
+import type { ErrorCode, RecoveryAction } from './core/errors.js';
+import type { GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+
+const init = { bubbles: true, composed: true } as const;
+
+/** Loading progress: phase, fraction, bytes and elapsed time. */
+export class EdgeLlmProgressEvent extends Event {
+  constructor(readonly detail: LoadProgress) {
+    super('edge-llm-progress', init);
+  }
+}
+
+/** The model is loaded and ready to chat. */
+export class EdgeLlmReadyEvent extends Event {
+  constructor(readonly detail: LoadReport) {
+    super('edge-llm-ready', init);
+  }
+}
+
+export interface TokenDetail {
+  /** Text decoded since the previous event. */
+  text: string;
+  /** Output tokens so far in this reply. */
+  totalTokens: number;
+}
+
+/** New output text (tokens are coalesced; several may arrive in one event). */
+export class EdgeLlmTokenEvent extends Event {
+  constructor(readonly detail: TokenDetail) {
+    super('edge-llm-token', init);
+  }
+}
+
+/** A reply finished (completed, hit max tokens, or was stopped). */
+export class EdgeLlmDoneEvent extends Event {
+  constructor(readonly detail: GenerationStats & { text: string }) {
+    super('edge-llm-done', init);
+  }
+}
+
+export interface ErrorDetail {
+  /** Stable code, e.g. "no-webgpu", "model-lib-missing". */
+  code: ErrorCode;
+  title: string;
+  /** Human message with a way forward. */
+  message: string;
+  actions: RecoveryAction[];
+}
+
+/** Something failed; the element stays usable. */
+export class EdgeLlmErrorEvent extends Event {
+  constructor(readonly detail: ErrorDetail) {
+    super('edge-llm-error', init);
+  }
+}
+
+/** A visitor chose a recovery the element cannot perform itself (e.g. pick another model). */
+export class EdgeLlmRecoverEvent extends Event {
+  constructor(readonly detail: { action: RecoveryAction; code: ErrorCode }) {
+    super('edge-llm-recover', init);
+  }
+}
+
+/** A model was chosen in the picker. */
+export class EdgeLlmModelSelectEvent extends Event {
+  constructor(readonly detail: { modelId: string }) {
+    super('edge-llm-model-select', init);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'edge-llm-progress': EdgeLlmProgressEvent;
+    'edge-llm-ready': EdgeLlmReadyEvent;
+    'edge-llm-token': EdgeLlmTokenEvent;
+    'edge-llm-done': EdgeLlmDoneEvent;
+    'edge-llm-error': EdgeLlmErrorEvent;
+    'edge-llm-recover': EdgeLlmRecoverEvent;
+    'edge-llm-model-select': EdgeLlmModelSelectEvent;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The app page's entry. `?engine=double` selects the engine test double (tests and
+ * `npm run bench:ui`); visitors get web-llm.
+ */
+import './define.js';
+
+const app = document.querySelector('edge-llm-app');
+const engine = new URLSearchParams(location.search).get('engine');
+if (app && (engine === 'double' || engine === 'webllm')) app.engine = engine;

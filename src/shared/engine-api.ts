@@ -1,0 +1,169 @@
+/**
+ * The contract between the page and the engine worker.
+ *
+ * The page imports this file as types only; the worker implements {@link EngineWorkerApi} and
+ * exposes it with comlink. Everything that crosses the boundary is plain structured-clone data,
+ * except the callbacks, which the client wraps in `Comlink.proxy`.
+ */
+
+/** Engines that can sit behind the worker interface. */
+export type EngineId = 'webllm' | 'double';
+
+/** What a catalog entry is for; the picker shows chat models unless asked for all. */
+export type ModelKind = 'chat' | 'base' | 'vision' | 'embedding';
+
+/** One model an engine can load, normalised from that engine's own catalog. */
+export interface ModelRecord {
+  id: string;
+  engine: EngineId;
+  kind: ModelKind;
+  /** Human family name, e.g. "Llama 3.2". */
+  family: string;
+  /** Parameter count as printed on the model card, e.g. "1B", "360M". */
+  parameters: string;
+  /** Parameters as a number, for sorting; undefined when the id does not say. */
+  parameterCount: number | undefined;
+  /** Quantization code, e.g. "q4f16_1"; "" when unknown. */
+  quantization: string;
+  /** Declared GPU memory the engine needs, in MiB. */
+  vramMB: number;
+  contextWindow: number | undefined;
+  requiredFeatures: string[];
+  /** Largest single storage buffer the model binds, in bytes, when declared. */
+  bufferSizeRequiredBytes: number | undefined;
+  /** True when the engine says the model runs on low-resource devices. */
+  lowResource: boolean;
+  /** True when every file of the model is already in the browser's cache. */
+  cached: boolean;
+}
+
+/** Extra models the host page (or a test) adds to an engine's catalog. */
+export interface CustomModelSource {
+  /** web-llm `ModelRecord`-shaped entries with absolute `model` and `model_lib` URLs. */
+  webllm?: unknown[];
+}
+
+/** What the worker sees of the GPU, read once through `navigator.gpu.requestAdapter()`. */
+export interface DeviceReport {
+  webgpu: 'available' | 'no-navigator-gpu' | 'no-adapter';
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  features: string[];
+  limits: {
+    maxBufferSize: number;
+    maxStorageBufferBindingSize: number;
+    maxComputeWorkgroupStorageSize: number;
+  };
+  /** `navigator.deviceMemory` in GiB (browsers cap and round it); undefined when not given. */
+  deviceMemoryGB: number | undefined;
+  hardwareConcurrency: number | undefined;
+}
+
+export type LoadPhase = 'preparing' | 'downloading' | 'loading' | 'compiling' | 'done';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** 0..1 within the whole load where known; undefined when indeterminate. */
+  fraction: number | undefined;
+  loadedBytes: number | undefined;
+  totalBytes: number | undefined;
+  elapsedMs: number;
+  /** The engine's own words, for the curious. */
+  detail: string;
+}
+
+export interface LoadReport {
+  modelId: string;
+  engine: EngineId;
+  fromCache: boolean;
+  durationMs: number;
+  /** Bytes fetched from the network during this load, when the engine reports them. */
+  downloadedBytes: number | undefined;
+  /** Model weights in bytes as the engine declares them, when known. */
+  weightBytes: number | undefined;
+  contextWindow: number | undefined;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  maxTokens: number;
+  temperature: number;
+}
+
+/** Tokens decoded since the previous batch. Batches are coalesced in the worker. */
+export interface TokenBatch {
+  text: string;
+  tokens: number;
+  /** Output tokens so far in this reply. */
+  totalTokens: number;
+  /** Worker clock: ms since the request was accepted. */
+  elapsedMs: number;
+  /** Worker clock: ms since the request when the first token arrived. */
+  firstTokenMs: number;
+}
+
+/** Timing figures for one reply, as defined in DESIGN.md. */
+export interface TimingFigures {
+  ttftMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'aborted';
+
+export interface GenerationStats extends TimingFigures {
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: FinishReason;
+  totalMs: number;
+  /** The engine's own figures, when it reports them. */
+  engine: TimingFigures | undefined;
+  /** Wall-clock figures measured in the worker around the engine. */
+  wallClock: TimingFigures;
+  /** Figures that differ by more than the tolerance between engine and wall clock. */
+  disagreements: (keyof TimingFigures)[];
+  gpuMemoryPeakBytes: number;
+}
+
+export interface MemorySnapshot {
+  /** Bytes of GPU buffers alive now on every device the worker created. */
+  currentBytes: number;
+  peakBytes: number;
+  buffers: number;
+  devices: number;
+  lostDevices: number;
+  /** JS heap of the worker, when the browser reports it. */
+  workerHeapBytes: number | undefined;
+}
+
+/** An error as it crosses the boundary: the original name and message, never swallowed. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** Set by edge-llm's own checks (e.g. a model library that answered 404). */
+  code?: string;
+  detail?: Record<string, string | number>;
+}
+
+/** The worker's API. Every method is safe to call again after it failed. */
+export interface EngineWorkerApi {
+  probeDevice(): Promise<DeviceReport>;
+  listModels(engine: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]>;
+  load(engine: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport>;
+  cancelLoad(): Promise<void>;
+  generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
+  /** Stops the reply in flight through the engine's own interrupt; the model stays loaded. */
+  interrupt(): Promise<void>;
+  unload(): Promise<void>;
+  memory(): Promise<MemorySnapshot>;
+}

@@ -1,0 +1,169 @@
+/**
+ * A full chat through the real worker, with the engine double behind the worker interface:
+ * streaming, Stop, stats against the double's known timings, memory, crashes, untrusted output.
+ */
+import type { Page } from '@playwright/test';
+import { expect, openAppWithDouble, test } from './test.ts';
+
+const chat = (page: Page) => page.locator('edge-llm-chat');
+
+async function loadDouble(page: Page, modelId: string) {
+  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  await chat(page).locator('button[data-action="load"]').click();
+  await expect(chat(page).locator('[role="status"]')).toContainText(`${modelId} ready`);
+}
+
+async function setMaxTokens(page: Page, value: number) {
+  const settings = chat(page).locator('details.settings');
+  if ((await settings.getAttribute('open')) === null) await settings.locator('summary').click();
+  await chat(page).locator('input[name="max-tokens"]').fill(String(value));
+  await chat(page).locator('input[name="max-tokens"]').press('Tab');
+}
+
+async function send(page: Page, text: string) {
+  const input = chat(page).locator('textarea[name="message"]');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+const assistantText = (page: Page) => chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last();
+
+test('a reply streams token by token, and its stats match the double within tolerance', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-timed');
+  await expect(chat(page).locator('[role="status"]')).toContainText('Loaded from cache in');
+  await setMaxTokens(page, 40);
+
+  const events = page.evaluate(
+    () =>
+      new Promise<{
+        tokens: number;
+        batches: number;
+        done: { outputTokens: number; ttftMs: number; decodeTokensPerSecond: number; promptTokens: number };
+      }>((resolve) => {
+        let batches = 0;
+        let tokens = 0;
+        const element = document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-chat')!;
+        element.addEventListener('edge-llm-token', (event) => {
+          batches += 1;
+          tokens = event.detail.totalTokens;
+        });
+        element.addEventListener(
+          'edge-llm-done',
+          (event) => resolve({ tokens, batches, done: event.detail as never }),
+          { once: true },
+        );
+      }),
+  );
+  await send(page, 'Tell me about the edge.');
+
+  // Streaming: part of the reply is on screen while the rest is still being generated.
+  await expect(assistantText(page)).toContainText('edge runs');
+  await expect(assistantText(page)).toHaveAttribute('aria-busy', 'true');
+  const { tokens, batches, done } = await events;
+  expect(tokens).toBe(40);
+  expect(batches).toBeGreaterThan(10);
+  await expect(assistantText(page)).toHaveAttribute('aria-busy', 'false');
+
+  // The double waits 300 ms before its first token and 20 ms between tokens (50 tokens/s).
+  expect(done.outputTokens).toBe(40);
+  expect(done.ttftMs).toBeGreaterThan(300 * 0.95);
+  expect(done.ttftMs).toBeLessThan(300 * 1.25);
+  expect(done.decodeTokensPerSecond).toBeGreaterThan(50 * 0.75);
+  expect(done.decodeTokensPerSecond).toBeLessThanOrEqual(50 * 1.05);
+
+  const stats = chat(page).locator('edge-llm-stats');
+  await expect(stats.locator('[data-stat="tokens-out"] dd')).toHaveText('40');
+  const decodeShown = Number((await stats.locator('[data-stat="decode"] .value').innerText()).replace(/[^\d.]/g, ''));
+  expect(Math.abs(decodeShown - done.decodeTokensPerSecond)).toBeLessThan(0.11);
+  const ttftShown = await stats.locator('[data-stat="ttft"] .value').innerText();
+  expect(Number(ttftShown.replace(/[^\d]/g, ''))).toBe(Math.round(done.ttftMs));
+  await expect(stats.locator('[data-stat="tokens-in"] dd')).toHaveText(String(done.promptTokens));
+  // GPU memory measured by the tracker: the double holds 2 MiB of real buffers.
+  await expect(stats.locator('[data-stat="gpu-memory"] dd')).toContainText('2.1 MB / 2.1 MB');
+});
+
+test('Stop interrupts the reply, keeps the model loaded, and the next message works', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-timed');
+  await setMaxTokens(page, 5000);
+  await send(page, 'Write a very long story.');
+  await expect(assistantText(page)).toContainText('small models');
+  await chat(page).locator('button[data-action="stop"]').click();
+  await expect(chat(page).locator('button[data-action="send"]')).toBeVisible();
+  const meta = assistantText(page).locator('.meta');
+  await expect(meta).toContainText('stopped');
+  const produced = Number((await meta.innerText()).split(' ')[0]);
+  expect(produced).toBeGreaterThan(0);
+  expect(produced).toBeLessThan(500);
+  await expect(chat(page).locator('[role="status"]')).toContainText('double-timed ready');
+
+  await setMaxTokens(page, 5);
+  await send(page, 'echo: still here');
+  await expect(assistantText(page)).toHaveText(/still here/);
+  await expect(chat(page).locator('edge-llm-transcript article')).toHaveCount(4);
+});
+
+test('model output containing HTML and script is shown as text and runs nothing', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-timed');
+  const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>';
+  await send(page, `echo: ${hostile}`);
+  await expect(assistantText(page)).toHaveAttribute('aria-busy', 'false');
+  await expect(assistantText(page)).toContainText(hostile);
+  const transcript = chat(page).locator('edge-llm-transcript');
+  await expect(transcript.locator('article img, article script, article b')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('unloading frees the GPU memory the tracker measured', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-timed');
+  const memory = chat(page).locator('edge-llm-stats [data-stat="gpu-memory"] dd');
+  await expect(memory).toContainText('2.1 MB /');
+  await chat(page).locator('button[data-action="unload"]').click();
+  await expect(memory).toContainText('0 B /');
+  await expect(chat(page).locator('[role="status"]')).toContainText('Model unloaded');
+});
+
+test('a crashed worker is reported, the conversation kept, and Restart brings the engine back', async ({
+  page,
+  server,
+  consoleErrors,
+}) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-crash');
+  await send(page, 'This reply will crash the worker.');
+  const error = chat(page).locator('edge-llm-error-panel [role="alert"]');
+  await expect(error).toHaveAttribute('data-code', 'worker-crashed');
+  await expect(error).toContainText('The engine worker crashed');
+  await expect(chat(page).locator('edge-llm-transcript article[data-role="user"]')).toContainText(
+    'This reply will crash',
+  );
+  expect(consoleErrors.some((line) => line.includes('simulated worker crash'))).toBe(true);
+
+  await error.locator('button[data-action="restart-worker"]').click();
+  await expect(chat(page).locator('[role="status"]')).toContainText('double-crash ready');
+  await expect(chat(page).locator('edge-llm-transcript article[data-role="user"]')).toContainText(
+    'This reply will crash',
+  );
+});
+
+test('the chat works with the keyboard alone', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await page.locator('edge-llm-model-picker tr[data-model-id="double-timed"] input[type="radio"]').focus();
+  await page.keyboard.press('Space');
+  const load = chat(page).locator('button[data-action="load"]');
+  await load.focus();
+  await page.keyboard.press('Enter');
+  await expect(chat(page).locator('[role="status"]')).toContainText('double-timed ready');
+  await chat(page).locator('textarea[name="message"]').focus();
+  await page.keyboard.type('echo: typed with keys');
+  await page.keyboard.press('Enter');
+  await expect(assistantText(page)).toHaveText(/typed with keys/);
+  // Focus is visible: the focused control draws an outline.
+  const outline = await chat(page)
+    .locator('textarea[name="message"]')
+    .evaluate((element) => getComputedStyle(element).outlineStyle);
+  expect(outline).not.toBe('none');
+});

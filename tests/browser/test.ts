@@ -1,0 +1,47 @@
+/**
+ * The browser tests' fixtures: a localhost server for the built app and the generated model
+ * files, and a record of every request that leaves the page.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
+import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+
+const DIST_DIR = join(import.meta.dirname, '..', '..', 'dist');
+
+interface WorkerFixtures {
+  server: StaticServer;
+}
+
+interface TestFixtures {
+  /** Console errors the page printed, for tests that check nothing is swallowed. */
+  consoleErrors: string[];
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      ensureFixtures();
+      const server = await startStaticServer({ roots: { '/': DIST_DIR, '/fixtures/': FIXTURES_DIR } });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await use(errors);
+  },
+});
+
+export { expect };
+
+/** Opens the app with the engine double behind the worker interface. */
+export async function openAppWithDouble(page: Page, server: StaticServer): Promise<void> {
+  await page.goto(`${server.url}/?engine=double`);
+  await expect(page.locator('edge-llm-model-picker tr[data-model-id="double-timed"]')).toBeVisible();
+}

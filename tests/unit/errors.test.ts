@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EDGE_ERROR_NAMES,
+  classifyError,
+  describeError,
+  isErrorCode,
+  serializeError,
+  type ErrorCode,
+  type RecoveryAction,
+} from '../../src/core/errors.js';
+import type { SerializedError } from '../../src/shared/engine-api.js';
+
+const named = (name: string, message = 'details'): SerializedError => ({ name, message });
+const plain = (message: string): SerializedError => ({ name: 'Error', message });
+
+describe('classifyError by web-llm and browser error names', () => {
+  it.each<[string, ErrorCode]>([
+    ['WebGPUNotAvailableError', 'no-webgpu'],
+    ['WebGPUNotFoundError', 'no-webgpu'],
+    ['ShaderF16SupportError', 'needs-f16'],
+    ['FeatureSupportError', 'feature-missing'],
+    ['DeviceLostError', 'device-lost'],
+    ['ContextWindowSizeExceededError', 'context-window-exceeded'],
+    ['MissingModelWasmError', 'model-lib-missing'],
+    ['CompileError', 'model-lib-invalid'],
+    ['LinkError', 'model-lib-invalid'],
+    ['ModelNotFoundError', 'model-config-invalid'],
+    ['ConfigValueError', 'model-config-invalid'],
+    ['UnsupportedTokenizerFilesError', 'model-config-invalid'],
+    ['QuotaExceededError', 'quota-exceeded'],
+    ['ModelNotLoadedError', 'model-not-loaded'],
+    ['EngineNotLoadedError', 'model-not-loaded'],
+    ['WorkerEngineModelNotLoadedError', 'model-not-loaded'],
+    ['GPUOutOfMemoryError', 'out-of-memory'],
+    ['NetworkError', 'download-failed'],
+  ])('%s -> %s', (name, code) => {
+    expect(classifyError(named(name))).toBe(code);
+  });
+
+  it('prefers the name over a message that matches another rule', () => {
+    expect(classifyError(named('ShaderF16SupportError', 'Failed to fetch'))).toBe('needs-f16');
+    expect(classifyError(named('ContextWindowSizeExceededError', 'out of memory'))).toBe('context-window-exceeded');
+  });
+});
+
+describe("classifyError by edge-llm's own names", () => {
+  it.each<[string, ErrorCode]>([
+    [EDGE_ERROR_NAMES.modelLibMissing, 'model-lib-missing'],
+    [EDGE_ERROR_NAMES.modelLibInvalid, 'model-lib-invalid'],
+    [EDGE_ERROR_NAMES.modelConfigInvalid, 'model-config-invalid'],
+    [EDGE_ERROR_NAMES.downloadFailed, 'download-failed'],
+    [EDGE_ERROR_NAMES.noAdapter, 'no-adapter'],
+    [EDGE_ERROR_NAMES.workerCrashed, 'worker-crashed'],
+  ])('%s -> %s', (name, code) => {
+    expect(classifyError(named(name))).toBe(code);
+  });
+
+  it('uses an explicit code when it is a known one, and ignores others', () => {
+    expect(classifyError({ name: 'Error', message: 'x', code: 'needs-f16' })).toBe('needs-f16');
+    expect(classifyError({ name: 'DeviceLostError', message: 'x', code: 'quota-exceeded' })).toBe('quota-exceeded');
+    expect(classifyError({ name: 'DeviceLostError', message: 'x', code: 'ENOENT' })).toBe('device-lost');
+  });
+});
+
+describe('classifyError by message', () => {
+  it.each<[string, ErrorCode]>([
+    [
+      'Cannot initialize runtime because of requested maxStorageBufferBindingSize exceeds limit. requested=1024MB, limit=128MB.',
+      'limits-exceeded',
+    ],
+    [
+      'Cannot initialize runtime because of requested maxComputeWorkgroupStorageSize exceeds limit. requested=32768, limit=16384.',
+      'limits-exceeded',
+    ],
+    ['Failed to fetch', 'download-failed'],
+    ["Failed to execute 'add' on 'Cache': Request failed", 'download-failed'],
+    ['NetworkError when attempting to fetch resource.', 'download-failed'],
+    ['Load failed', 'download-failed'],
+    ['out of memory', 'out-of-memory'],
+    ['Array buffer allocation failed', 'out-of-memory'],
+    ['Device was lost', 'device-lost'],
+    ['The GPU device lost its context', 'device-lost'],
+    ['Instance reference no longer exists: GPUDevice was destroyed', 'device-lost'],
+    ['The quota has been exceeded.', 'quota-exceeded'],
+  ])('%s -> %s', (message, code) => {
+    expect(classifyError(plain(message))).toBe(code);
+  });
+
+  it("does not read web-llm's config RangeError as out of memory", () => {
+    expect(classifyError({ name: 'RangeError', message: 'Make sure 0 < temperature <= 2.' })).toBe('unknown');
+    expect(describeError({ name: 'RangeError', message: 'Make sure 0 < temperature <= 2.' }).message).toBe(
+      'RangeError: Make sure 0 < temperature <= 2.',
+    );
+  });
+
+  it('falls back to unknown', () => {
+    expect(classifyError(plain('Something odd happened'))).toBe('unknown');
+    expect(classifyError({ name: '', message: '' })).toBe('unknown');
+  });
+});
+
+describe('describeError', () => {
+  const EXPECTED: [ErrorCode, SerializedError, RecoveryAction[]][] = [
+    ['no-webgpu', named('WebGPUNotAvailableError'), ['webgpu-help', 'reload-page']],
+    ['no-adapter', named(EDGE_ERROR_NAMES.noAdapter), ['webgpu-help', 'reload-page']],
+    ['needs-f16', named('ShaderF16SupportError'), ['use-alternative', 'pick-another-model']],
+    ['feature-missing', named('FeatureSupportError'), ['pick-another-model']],
+    ['limits-exceeded', plain('requested maxBufferSize exceeds limit'), ['pick-another-model']],
+    ['out-of-memory', plain('out of memory'), ['pick-another-model', 'retry']],
+    ['device-lost', named('DeviceLostError'), ['retry', 'pick-another-model', 'reload-page']],
+    ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
+    ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
+    ['model-config-invalid', named(EDGE_ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
+    ['model-lib-missing', named('MissingModelWasmError'), ['retry', 'pick-another-model']],
+    ['model-lib-invalid', named(EDGE_ERROR_NAMES.modelLibInvalid), ['pick-another-model', 'retry']],
+    ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
+    ['worker-crashed', named(EDGE_ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
+    ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
+    ['unknown', named('WeirdError', 'weird'), ['retry', 'pick-another-model']],
+  ];
+
+  it('covers every error code', () => {
+    const codes = EXPECTED.map(([code]) => code);
+    expect(new Set(codes).size).toBe(16);
+    for (const code of codes) expect(isErrorCode(code)).toBe(true);
+    expect(isErrorCode('not-a-code')).toBe(false);
+  });
+
+  it.each(EXPECTED)('%s has a title, a message and its actions', (code, error, actions) => {
+    const friendly = describeError(error);
+    expect(friendly.code).toBe(code);
+    expect(friendly.title.trim()).not.toBe('');
+    expect(friendly.message.trim().length).toBeGreaterThan(10);
+    expect(friendly.actions).toEqual(actions);
+    expect(friendly.original).toBe(error);
+  });
+
+  it('gives each code its own title', () => {
+    const titles = EXPECTED.map(([, error]) => describeError(error).title);
+    expect(new Set(titles).size).toBe(titles.length);
+  });
+
+  it('puts the URL and HTTP status into the model-lib-missing message', () => {
+    const friendly = describeError({
+      name: EDGE_ERROR_NAMES.modelLibMissing,
+      message: 'The model library could not be downloaded (HTTP 404).',
+      detail: { url: 'https://example.test/lib.wasm', status: 404 },
+    });
+    expect(friendly.message).toContain('at https://example.test/lib.wasm');
+    expect(friendly.message).toContain('(HTTP 404)');
+    expect(describeError(named(EDGE_ERROR_NAMES.modelLibMissing)).message).not.toContain('HTTP');
+  });
+
+  it('puts URL and status into download, config and library-invalid messages', () => {
+    const detail = { url: 'https://example.test/file', status: 503 };
+    expect(describeError({ name: EDGE_ERROR_NAMES.downloadFailed, message: 'x', detail }).message).toContain(
+      '(https://example.test/file, HTTP 503)',
+    );
+    expect(describeError({ name: EDGE_ERROR_NAMES.modelConfigInvalid, message: 'bad json', detail }).message).toBe(
+      "The model's configuration could not be read from https://example.test/file: bad json",
+    );
+    expect(describeError({ name: EDGE_ERROR_NAMES.modelLibInvalid, message: 'x', detail }).message).toContain(
+      'at https://example.test/file',
+    );
+  });
+
+  it('quotes the original message where it says what is missing', () => {
+    expect(describeError(named('FeatureSupportError', 'Feature timestamp-query is not supported')).message).toContain(
+      'Feature timestamp-query is not supported',
+    );
+    const limits = 'requested maxStorageBufferBindingSize exceeds limit. requested=1024MB, limit=128MB.';
+    expect(describeError(plain(limits)).message).toContain(limits);
+  });
+});
+
+describe('serializeError', () => {
+  it('keeps the name and message of Error subclasses', () => {
+    class ShaderF16SupportError extends Error {
+      constructor() {
+        super('This model requires WebGPU extension shader-f16.');
+        this.name = 'ShaderF16SupportError';
+      }
+    }
+    expect(serializeError(new ShaderF16SupportError())).toEqual({
+      name: 'ShaderF16SupportError',
+      message: 'This model requires WebGPU extension shader-f16.',
+    });
+    expect(serializeError(new TypeError('Failed to fetch'))).toEqual({ name: 'TypeError', message: 'Failed to fetch' });
+    expect(serializeError(new DOMException('cancelled', 'AbortError'))).toEqual({
+      name: 'AbortError',
+      message: 'cancelled',
+    });
+  });
+
+  it('keeps a string code and an object detail', () => {
+    const error = Object.assign(new Error('missing'), {
+      name: EDGE_ERROR_NAMES.modelLibMissing,
+      code: 'model-lib-missing',
+      detail: { url: 'http://localhost:1234/lib.wasm', status: 404 },
+    });
+    expect(serializeError(error)).toEqual({
+      name: 'ModelLibraryMissingError',
+      message: 'missing',
+      code: 'model-lib-missing',
+      detail: { url: 'http://localhost:1234/lib.wasm', status: 404 },
+    });
+    // A numeric code (as Node's system errors have) and a non-object detail are dropped.
+    const other = Object.assign(new Error('x'), { code: 22, detail: 'text' });
+    expect(serializeError(other)).toEqual({ name: 'Error', message: 'x' });
+  });
+
+  it('reads plain objects that carry a message', () => {
+    expect(serializeError({ name: 'QuotaExceededError', message: 'full' })).toEqual({
+      name: 'QuotaExceededError',
+      message: 'full',
+    });
+    expect(serializeError({ message: 'no name' })).toEqual({ name: 'Error', message: 'no name' });
+    expect(serializeError({ name: '', message: 42 })).toEqual({ name: 'Error', message: '42' });
+  });
+
+  it('turns anything else into an Error with the value as message', () => {
+    expect(serializeError('boom')).toEqual({ name: 'Error', message: 'boom' });
+    expect(serializeError(undefined)).toEqual({ name: 'Error', message: 'undefined' });
+    expect(serializeError(null)).toEqual({ name: 'Error', message: 'null' });
+    expect(serializeError({ reason: 'x' })).toEqual({ name: 'Error', message: '[object Object]' });
+  });
+
+  it('round-trips into the right friendly error', () => {
+    const error = Object.assign(new Error('Device was lost'), { name: 'DeviceLostError' });
+    expect(describeError(serializeError(error)).code).toBe('device-lost');
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The worker's side of the contract: one engine at a time, its GPU memory measured, its replies
+ * timed by the worker's own clock and streamed to the page without ever waiting for it.
+ */
+import type {
+  CustomModelSource,
+  EngineId,
+  EngineWorkerApi,
+  GenerateRequest,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+  MemorySnapshot,
+  ModelRecord,
+  TokenBatch,
+} from '../src/shared/engine-api.js';
+import { disagreements, wallClockFigures } from '../src/core/stats.js';
+import { probeDevice } from './gpu/device-probe.js';
+import type { GpuMemoryTracker } from './gpu/memory-tracker.js';
+import type { Engine } from './engines/engine.js';
+import { TokenBatcher } from './token-batcher.js';
+
+export type EngineFactories = Record<EngineId, () => Promise<Engine>>;
+
+function notLoaded(): Error {
+  return Object.assign(new Error('Load a model before sending a message.'), { name: 'ModelNotLoadedError' });
+}
+
+export class EngineHost implements EngineWorkerApi {
+  private readonly engines = new Map<EngineId, Promise<Engine>>();
+  private active: { engine: Engine; modelId: string } | undefined;
+  private loadController: AbortController | undefined;
+
+  constructor(
+    private readonly factories: EngineFactories,
+    private readonly tracker: GpuMemoryTracker,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  probeDevice() {
+    return probeDevice();
+  }
+
+  async listModels(engineId: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]> {
+    return (await this.engine(engineId)).listModels(custom);
+  }
+
+  async load(engineId: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport> {
+    this.loadController?.abort();
+    const controller = new AbortController();
+    this.loadController = controller;
+    const engine = await this.engine(engineId);
+    if (this.active && this.active.engine !== engine) await this.active.engine.unload();
+    this.active = undefined;
+
+    const start = this.now();
+    const elapsed = () => this.now() - start;
+    const result = await engine.load(
+      modelId,
+      (progress) => {
+        if (controller.signal.aborted) return;
+        onProgress({
+          phase: progress.phase,
+          fraction: progress.fraction,
+          loadedBytes: progress.loadedBytes,
+          totalBytes: progress.totalBytes,
+          elapsedMs: elapsed(),
+          detail: progress.detail,
+        });
+      },
+      controller.signal,
+    );
+    if (this.loadController === controller) this.loadController = undefined;
+    this.active = { engine, modelId };
+    const durationMs = elapsed();
+    onProgress({
+      phase: 'done',
+      fraction: 1,
+      loadedBytes: undefined,
+      totalBytes: undefined,
+      elapsedMs: durationMs,
+      detail: '',
+    });
+    return {
+      modelId,
+      engine: engineId,
+      fromCache: result.fromCache,
+      durationMs,
+      downloadedBytes: result.downloadedBytes,
+      weightBytes: result.weightBytes,
+      contextWindow: result.contextWindow,
+    };
+  }
+
+  async cancelLoad(): Promise<void> {
+    this.loadController?.abort();
+    this.loadController = undefined;
+  }
+
+  async generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats> {
+    const active = this.active;
+    if (!active) throw notLoaded();
+    this.tracker.resetPeak();
+    const requestAt = this.now();
+    const clock = () => this.now() - requestAt;
+    // The callback is a comlink proxy: calling it posts a message and is never awaited.
+    const batcher = new TokenBatcher((batch) => void onTokens(batch), clock);
+    const result = await active.engine.generate(request, (text, tokens) => batcher.push(text, tokens));
+    batcher.flush();
+    const totalMs = clock();
+    const wallClock = wallClockFigures({
+      requestMs: 0,
+      firstTokenMs: batcher.firstTokenAtMs,
+      lastTokenMs: batcher.lastTokenAtMs,
+      promptTokens: result.promptTokens,
+      outputTokens: result.outputTokens || batcher.tokenCount,
+    });
+    const primary = result.figures ?? wallClock;
+    return {
+      ttftMs: primary.ttftMs,
+      prefillTokensPerSecond: primary.prefillTokensPerSecond,
+      decodeTokensPerSecond: primary.decodeTokensPerSecond,
+      promptTokens: result.promptTokens,
+      outputTokens: result.outputTokens || batcher.tokenCount,
+      finishReason: result.finishReason,
+      totalMs,
+      engine: result.figures,
+      wallClock,
+      disagreements: disagreements(result.figures, wallClock),
+      gpuMemoryPeakBytes: this.tracker.totals().peakBytes,
+    };
+  }
+
+  async interrupt(): Promise<void> {
+    this.active?.engine.interrupt();
+  }
+
+  async unload(): Promise<void> {
+    const active = this.active;
+    this.active = undefined;
+    await active?.engine.unload();
+  }
+
+  async memory(): Promise<MemorySnapshot> {
+    const totals = this.tracker.totals();
+    const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+    return { ...totals, workerHeapBytes: heap?.usedJSHeapSize };
+  }
+
+  private engine(engineId: EngineId): Promise<Engine> {
+    let engine = this.engines.get(engineId);
+    if (!engine) {
+      const factory = this.factories[engineId];
+      if (!factory) return Promise.reject(new Error(`Unknown engine "${engineId}".`));
+      engine = factory();
+      // A failed import (e.g. a chunk that could not be fetched) may succeed on the next try.
+      engine.catch(() => this.engines.delete(engineId));
+      this.engines.set(engineId, engine);
+    }
+    return engine;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * EngineDouble: a test double that sits behind the engine interface. It does no inference.
+ *
+ * It exists so the worker, the page and the benchmark can be tested with exact, known timings,
+ * and so `npm run bench:ui` can push tokens faster than any model. It still holds real GPU
+ * buffers while "loaded", so the memory tracker is exercised for real. It is only selected
+ * explicitly (`engine=double`); the app never offers it to visitors.
+ */
+import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+
+interface DoubleModel {
+  id: string;
+  /** Milliseconds the double "prefills" before its first token. */
+  prefillMs: number;
+  /** Milliseconds between tokens; 0 streams as fast as possible. */
+  tokenIntervalMs: number;
+  /** Bytes of real GPU buffers held while loaded ("weights"). */
+  weightBytes: number;
+  /** When set, generation throws an uncaught error in the worker (a crash) after this many tokens. */
+  crashAfterTokens?: number;
+}
+
+const MODELS: DoubleModel[] = [
+  { id: 'double-timed', prefillMs: 300, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20 },
+  { id: 'double-flood', prefillMs: 0, tokenIntervalMs: 0, weightBytes: 4 * 2 ** 20 },
+  { id: 'double-crash', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 8 * 2 ** 20, crashAfterTokens: 5 },
+];
+
+const ECHO_PREFIX = 'echo:';
+const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
+
+/** Yields to the worker's event loop without setTimeout's 4 ms clamp, so interrupts get through. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** About four characters a token, like common BPE vocabularies on English text. */
+export function countDoubleTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** The double's reply: the user's text after "echo:", else endless filler words. */
+function replyTokens(request: GenerateRequest): (index: number) => string | undefined {
+  const last = request.messages.at(-1)?.content ?? '';
+  if (last.startsWith(ECHO_PREFIX)) {
+    const pieces =
+      last
+        .slice(ECHO_PREFIX.length)
+        .trim()
+        .match(/.{1,4}/gs) ?? [];
+    return (index) => pieces[index];
+  }
+  return (index) => `${WORDS[index % WORDS.length]}${index % 40 === 39 ? '\n\n' : ' '}`;
+}
+
+export class EngineDouble implements Engine {
+  readonly id = 'double' as const;
+  private loaded: DoubleModel | undefined;
+  private device: GPUDevice | undefined;
+  private buffers: GPUBuffer[] = [];
+  private interrupted = false;
+
+  listModels(_custom?: CustomModelSource): Promise<ModelRecord[]> {
+    return Promise.resolve(
+      MODELS.map((model) => ({
+        id: model.id,
+        engine: 'double',
+        kind: 'chat',
+        family: 'Engine double',
+        parameters: '0',
+        parameterCount: 0,
+        quantization: '',
+        vramMB: model.weightBytes / 2 ** 20,
+        contextWindow: 1_000_000,
+        requiredFeatures: [],
+        bufferSizeRequiredBytes: undefined,
+        lowResource: true,
+        cached: true,
+      })),
+    );
+  }
+
+  async load(
+    modelId: string,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+  ): Promise<EngineLoadResult> {
+    const model = MODELS.find((candidate) => candidate.id === modelId);
+    if (!model)
+      throw Object.assign(new Error(`The engine double has no model "${modelId}".`), { name: 'ModelNotFoundError' });
+    await this.unload();
+    const steps = 4;
+    for (let step = 1; step <= steps; step += 1) {
+      signal.throwIfAborted();
+      await sleep(25);
+      onProgress({ phase: 'loading', fraction: step / steps, detail: `Engine double: step ${step}/${steps}` });
+    }
+    signal.throwIfAborted();
+    await this.allocate(model.weightBytes);
+    this.loaded = model;
+    return { fromCache: true, downloadedBytes: 0, weightBytes: model.weightBytes, contextWindow: 1_000_000 };
+  }
+
+  async generate(
+    request: GenerateRequest,
+    onDelta: (text: string, tokens: number) => void,
+  ): Promise<EngineGenerateResult> {
+    const model = this.loaded;
+    if (!model)
+      throw Object.assign(new Error('No model is loaded in the engine double.'), { name: 'ModelNotLoadedError' });
+    this.interrupted = false;
+    const promptTokens = request.messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
+    const tokenAt = replyTokens(request);
+    const start = performance.now();
+    if (model.prefillMs > 0) await sleep(model.prefillMs);
+    let firstTokenAt = 0;
+    let lastTokenAt = 0;
+    let produced = 0;
+    let finishReason: EngineGenerateResult['finishReason'] = 'length';
+    while (produced < request.maxTokens) {
+      if (this.interrupted) {
+        finishReason = 'aborted';
+        break;
+      }
+      const text = tokenAt(produced);
+      if (text === undefined) {
+        finishReason = 'stop';
+        break;
+      }
+      onDelta(text, 1);
+      produced += 1;
+      lastTokenAt = performance.now();
+      if (produced === 1) firstTokenAt = lastTokenAt;
+      if (model.crashAfterTokens !== undefined && produced >= model.crashAfterTokens) {
+        // Simulates a worker crash: an error nothing catches, and a reply that never ends.
+        setTimeout(() => {
+          throw new Error('EngineDouble: simulated worker crash');
+        });
+        return new Promise(() => undefined);
+      }
+      if (model.tokenIntervalMs > 0) await sleep(model.tokenIntervalMs);
+      else if (produced % 64 === 0) await yieldToEventLoop();
+    }
+    const prefillMs = (firstTokenAt || performance.now()) - start;
+    const decodeMs = lastTokenAt - firstTokenAt;
+    return {
+      promptTokens,
+      outputTokens: produced,
+      finishReason,
+      figures: {
+        ttftMs: prefillMs,
+        prefillTokensPerSecond: prefillMs > 0 ? (promptTokens * 1000) / prefillMs : 0,
+        decodeTokensPerSecond: decodeMs > 0 ? ((produced - 1) * 1000) / decodeMs : 0,
+      },
+    };
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  async unload(): Promise<void> {
+    this.interrupted = true;
+    for (const buffer of this.buffers) buffer.destroy();
+    this.buffers = [];
+    this.loaded = undefined;
+    await Promise.resolve();
+  }
+
+  /** Holds real GPU memory, as a model's weights would. */
+  private async allocate(bytes: number): Promise<void> {
+    if (!this.device) {
+      const adapter = await globalThis.navigator?.gpu?.requestAdapter();
+      if (!adapter) return;
+      this.device = await adapter.requestDevice();
+    }
+    const chunk = 2 ** 20;
+    for (let offset = 0; offset < bytes; offset += chunk) {
+      this.buffers.push(
+        this.device.createBuffer({ size: Math.min(chunk, bytes - offset), usage: GPUBufferUsage.STORAGE }),
+      );
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The one interface every engine implements inside the worker. Small on purpose: a second
+ * engine fits behind it without the UI or the host changing.
+ */
+import type {
+  CustomModelSource,
+  EngineId,
+  FinishReason,
+  GenerateRequest,
+  LoadPhase,
+  ModelRecord,
+  TimingFigures,
+} from '../../src/shared/engine-api.js';
+
+export interface EngineProgress {
+  phase: Exclude<LoadPhase, 'done'>;
+  /** 0..1 within the phase; undefined when the engine cannot tell. */
+  fraction: number | undefined;
+  loadedBytes?: number;
+  totalBytes?: number;
+  detail: string;
+}
+
+export interface EngineLoadResult {
+  fromCache: boolean;
+  downloadedBytes: number | undefined;
+  weightBytes: number | undefined;
+  contextWindow: number | undefined;
+}
+
+export interface EngineGenerateResult {
+  promptTokens: number;
+  outputTokens: number;
+  finishReason: FinishReason;
+  /** The engine's own timing figures, when it reports them. */
+  figures: TimingFigures | undefined;
+}
+
+export interface Engine {
+  readonly id: EngineId;
+  listModels(custom?: CustomModelSource): Promise<ModelRecord[]>;
+  /** Loads one model, replacing any loaded one. Rejects with an AbortError when `signal` aborts. */
+  load(modelId: string, onProgress: (progress: EngineProgress) => void, signal: AbortSignal): Promise<EngineLoadResult>;
+  /**
+   * Streams a reply. `onDelta` is called once per decoded token (or small group of tokens) and
+   * must not block: the engine never waits on the page.
+   */
+  generate(request: GenerateRequest, onDelta: (text: string, tokens: number) => void): Promise<EngineGenerateResult>;
+  /** Asks the reply in flight to stop after the current token; the model stays loaded. */
+  interrupt(): void;
+  unload(): Promise<void>;
+}

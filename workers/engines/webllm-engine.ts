@@ -1,0 +1,312 @@
+/**
+ * The web-llm adapter: MLC-compiled models on WebGPU, behind the engine interface.
+ *
+ * web-llm is imported lazily, so its 6 MB only load when this engine is chosen. Before handing
+ * a model to web-llm the adapter checks the two files that fail most often and most obscurely
+ * (the chat config and the compiled model library): web-llm reads a 404 page as WebAssembly
+ * and reports a compile error; the preflight says which file, where, and what the server said.
+ */
+import type * as WebLlm from '@mlc-ai/web-llm';
+import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.js';
+import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
+import { parseWebLlmProgress } from './webllm-progress.js';
+import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+
+/** The parts of the web-llm module the adapter uses; a mock provides the same. */
+export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'>;
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+/** web-llm's Cache API scope for model libraries; a preflighted library is stored there. */
+const WASM_CACHE_SCOPE = 'webllm/wasm';
+
+function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
+  return Object.assign(new Error(message), { name, detail });
+}
+
+/** web-llm's own URL normalisation: a model folder URL ends in `/resolve/<revision>/`. */
+export function modelBaseUrl(model: string): string {
+  let url = model.endsWith('/') ? model : `${model}/`;
+  if (!/.+\/resolve\/.+\//.test(url)) url += 'resolve/main/';
+  return new URL(url).href;
+}
+
+/** Whether web-llm caches this library itself (it skips the cache for localhost and relative URLs). */
+function webLlmCachesLibrary(url: string): boolean {
+  return url.startsWith('http') && !url.includes('localhost');
+}
+
+function isWebLlmEntry(value: unknown): value is WebLlmModelEntry & { model: string; model_lib: string } {
+  const entry = value as Partial<WebLlmModelEntry> | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.model_id === 'string' &&
+    typeof entry.model === 'string' &&
+    typeof entry.model_lib === 'string'
+  );
+}
+
+export class WebLlmEngine implements Engine {
+  readonly id = 'webllm' as const;
+  private module: WebLlmModule | undefined;
+  private engine: WebLlm.MLCEngine | undefined;
+  private appConfig: WebLlm.AppConfig | undefined;
+  /** Custom entries ever listed, by id: a later listing without them must not make them unloadable. */
+  private readonly customEntries = new Map<string, WebLlm.ModelRecord>();
+
+  constructor(private readonly loadModule: () => Promise<WebLlmModule> = () => import('@mlc-ai/web-llm')) {}
+
+  async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
+    const module = await this.webllm();
+    for (const entry of (custom?.webllm ?? []).filter(isWebLlmEntry) as WebLlm.ModelRecord[]) {
+      this.customEntries.set(entry.model_id, entry);
+    }
+    const prebuilt = module.prebuiltAppConfig;
+    const extra = [...this.customEntries.values()];
+    const appConfig: WebLlm.AppConfig = {
+      ...prebuilt,
+      model_list: [...extra, ...prebuilt.model_list.filter((entry) => !this.customEntries.has(entry.model_id))],
+    };
+    this.appConfig = appConfig;
+    return Promise.all(
+      appConfig.model_list.map(async (entry) => ({
+        ...recordFromWebLlm(entry),
+        cached: await module.hasModelInCache(entry.model_id, appConfig).catch(() => false),
+      })),
+    );
+  }
+
+  async load(
+    modelId: string,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+  ): Promise<EngineLoadResult> {
+    const module = await this.webllm();
+    const appConfig = this.appConfig ?? module.prebuiltAppConfig;
+    const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
+    if (!entry) throw edgeError('ModelNotFoundError', `web-llm has no model "${modelId}" in its catalog.`);
+
+    const fromCache = await module.hasModelInCache(modelId, appConfig).catch(() => false);
+    let libraryBytes = 0;
+    let contextWindow = entry.overrides?.context_window_size;
+    if (!fromCache) {
+      const preflight = await this.preflight(entry, onProgress, signal);
+      libraryBytes = preflight.libraryBytes;
+      contextWindow ??= preflight.contextWindow;
+    }
+    signal.throwIfAborted();
+
+    const engine = this.engine ?? new module.MLCEngine({ appConfig });
+    this.engine = engine;
+    let lastDownloadedBytes = 0;
+    let weightBytes: number | undefined;
+    // The callback must be set before reload: web-llm hands it to the runtime during reload.
+    engine.setInitProgressCallback((report) => {
+      const progress = parseWebLlmProgress(report);
+      if (progress.phase === 'downloading' && progress.loadedBytes !== undefined) {
+        lastDownloadedBytes = progress.loadedBytes;
+        weightBytes = progress.totalBytes ?? weightBytes;
+      }
+      if (progress.phase === 'loading' && progress.totalBytes !== undefined) weightBytes = progress.totalBytes;
+      onProgress(progress);
+    });
+    engine.setAppConfig(appConfig);
+
+    const abort = () => void engine.unload();
+    signal.addEventListener('abort', abort, { once: true });
+    try {
+      await engine.reload(modelId);
+    } catch (error) {
+      if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+      throw await this.explainReloadFailure(error, entry.model_lib, !fromCache);
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+    // web-llm swallows its own abort and returns normally; the signal tells the truth.
+    if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+    return {
+      fromCache,
+      downloadedBytes: fromCache ? 0 : lastDownloadedBytes + libraryBytes,
+      weightBytes,
+      contextWindow,
+    };
+  }
+
+  async generate(
+    request: GenerateRequest,
+    onDelta: (text: string, tokens: number) => void,
+  ): Promise<EngineGenerateResult> {
+    const engine = this.engine;
+    if (!engine) throw edgeError('ModelNotLoadedError', 'No web-llm model is loaded.');
+    const stream = await engine.chat.completions.create({
+      messages: request.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: request.maxTokens,
+      temperature: request.temperature,
+    });
+    let finish: string | null | undefined;
+    let usage: WebLlm.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      if (choice) {
+        const text = choice.delta.content ?? '';
+        if (text !== '') onDelta(text, 1);
+        finish = choice.finish_reason ?? finish;
+      }
+      // The usage chunk comes last, with empty `choices`.
+      if (chunk.usage) usage = chunk.usage;
+    }
+    return {
+      promptTokens: usage?.prompt_tokens ?? 0,
+      outputTokens: usage?.completion_tokens ?? 0,
+      finishReason: finish === 'length' ? 'length' : finish === 'abort' ? 'aborted' : 'stop',
+      figures: figuresFromWebLlmUsage(usage?.extra),
+    };
+  }
+
+  interrupt(): void {
+    this.engine?.interruptGenerate();
+  }
+
+  async unload(): Promise<void> {
+    await this.engine?.unload();
+  }
+
+  private async webllm(): Promise<WebLlmModule> {
+    this.module ??= await this.loadModule();
+    return this.module;
+  }
+
+  /** Fetches and checks the chat config and the model library, reporting real bytes. */
+  private async preflight(
+    entry: WebLlm.ModelRecord,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+  ): Promise<{ libraryBytes: number; contextWindow: number | undefined }> {
+    let contextWindow: number | undefined;
+    if (entry.model_manifest === undefined) {
+      const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
+      onProgress({ phase: 'preparing', fraction: undefined, detail: `Fetching model configuration from ${configUrl}` });
+      const response = await this.fetchOrExplain(configUrl, signal);
+      if (!response.ok) {
+        throw edgeError(
+          EDGE_ERROR_NAMES.modelConfigInvalid,
+          `The model configuration is missing (HTTP ${response.status}).`,
+          {
+            url: configUrl,
+            status: response.status,
+          },
+        );
+      }
+      const config = (await response.json().catch(() => undefined)) as { context_window_size?: number } | undefined;
+      if (!config || typeof config !== 'object') {
+        throw edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
+          url: configUrl,
+        });
+      }
+      if (typeof config.context_window_size === 'number' && config.context_window_size > 0) {
+        contextWindow = config.context_window_size;
+      }
+    }
+
+    const libraryUrl = entry.model_lib;
+    const cache =
+      webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
+    if (await cache?.match(libraryUrl)) return { libraryBytes: 0, contextWindow };
+
+    const bytes = await this.downloadLibrary(libraryUrl, onProgress, signal);
+    await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
+    return { libraryBytes: bytes.byteLength, contextWindow };
+  }
+
+  private async downloadLibrary(
+    url: string,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const detail = `Downloading model library ${url}`;
+    onProgress({ phase: 'downloading', fraction: undefined, loadedBytes: 0, detail });
+    const response = await this.fetchOrExplain(url, signal);
+    if (!response.ok) {
+      throw edgeError(
+        response.status === 404 || response.status === 410
+          ? EDGE_ERROR_NAMES.modelLibMissing
+          : EDGE_ERROR_NAMES.downloadFailed,
+        `The model library could not be downloaded (HTTP ${response.status}).`,
+        { url, status: response.status },
+      );
+    }
+    const total = Number(response.headers.get('content-length')) || undefined;
+    const chunks: Uint8Array[] = [];
+    let loaded = 0;
+    const reader = response.body?.getReader();
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        onProgress({
+          phase: 'downloading',
+          fraction: total ? loaded / total : undefined,
+          loadedBytes: loaded,
+          totalBytes: total,
+          detail,
+        });
+      }
+    }
+    const bytes = new Uint8Array(loaded);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    const hasMagic = WASM_MAGIC.every((byte, index) => bytes[index] === byte);
+    if (!hasMagic || !WebAssembly.validate(bytes)) {
+      throw edgeError(
+        EDGE_ERROR_NAMES.modelLibInvalid,
+        hasMagic ? 'The model library is not valid WebAssembly.' : 'The model library is not a WebAssembly file.',
+        { url, bytes: loaded },
+      );
+    }
+    return bytes;
+  }
+
+  private async fetchOrExplain(url: string, signal: AbortSignal): Promise<Response> {
+    try {
+      return await fetch(url, { signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw edgeError(
+        EDGE_ERROR_NAMES.downloadFailed,
+        `Could not reach ${url}: ${String((error as Error).message ?? error)}`,
+        {
+          url,
+        },
+      );
+    }
+  }
+
+  /**
+   * A library that passed the preflight can still fail to instantiate (valid WebAssembly, but not
+   * a web-llm model library, or built for another runtime version): name it for what it is.
+   */
+  private async explainReloadFailure(error: unknown, libraryUrl: string, libraryChecked: boolean): Promise<unknown> {
+    const name = (error as Error | undefined)?.name ?? '';
+    const message = String((error as Error | undefined)?.message ?? error);
+    const instantiateFailure =
+      ['CompileError', 'LinkError', 'RuntimeError'].includes(name) ||
+      /WebAssembly|wasm|is not a function|Cannot read properties of undefined/i.test(message);
+    if (libraryChecked && instantiateFailure) {
+      // Never keep a library that cannot start: the next try must fetch it again.
+      if ('caches' in globalThis) await (await caches.open(WASM_CACHE_SCOPE)).delete(libraryUrl).catch(() => false);
+      return edgeError(EDGE_ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
+        url: libraryUrl,
+      });
+    }
+    return error;
+  }
+}
