@@ -128,6 +128,7 @@ export class EngineHost implements EngineWorkerApi {
       wallClock,
       disagreements: disagreements(result.figures, wallClock),
       gpuMemoryPeakBytes: this.tracker.totals().peakBytes,
+      batches: batcher.batchCount,
     };
   }
 

@@ -12,6 +12,7 @@ export class TokenBatcher {
   private firstTokenMs: number | undefined;
   private lastTokenMs: number | undefined;
   private lastSentMs = -Infinity;
+  private sent = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -50,6 +51,7 @@ export class TokenBatcher {
       firstTokenMs: this.firstTokenMs ?? at,
     });
     this.lastSentMs = at;
+    this.sent += 1;
     this.text = '';
     this.tokens = 0;
   }
@@ -60,6 +62,11 @@ export class TokenBatcher {
 
   get lastTokenAtMs(): number | undefined {
     return this.lastTokenMs;
+  }
+
+  /** Batches sent so far. */
+  get batchCount(): number {
+    return this.sent;
   }
 
   get tokenCount(): number {

@@ -60,8 +60,25 @@ export class EngineClient {
     return this.call((api) => api.cancelLoad());
   }
 
-  generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats> {
-    return this.call((api) => api.generate(request, proxy(onTokens)));
+  /**
+   * Streams a reply. Resolves only after every token batch has been delivered to `onTokens`:
+   * batches travel on the callback's own port and may arrive after the result does.
+   */
+  async generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats> {
+    let received = 0;
+    let allReceived: (() => void) | undefined;
+    let expected = Infinity;
+    const counted = (batch: TokenBatch) => {
+      received += 1;
+      onTokens(batch);
+      if (received >= expected) allReceived?.();
+    };
+    const stats = await this.call((api) => api.generate(request, proxy(counted)));
+    if (received < stats.batches) {
+      expected = stats.batches;
+      await this.call(() => new Promise<void>((resolve) => (allReceived = resolve)));
+    }
+    return stats;
   }
 
   interrupt(): Promise<void> {

@@ -30,6 +30,7 @@ import type { ChatTurn } from './transcript.js';
 type Status = 'idle' | 'loading' | 'ready' | 'generating';
 
 const MEMORY_POLL_MS = 1000;
+const LIVE_STATS_INTERVAL_MS = 100;
 
 /**
  * Chat with a small language model running on the visitor's GPU, with live tokens/s and memory.
@@ -176,6 +177,7 @@ export class EdgeLlmChat extends LitElement {
   private lostDevicesSeen = 0;
   private stopCrashListener: (() => void) | undefined;
   private lastFailure: 'load' | 'generate' | undefined;
+  private liveRenderedAt = 0;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -472,14 +474,19 @@ export class EdgeLlmChat extends LitElement {
   private onTokens(reply: ChatTurn, batch: TokenBatch, series: RateSeries): void {
     reply.body.append(batch.text);
     series.add(batch.tokens, batch.elapsedMs);
+    this.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
+    // The figures re-render the panel: a few times a second is enough to read them, and keeps a
+    // fast engine from spending the page's frames on statistics.
+    const now = performance.now();
+    if (batch.totalTokens > 1 && now - this.liveRenderedAt < LIVE_STATS_INTERVAL_MS) return;
+    this.liveRenderedAt = now;
     const decodeMs = batch.elapsedMs - batch.firstTokenMs;
     this.live = {
       outputTokens: batch.totalTokens,
       ttftMs: batch.firstTokenMs,
       decodeTokensPerSecond: decodeMs > 0 ? ((batch.totalTokens - 1) * 1000) / decodeMs : undefined,
-      series: series.points,
+      series: [...series.points],
     };
-    this.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
   }
 
   private fail(error: unknown, during: 'load' | 'generate'): void {

@@ -133,6 +133,11 @@ export interface GenerationStats extends TimingFigures {
   /** Figures that differ by more than the tolerance between engine and wall clock. */
   disagreements: (keyof TimingFigures)[];
   gpuMemoryPeakBytes: number;
+  /**
+   * Token batches the worker sent for this reply. Batches travel on the callback's own message
+   * port, so they can arrive after the result: the page waits until it has seen this many.
+   */
+  batches: number;
 }
 
 export interface MemorySnapshot {

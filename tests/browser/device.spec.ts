@@ -2,7 +2,7 @@
  * The device panel and the model picker on the real SwiftShader adapter, with web-llm's real
  * catalog; and the specific messages when WebGPU is absent.
  */
-import { CHROMIUM_ARGS } from '../../playwright.config.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import { expect, test } from './test.ts';
 
 test('the device panel shows the real SwiftShader adapter and says it is software', async ({ page, server }) => {
@@ -57,7 +57,7 @@ test('the default model is the smallest instruct model that fits, and large mode
 test('a browser without navigator.gpu gets the specific WebGPU message', async ({ playwright, server }) => {
   // An origin that is not localhost is not a secure context, and has no navigator.gpu at all.
   const browser = await playwright.chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP edge-llm.test 127.0.0.1'],
   });
   try {
@@ -78,7 +78,7 @@ test('a browser without navigator.gpu gets the specific WebGPU message', async (
 
 test('a browser that offers no GPU adapter gets its own message', async ({ playwright, server }) => {
   const browser = await playwright.chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS.filter((arg) => arg !== '--enable-unsafe-webgpu'),
   });
   try {

@@ -13,8 +13,10 @@ interface DoubleModel {
   id: string;
   /** Milliseconds the double "prefills" before its first token. */
   prefillMs: number;
-  /** Milliseconds between tokens; 0 streams as fast as possible. */
+  /** Milliseconds between tokens; 0 streams as fast as possible (or at `tokensPerSecond`). */
   tokenIntervalMs: number;
+  /** With no interval: a steady rate, for measurements that need tokens spread over time. */
+  tokensPerSecond?: number;
   /** Bytes of real GPU buffers held while loaded ("weights"). */
   weightBytes: number;
   /** When set, generation throws an uncaught error in the worker (a crash) after this many tokens. */
@@ -24,6 +26,7 @@ interface DoubleModel {
 const MODELS: DoubleModel[] = [
   { id: 'double-timed', prefillMs: 300, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20 },
   { id: 'double-flood', prefillMs: 0, tokenIntervalMs: 0, weightBytes: 4 * 2 ** 20 },
+  { id: 'double-paced', prefillMs: 0, tokenIntervalMs: 0, tokensPerSecond: 6000, weightBytes: 4 * 2 ** 20 },
   { id: 'double-crash', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 8 * 2 ** 20, crashAfterTokens: 5 },
 ];
 
@@ -148,7 +151,10 @@ export class EngineDouble implements Engine {
         return new Promise(() => undefined);
       }
       if (model.tokenIntervalMs > 0) await sleep(model.tokenIntervalMs);
-      else if (produced % 64 === 0) await yieldToEventLoop();
+      else if (model.tokensPerSecond) {
+        // Timers cannot wait a fraction of a millisecond: yield until the next token is due.
+        while ((performance.now() - start) * model.tokensPerSecond < produced * 1000) await yieldToEventLoop();
+      } else if (produced % 64 === 0) await yieldToEventLoop();
     }
     const prefillMs = (firstTokenAt || performance.now()) - start;
     const decodeMs = lastTokenAt - firstTokenAt;
