@@ -167,3 +167,62 @@ test('the chat works with the keyboard alone', async ({ page, server }) => {
     .evaluate((element) => getComputedStyle(element).outlineStyle);
   expect(outline).not.toBe('none');
 });
+
+test('loading shows phase, percent, bytes and time, and Cancel stops it without an error', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await page.locator('edge-llm-model-picker tr[data-model-id="double-slow-load"] input[type="radio"]').check();
+  await chat(page).locator('button[data-action="load"]').click();
+  const progress = chat(page).locator('edge-llm-load-progress');
+  await expect(progress.locator('.phase')).toHaveText('Downloading');
+  await expect(progress.locator('.bytes')).toContainText(/of 2\.1 MB/);
+  await expect(progress.locator('.percent')).toHaveText(/^\d+%$/);
+  await expect(progress.locator('.elapsed')).toHaveText(/\d/);
+  await expect(progress.locator('progress')).toHaveAttribute('value', /0\.\d+/);
+  await progress.locator('button', { hasText: 'Cancel' }).click();
+  await expect(chat(page).locator('[role="status"]')).toHaveText('Loading cancelled.');
+  await expect(progress).toHaveCount(0);
+  await expect(chat(page).locator('edge-llm-error-panel [role="alert"]')).toHaveCount(0);
+  // Nothing was left loaded: the tracker holds no GPU memory, and another model loads.
+  await loadDouble(page, 'double-timed');
+});
+
+test('when the engine and the wall clock disagree by more than 10%, both figures are shown', async ({
+  page,
+  server,
+}) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-skewed');
+  await setMaxTokens(page, 20);
+  await send(page, 'Count for me.');
+  await expect(assistantText(page)).toHaveAttribute('aria-busy', 'false');
+  const decode = chat(page).locator('edge-llm-stats [data-stat="decode"]');
+  // The double reports twice its real rate (about 100 against 50 tokens/s measured).
+  const engine = Number((await decode.locator('.value').innerText()).replace(/[^\d.]/g, ''));
+  const wall = Number((await decode.locator('[data-cross-check]').innerText()).replace(/[^\d.]/g, ''));
+  expect(engine / wall).toBeGreaterThan(1.9);
+  expect(engine / wall).toBeLessThan(2.1);
+  await expect(decode.locator('[data-cross-check]')).toContainText('wall clock');
+  // Figures that agree show once.
+  await expect(chat(page).locator('edge-llm-stats [data-stat="ttft"] [data-cross-check]')).toHaveCount(0);
+});
+
+test('a flood of tokens all reaches the screen, and the reply is complete when done fires', async ({
+  page,
+  server,
+}) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-flood');
+  await setMaxTokens(page, 3000);
+  const done = page.evaluate(
+    () =>
+      new Promise<{ text: string; outputTokens: number }>((resolve) => {
+        const element = document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-chat')!;
+        element.addEventListener('edge-llm-done', (event) => resolve(event.detail), { once: true });
+      }),
+  );
+  await send(page, 'Go as fast as you can.');
+  const detail = await done;
+  expect(detail.outputTokens).toBe(3000);
+  expect(detail.text.split(/\s+/).filter(Boolean)).toHaveLength(3000);
+  await expect(assistantText(page).locator('.text')).toHaveText(detail.text, { useInnerText: false });
+});

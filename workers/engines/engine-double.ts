@@ -19,6 +19,13 @@ interface DoubleModel {
   tokensPerSecond?: number;
   /** Bytes of real GPU buffers held while loaded ("weights"). */
   weightBytes: number;
+  /** Milliseconds a load takes (half "downloading", half "loading"); 100 when unset. */
+  loadMs?: number;
+  /**
+   * Factor applied to the decode rate the double reports as its own, to stand for an engine
+   * whose figures disagree with the wall clock. 1 when unset.
+   */
+  reportedDecodeSkew?: number;
   /** When set, generation throws an uncaught error in the worker (a crash) after this many tokens. */
   crashAfterTokens?: number;
 }
@@ -27,6 +34,8 @@ const MODELS: DoubleModel[] = [
   { id: 'double-timed', prefillMs: 300, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20 },
   { id: 'double-flood', prefillMs: 0, tokenIntervalMs: 0, weightBytes: 4 * 2 ** 20 },
   { id: 'double-paced', prefillMs: 0, tokenIntervalMs: 0, tokensPerSecond: 6000, weightBytes: 4 * 2 ** 20 },
+  { id: 'double-slow-load', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20, loadMs: 20_000 },
+  { id: 'double-skewed', prefillMs: 100, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20, reportedDecodeSkew: 2 },
   { id: 'double-crash', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 8 * 2 ** 20, crashAfterTokens: 5 },
 ];
 
@@ -101,11 +110,20 @@ export class EngineDouble implements Engine {
     if (!model)
       throw Object.assign(new Error(`The engine double has no model "${modelId}".`), { name: 'ModelNotFoundError' });
     await this.unload();
-    const steps = 4;
+    const steps = 20;
+    const stepMs = (model.loadMs ?? 100) / steps;
     for (let step = 1; step <= steps; step += 1) {
       signal.throwIfAborted();
-      await sleep(25);
-      onProgress({ phase: 'loading', fraction: step / steps, detail: `Engine double: step ${step}/${steps}` });
+      await sleep(stepMs);
+      const downloading = step <= steps / 2;
+      const fraction = downloading ? step / (steps / 2) : (step - steps / 2) / (steps / 2);
+      onProgress({
+        phase: downloading ? 'downloading' : 'loading',
+        fraction,
+        loadedBytes: Math.round(fraction * model.weightBytes),
+        totalBytes: model.weightBytes,
+        detail: `Engine double: step ${step}/${steps}`,
+      });
     }
     signal.throwIfAborted();
     await this.allocate(model.weightBytes);
@@ -165,7 +183,8 @@ export class EngineDouble implements Engine {
       figures: {
         ttftMs: prefillMs,
         prefillTokensPerSecond: prefillMs > 0 ? (promptTokens * 1000) / prefillMs : 0,
-        decodeTokensPerSecond: decodeMs > 0 ? ((produced - 1) * 1000) / decodeMs : 0,
+        decodeTokensPerSecond:
+          decodeMs > 0 ? (((produced - 1) * 1000) / decodeMs) * (model.reportedDecodeSkew ?? 1) : 0,
       },
     };
   }
