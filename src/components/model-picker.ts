@@ -163,8 +163,8 @@ export class EdgeLlmModelPicker extends LitElement {
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col" class="num">Params</th>
-                <th scope="col">Quant</th>
+                <th scope="col" class="num optional">Params</th>
+                <th scope="col" class="optional">Quant</th>
                 <th scope="col" class="num">VRAM</th>
                 <th scope="col" class="num optional">Context</th>
                 <th scope="col" class="optional">Cached</th>
@@ -200,8 +200,8 @@ export class EdgeLlmModelPicker extends LitElement {
           <span>${record.family} <span class="reason mono">${record.id}</span></span>
         </label>
       </td>
-      <td class="num">${record.parameters}</td>
-      <td class="mono">${record.quantization || '–'}</td>
+      <td class="num optional">${record.parameters}</td>
+      <td class="mono optional">${record.quantization || '–'}</td>
       <td class="num">${record.vramMB ? formatMiB(record.vramMB) : '–'}</td>
       <td class="num optional">${record.contextWindow?.toLocaleString('en-US') ?? '–'}</td>
       <td class="optional" data-cached=${record.cached ? 'yes' : 'no'}>${record.cached ? 'yes' : 'no'}</td>

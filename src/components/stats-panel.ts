@@ -71,6 +71,11 @@ export class EdgeLlmStats extends LitElement {
         width: 100%;
         height: 48px;
         display: block;
+        background: var(--_surface);
+        border-radius: calc(var(--_radius) * 0.5);
+      }
+      .chart-label {
+        font-size: 0.78em;
         margin-top: var(--_space);
       }
       polyline {
