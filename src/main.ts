@@ -6,4 +6,4 @@ import './define.js';
 
 const app = document.querySelector('edge-llm-app');
 const engine = new URLSearchParams(location.search).get('engine');
-if (app && (engine === 'double' || engine === 'webllm')) app.engine = engine;
+if (app && (engine === 'double' || engine === 'webllm' || engine === 'transformers')) app.engine = engine;

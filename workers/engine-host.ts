@@ -8,6 +8,7 @@ import type {
   EngineWorkerApi,
   GenerateRequest,
   GenerationStats,
+  LoadOptions,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
@@ -45,7 +46,12 @@ export class EngineHost implements EngineWorkerApi {
     return (await this.engine(engineId)).listModels(custom);
   }
 
-  async load(engineId: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport> {
+  async load(
+    engineId: EngineId,
+    modelId: string,
+    onProgress: (progress: LoadProgress) => void,
+    options: LoadOptions = {},
+  ): Promise<LoadReport> {
     this.loadController?.abort();
     const controller = new AbortController();
     this.loadController = controller;
@@ -69,6 +75,7 @@ export class EngineHost implements EngineWorkerApi {
         });
       },
       controller.signal,
+      options,
     );
     if (this.loadController === controller) this.loadController = undefined;
     this.active = { engine, modelId };
@@ -140,6 +147,10 @@ export class EngineHost implements EngineWorkerApi {
     const active = this.active;
     this.active = undefined;
     await active?.engine.unload();
+  }
+
+  async lastOutputTokenIds(): Promise<number[] | undefined> {
+    return this.active?.engine.outputTokenIds?.();
   }
 
   async memory(): Promise<MemorySnapshot> {

@@ -13,6 +13,7 @@ tracker.install();
 
 const factories: EngineFactories = {
   webllm: async () => new (await import('./engines/webllm-engine.js')).WebLlmEngine(),
+  transformers: async () => new (await import('./engines/transformers-engine.js')).TransformersEngine(),
   double: async () => new (await import('./engines/engine-double.js')).EngineDouble(),
 };
 

@@ -4,12 +4,21 @@ import { sharedEngineClient } from '../client/shared-client.js';
 import { filterCatalog, isInstructModel } from '../core/catalog.js';
 import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
+import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
 import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
 import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
 import type { EdgeLlmChat } from '../components/chat.js';
 import type { EdgeLlmModelPicker } from '../components/model-picker.js';
 import type { StorageFigures } from '../components/stats-panel.js';
 import { themeStyles } from '../components/theme.js';
+
+const ENGINE_LABELS: Record<EngineId, string> = {
+  webllm: 'web-llm (MLC)',
+  transformers: 'transformers.js (ONNX Runtime)',
+  double: 'Engine double (tests)',
+};
+
+const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = { webllm: 'transformers', transformers: 'webllm' };
 
 /**
  * The edge-llm app: this device, the models that fit it, and a chat, composed from the same
@@ -60,6 +69,19 @@ export class EdgeLlmApp extends LitElement {
       edge-llm-error-panel {
         margin-top: var(--_space);
       }
+      fieldset.engines {
+        border: none;
+        padding: 0;
+        margin: 0 0 0.6em;
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4em 1.2em;
+      }
+      fieldset.engines legend {
+        font-weight: 600;
+        padding: 0;
+        margin-bottom: 0.2em;
+      }
     `,
   ];
 
@@ -73,6 +95,7 @@ export class EdgeLlmApp extends LitElement {
   @state() private models: ModelRecord[] = [];
   @state() private selected = '';
   @state() private error: FriendlyError | undefined;
+  @state() private alsoIn: { label: string; keys: Set<string> } | undefined;
 
   @query('edge-llm-chat') private chat!: EdgeLlmChat;
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
@@ -105,10 +128,27 @@ export class EdgeLlmApp extends LitElement {
           </section>
           <section class="card" aria-labelledby="models-heading">
             <h2 id="models-heading">Models</h2>
+            <fieldset class="engines">
+              <legend>Engine</legend>
+              ${this.engineChoices().map(
+                (engine) =>
+                  html`<label
+                    ><input
+                      type="radio"
+                      name="engine"
+                      .value=${engine}
+                      .checked=${engine === this.engine}
+                      @change=${() => this.chooseEngine(engine)}
+                    />
+                    ${ENGINE_LABELS[engine]}</label
+                  >`,
+              )}
+            </fieldset>
             <edge-llm-model-picker
               .models=${this.models}
               .device=${this.device}
               .selected=${this.selected}
+              .alsoIn=${this.alsoIn}
             ></edge-llm-model-picker>
           </section>
         </div>
@@ -117,6 +157,7 @@ export class EdgeLlmApp extends LitElement {
           <edge-llm-chat
             .engine=${this.engine}
             .model=${this.selected}
+            .vramIsEstimate=${record?.vramIsEstimate ?? false}
             .declaredVramMB=${record?.vramMB}
           ></edge-llm-chat>
         </section>
@@ -150,6 +191,14 @@ export class EdgeLlmApp extends LitElement {
       if (request !== this.catalogRequest) return;
       this.models = models;
       this.pickDefault();
+      // The same model in the other real engine, so visitors can compare engines on their device.
+      const other = OTHER_ENGINE[this.engine];
+      if (other) {
+        const keys = new Set((await this.client.listModels(other, this.customModels)).map(crossEngineKey));
+        if (request === this.catalogRequest) this.alsoIn = { label: ENGINE_LABELS[other], keys };
+      } else {
+        this.alsoIn = undefined;
+      }
     } catch (error) {
       this.showError(error);
     }
@@ -159,9 +208,13 @@ export class EdgeLlmApp extends LitElement {
   private pickDefault() {
     if (this.selected && this.models.some((model) => model.id === this.selected)) return;
     if (!this.device || this.models.length === 0) return;
-    const custom = this.models.filter((model) =>
-      this.customModels?.webllm?.some((entry) => (entry as { model_id?: string }).model_id === model.id),
-    );
+    const customIds = new Set([
+      ...(this.customModels?.webllm ?? []).map((entry) => (entry as { model_id?: string }).model_id),
+      ...(this.customModels?.transformers ?? []).map((source) =>
+        transformersModelId(source.url.replace(/\/+$/, ''), source.dtype),
+      ),
+    ]);
+    const custom = this.models.filter((model) => customIds.has(model.id));
     const candidates = filterCatalog(custom.length > 0 ? custom : this.models, { showAll: custom.length > 0 });
     const choice =
       this.device.webgpu === 'available'
@@ -179,6 +232,16 @@ export class EdgeLlmApp extends LitElement {
     const friendly = describeError(serializeError(error));
     console.error(`[edge-llm] ${friendly.code}:`, error);
     this.error = friendly;
+  }
+
+  private engineChoices(): EngineId[] {
+    return this.engine === 'double' ? ['webllm', 'transformers', 'double'] : ['webllm', 'transformers'];
+  }
+
+  private chooseEngine(engine: EngineId) {
+    this.engine = engine;
+    this.selected = '';
+    this.models = [];
   }
 
   private onSelect(event: EdgeLlmModelSelectEvent) {

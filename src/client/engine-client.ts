@@ -13,6 +13,7 @@ import type {
   EngineWorkerApi,
   GenerateRequest,
   GenerationStats,
+  LoadOptions,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
@@ -52,8 +53,13 @@ export class EngineClient {
     return this.call((api) => api.listModels(engine, custom));
   }
 
-  load(engine: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport> {
-    return this.call((api) => api.load(engine, modelId, proxy(onProgress)));
+  load(
+    engine: EngineId,
+    modelId: string,
+    onProgress: (progress: LoadProgress) => void,
+    options?: LoadOptions,
+  ): Promise<LoadReport> {
+    return this.call((api) => api.load(engine, modelId, proxy(onProgress), options));
   }
 
   cancelLoad(): Promise<void> {
@@ -91,6 +97,10 @@ export class EngineClient {
 
   memory(): Promise<MemorySnapshot> {
     return this.call((api) => api.memory());
+  }
+
+  lastOutputTokenIds(): Promise<number[] | undefined> {
+    return this.call((api) => api.lastOutputTokenIds());
   }
 
   /** Replaces a crashed (or healthy) worker with a fresh one. Loaded models are gone. */

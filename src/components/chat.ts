@@ -14,6 +14,7 @@ import {
 } from '../events.js';
 import type {
   ChatMessage,
+  ComputeDevice,
   EngineId,
   GenerationStats,
   LoadProgress,
@@ -155,6 +156,10 @@ export class EdgeLlmChat extends LitElement {
   @property({ type: Boolean, attribute: 'show-stats' }) showStats = true;
   /** The model's declared GPU memory in MiB, shown beside the measured figure. */
   @property({ type: Number, attribute: false }) declaredVramMB: number | undefined;
+  /** True when `declaredVramMB` is an estimate rather than the engine's declaration. */
+  @property({ type: Boolean, attribute: false }) vramIsEstimate = false;
+  /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
+  @property() device: ComputeDevice = 'webgpu';
 
   @state() private status: Status = 'idle';
   @state() private progress: LoadProgress | undefined;
@@ -200,7 +205,7 @@ export class EdgeLlmChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>) {
     // A different model or engine means the loaded one no longer answers for this element.
     if (
-      (changed.has('model') || changed.has('engine')) &&
+      (changed.has('model') || changed.has('engine') || changed.has('device')) &&
       this.loadedKey !== undefined &&
       this.loadedKey !== this.key()
     ) {
@@ -225,10 +230,15 @@ export class EdgeLlmChat extends LitElement {
       elapsedMs: 0,
       detail: '',
     };
-    this.loading = this.client.load(this.engine, this.model, (progress) => {
-      this.progress = progress;
-      this.dispatchEvent(new EdgeLlmProgressEvent(progress));
-    });
+    this.loading = this.client.load(
+      this.engine,
+      this.model,
+      (progress) => {
+        this.progress = progress;
+        this.dispatchEvent(new EdgeLlmProgressEvent(progress));
+      },
+      { device: this.device },
+    );
     try {
       const report = await this.loading;
       this.loadedKey = key;
@@ -441,6 +451,7 @@ export class EdgeLlmChat extends LitElement {
               .memory=${this.memory}
               .storage=${this.storage}
               .declaredVramMB=${this.declaredVramMB}
+              .vramIsEstimate=${this.vramIsEstimate}
               .generating=${this.status === 'generating'}
             ></edge-llm-stats>`
           : nothing
@@ -449,7 +460,7 @@ export class EdgeLlmChat extends LitElement {
   }
 
   private key(): string {
-    return `${this.engine}:${this.model}`;
+    return `${this.engine}:${this.model}:${this.device}`;
   }
 
   private statusText(): string {

@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { filterCatalog } from '../core/catalog.js';
 import { checkFit, type FitResult, type FitVerdict } from '../core/fit.js';
 import { formatMiB } from '../core/format.js';
+import { crossEngineKey } from '../core/transformers-catalog.js';
 import { EdgeLlmModelSelectEvent } from '../events.js';
 import type { DeviceReport, ModelRecord } from '../shared/engine-api.js';
 import { themeStyles } from './theme.js';
@@ -100,6 +101,14 @@ export class EdgeLlmModelPicker extends LitElement {
         font-size: 0.9em;
         margin-top: 0.2em;
       }
+      .also {
+        display: inline-block;
+        font-size: 0.78em;
+        border: 1px solid var(--_border);
+        border-radius: 999px;
+        padding: 0 0.5em;
+        color: var(--_muted);
+      }
       button.alt {
         margin-top: 0.3em;
         padding: 0.2em 0.6em;
@@ -122,6 +131,8 @@ export class EdgeLlmModelPicker extends LitElement {
   @property({ attribute: false }) models: ModelRecord[] = [];
   @property({ attribute: false }) device: DeviceReport | undefined;
   @property() selected = '';
+  /** Models the other engine also has (by family and size), to mark rows that can be compared. */
+  @property({ attribute: false }) alsoIn: { label: string; keys: ReadonlySet<string> } | undefined;
   @state() private showAll = false;
   @state() private query = '';
 
@@ -197,12 +208,19 @@ export class EdgeLlmModelPicker extends LitElement {
             .checked=${selected}
             @change=${() => this.select(record.id)}
           />
-          <span>${record.family} <span class="reason mono">${record.id}</span></span>
+          <span
+            >${record.family}
+            ${
+              this.alsoIn?.keys.has(crossEngineKey(record))
+                ? html`<span class="also" data-also-in>also in ${this.alsoIn.label}</span>`
+                : nothing
+            } <span class="reason mono">${record.id}</span></span
+          >
         </label>
       </td>
       <td class="num optional">${record.parameters}</td>
       <td class="mono optional">${record.quantization || '–'}</td>
-      <td class="num">${record.vramMB ? formatMiB(record.vramMB) : '–'}</td>
+      <td class="num">${record.vramMB ? `${record.vramIsEstimate ? '≈ ' : ''}${formatMiB(record.vramMB)}` : '–'}</td>
       <td class="num optional">${record.contextWindow?.toLocaleString('en-US') ?? '–'}</td>
       <td class="optional" data-cached=${record.cached ? 'yes' : 'no'}>${record.cached ? 'yes' : 'no'}</td>
       <td>

@@ -92,6 +92,7 @@ export class EdgeLlmStats extends LitElement {
   @property({ attribute: false }) memory: MemorySnapshot | undefined;
   @property({ attribute: false }) storage: StorageFigures | undefined;
   @property({ type: Number, attribute: false }) declaredVramMB: number | undefined;
+  @property({ type: Boolean, attribute: false }) vramIsEstimate = false;
   @property({ type: Boolean, attribute: false }) generating = false;
 
   override render() {
@@ -164,7 +165,9 @@ export class EdgeLlmStats extends LitElement {
           ${memory ? `${formatBytes(memory.currentBytes)} / ${formatBytes(memory.peakBytes)}` : '–'}
           ${
             this.declaredVramMB
-              ? html`<span class="cross-check muted">model declares ${formatMiB(this.declaredVramMB)}</span>`
+              ? html`<span class="cross-check muted"
+                  >model ${this.vramIsEstimate ? 'estimated at' : 'declares'} ${formatMiB(this.declaredVramMB)}</span
+                >`
               : nothing
           }
         </dd>

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'download-failed'
   | 'quota-exceeded'
   | 'model-config-invalid'
+  | 'model-file-missing'
+  | 'model-file-invalid'
   | 'model-lib-missing'
   | 'model-lib-invalid'
   | 'context-window-exceeded'
@@ -48,6 +50,8 @@ export const EDGE_ERROR_NAMES = {
   modelLibMissing: 'ModelLibraryMissingError',
   modelLibInvalid: 'ModelLibraryInvalidError',
   modelConfigInvalid: 'ModelConfigInvalidError',
+  modelFileMissing: 'ModelFileMissingError',
+  modelFileInvalid: 'ModelFileInvalidError',
   downloadFailed: 'DownloadFailedError',
   noAdapter: 'NoAdapterError',
   workerCrashed: 'WorkerCrashedError',
@@ -78,6 +82,8 @@ const RULES: Rule[] = [
       'UnsupportedTokenizerFilesError',
     ],
   },
+  { code: 'model-file-missing', names: [EDGE_ERROR_NAMES.modelFileMissing] },
+  { code: 'model-file-invalid', names: [EDGE_ERROR_NAMES.modelFileInvalid] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [EDGE_ERROR_NAMES.workerCrashed] },
   {
@@ -120,6 +126,8 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'download-failed',
   'quota-exceeded',
   'model-config-invalid',
+  'model-file-missing',
+  'model-file-invalid',
   'model-lib-missing',
   'model-lib-invalid',
   'context-window-exceeded',
@@ -235,6 +243,20 @@ export function describeError(error: SerializedError): FriendlyError {
         ...base,
         title: 'The model configuration is invalid',
         message: `The model's configuration could not be read${url ? ` from ${url}` : ''}: ${error.message}`,
+        actions: ['pick-another-model', 'retry'],
+      };
+    case 'model-file-missing':
+      return {
+        ...base,
+        title: 'The model folder is incomplete',
+        message: `A file the model needs is missing${url ? `: ${url}` : ''}${status ? ` (HTTP ${status})` : ''}. Check the folder or mirror holds every file of the model.`,
+        actions: ['pick-another-model', 'retry'],
+      };
+    case 'model-file-invalid':
+      return {
+        ...base,
+        title: 'The model file is corrupt',
+        message: `The model weights${url ? ` at ${url}` : ''} could not be read: the file may be truncated, corrupt or not an ONNX model. Download it again or pick another model.`,
         actions: ['pick-another-model', 'retry'],
       };
     case 'model-lib-missing':

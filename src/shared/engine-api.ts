@@ -7,7 +7,7 @@
  */
 
 /** Engines that can sit behind the worker interface. */
-export type EngineId = 'webllm' | 'double';
+export type EngineId = 'webllm' | 'transformers' | 'double';
 
 /** What a catalog entry is for; the picker shows chat models unless asked for all. */
 export type ModelKind = 'chat' | 'base' | 'vision' | 'embedding';
@@ -25,8 +25,10 @@ export interface ModelRecord {
   parameterCount: number | undefined;
   /** Quantization code, e.g. "q4f16_1"; "" when unknown. */
   quantization: string;
-  /** Declared GPU memory the engine needs, in MiB. */
+  /** GPU memory the engine needs, in MiB: declared by the engine, or estimated (see below). */
   vramMB: number;
+  /** True when `vramMB` is edge-llm's estimate from parameters and quantization, not declared. */
+  vramIsEstimate?: boolean;
   contextWindow: number | undefined;
   requiredFeatures: string[];
   /** Largest single storage buffer the model binds, in bytes, when declared. */
@@ -41,6 +43,17 @@ export interface ModelRecord {
 export interface CustomModelSource {
   /** web-llm `ModelRecord`-shaped entries with absolute `model` and `model_lib` URLs. */
   webllm?: unknown[];
+  /** transformers.js model folders: an absolute URL of a folder laid out like a hub repo. */
+  transformers?: TransformersModelSource[];
+}
+
+export interface TransformersModelSource {
+  /** Absolute URL of the model folder (holding config.json, tokenizer.json, onnx/...). */
+  url: string;
+  /** Weights variant to load, e.g. "fp32", "q4", "q4f16". */
+  dtype: string;
+  /** Shown in the picker; defaults to the folder name. */
+  name?: string;
 }
 
 /** What the worker sees of the GPU, read once through `navigator.gpu.requestAdapter()`. */
@@ -97,7 +110,15 @@ export interface ChatMessage {
 export interface GenerateRequest {
   messages: ChatMessage[];
   maxTokens: number;
+  /** 0 decodes greedily (deterministic). */
   temperature: number;
+}
+
+/** Where an engine runs its kernels; engines that offer a choice honour it. */
+export type ComputeDevice = 'webgpu' | 'wasm';
+
+export interface LoadOptions {
+  device?: ComputeDevice;
 }
 
 /** Tokens decoded since the previous batch. Batches are coalesced in the worker. */
@@ -164,11 +185,18 @@ export interface SerializedError {
 export interface EngineWorkerApi {
   probeDevice(): Promise<DeviceReport>;
   listModels(engine: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]>;
-  load(engine: EngineId, modelId: string, onProgress: (progress: LoadProgress) => void): Promise<LoadReport>;
+  load(
+    engine: EngineId,
+    modelId: string,
+    onProgress: (progress: LoadProgress) => void,
+    options?: LoadOptions,
+  ): Promise<LoadReport>;
   cancelLoad(): Promise<void>;
   generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
   /** Stops the reply in flight through the engine's own interrupt; the model stays loaded. */
   interrupt(): Promise<void>;
   unload(): Promise<void>;
   memory(): Promise<MemorySnapshot>;
+  /** Token ids of the last reply, for correctness checks across devices and engines. */
+  lastOutputTokenIds(): Promise<number[] | undefined>;
 }

@@ -7,6 +7,7 @@ import type {
   EngineId,
   FinishReason,
   GenerateRequest,
+  LoadOptions,
   LoadPhase,
   ModelRecord,
   TimingFigures,
@@ -40,7 +41,12 @@ export interface Engine {
   readonly id: EngineId;
   listModels(custom?: CustomModelSource): Promise<ModelRecord[]>;
   /** Loads one model, replacing any loaded one. Rejects with an AbortError when `signal` aborts. */
-  load(modelId: string, onProgress: (progress: EngineProgress) => void, signal: AbortSignal): Promise<EngineLoadResult>;
+  load(
+    modelId: string,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+    options?: LoadOptions,
+  ): Promise<EngineLoadResult>;
   /**
    * Streams a reply. `onDelta` is called once per decoded token (or small group of tokens) and
    * must not block: the engine never waits on the page.
@@ -49,4 +55,6 @@ export interface Engine {
   /** Asks the reply in flight to stop after the current token; the model stays loaded. */
   interrupt(): void;
   unload(): Promise<void>;
+  /** Token ids of the last reply, where the engine exposes them (for correctness checks). */
+  outputTokenIds?(): number[] | undefined;
 }

@@ -1,0 +1,282 @@
+/**
+ * The transformers.js adapter: ONNX models on ONNX Runtime Web (WebGPU, or WASM on request),
+ * behind the engine interface.
+ *
+ * transformers.js and ONNX Runtime are imported lazily, only when this engine is chosen. The
+ * ONNX Runtime loader and WebAssembly binary are bundled with the app and served by it: nothing
+ * is fetched from a CDN.
+ */
+import type * as Transformers from '@huggingface/transformers';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
+import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import {
+  customTransformersRecord,
+  onnxFileForDtype,
+  parseTransformersModelId,
+  transformersRecords,
+} from '../../src/core/transformers-catalog.js';
+import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+
+export type TransformersModule = Pick<
+  typeof Transformers,
+  'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria'
+>;
+
+const HUB = 'https://huggingface.co';
+const CACHE_KEY = 'transformers-cache';
+
+function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
+  return Object.assign(new Error(message), { name, detail });
+}
+
+/** Where a catalog id's files live: a hub repository, or a self-hosted folder URL. */
+function locate(source: string): { isUrl: boolean; folderUrl: string } {
+  const isUrl = /^https?:\/\//.test(source);
+  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : `${HUB}/${source}/resolve/main/` };
+}
+
+interface Loaded {
+  id: string;
+  tokenizer: Transformers.PreTrainedTokenizer;
+  model: Transformers.PreTrainedModel;
+}
+
+export class TransformersEngine implements Engine {
+  readonly id = 'transformers' as const;
+  private module: TransformersModule | undefined;
+  private loaded: Loaded | undefined;
+  private stopping: Transformers.InterruptableStoppingCriteria | undefined;
+  private lastIds: number[] | undefined;
+
+  constructor(
+    private readonly loadModule: () => Promise<TransformersModule> = () => import('@huggingface/transformers'),
+  ) {}
+
+  async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
+    const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...transformersRecords()];
+    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id) })));
+  }
+
+  async load(
+    modelId: string,
+    onProgress: (progress: EngineProgress) => void,
+    signal: AbortSignal,
+    options: LoadOptions = {},
+  ): Promise<EngineLoadResult> {
+    const { source, dtype } = parseTransformersModelId(modelId);
+    const { isUrl, folderUrl } = locate(source);
+    const fromCache = await this.isCached(modelId);
+    await this.unload();
+    onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
+    const module = await this.transformers();
+    signal.throwIfAborted();
+    this.configure(module, isUrl ? folderUrl : undefined);
+    if (isUrl) await this.checkFolder(folderUrl, dtype, signal);
+
+    // transformers.js reports per file; the bar shows all files together.
+    const files = new Map<string, { loaded: number; total: number }>();
+    let downloadedBytes = 0;
+    const progress = (info: Transformers.ProgressInfo) => {
+      if (signal.aborted) return;
+      if (info.status === 'progress') {
+        files.set(info.file, { loaded: info.loaded, total: info.total });
+        let loaded = 0;
+        let total = 0;
+        for (const file of files.values()) {
+          loaded += file.loaded;
+          total += file.total;
+        }
+        downloadedBytes = loaded;
+        onProgress({
+          phase: 'downloading',
+          fraction: total > 0 ? loaded / total : undefined,
+          loadedBytes: loaded,
+          totalBytes: total || undefined,
+          detail: `Fetching ${info.file}`,
+        });
+      } else if (info.status === 'done' && info.file.endsWith('.onnx')) {
+        onProgress({
+          phase: 'compiling',
+          fraction: undefined,
+          detail: `Creating the ${dtype} session on ${options.device ?? 'webgpu'}`,
+        });
+      }
+    };
+    const name = isUrl ? (new URL(folderUrl).pathname.split('/').filter(Boolean).at(-1) ?? source) : source;
+    try {
+      const tokenizer = await module.AutoTokenizer.from_pretrained(name, { progress_callback: progress });
+      signal.throwIfAborted();
+      const model = await module.AutoModelForCausalLM.from_pretrained(name, {
+        dtype: dtype as Transformers.DataType,
+        device: options.device ?? 'webgpu',
+        progress_callback: progress,
+      });
+      if (signal.aborted) {
+        await model.dispose();
+        signal.throwIfAborted();
+      }
+      this.loaded = { id: modelId, tokenizer, model };
+    } catch (error) {
+      if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+      throw this.explainLoadFailure(error, folderUrl, dtype);
+    }
+    const config = this.loaded.model.config as { max_position_embeddings?: number };
+    return {
+      fromCache,
+      downloadedBytes: fromCache ? 0 : downloadedBytes,
+      weightBytes: undefined,
+      contextWindow: config.max_position_embeddings,
+    };
+  }
+
+  async generate(
+    request: GenerateRequest,
+    onDelta: (text: string, tokens: number) => void,
+  ): Promise<EngineGenerateResult> {
+    const loaded = this.loaded;
+    const module = this.module;
+    if (!loaded || !module) throw edgeError('ModelNotLoadedError', 'No transformers.js model is loaded.');
+    const inputs = loaded.tokenizer.apply_chat_template(request.messages, {
+      add_generation_prompt: true,
+      return_dict: true,
+    }) as { input_ids: Transformers.Tensor; attention_mask: Transformers.Tensor };
+    const promptTokens = inputs.input_ids.dims.at(-1) ?? 0;
+    const contextWindow = (loaded.model.config as { max_position_embeddings?: number }).max_position_embeddings;
+    if (contextWindow !== undefined && promptTokens >= contextWindow) {
+      throw edgeError(
+        'ContextWindowSizeExceededError',
+        `The prompt has ${promptTokens} tokens; the model reads at most ${contextWindow}.`,
+      );
+    }
+    const maxNewTokens = contextWindow ? Math.min(request.maxTokens, contextWindow - promptTokens) : request.maxTokens;
+    const stopping = new module.InterruptableStoppingCriteria();
+    this.stopping = stopping;
+    let produced = 0;
+    const streamer = new module.TextStreamer(loaded.tokenizer, {
+      skip_prompt: true,
+      skip_special_tokens: true,
+      // Counted as each token is decoded; its text follows once it completes a word.
+      token_callback_function: (ids: bigint[]) => {
+        produced += ids.length;
+        onDelta('', ids.length);
+      },
+      callback_function: (text: string) => onDelta(text, 0),
+    });
+    const greedy = request.temperature <= 0;
+    const output = (await loaded.model.generate({
+      ...inputs,
+      max_new_tokens: maxNewTokens,
+      do_sample: !greedy,
+      ...(greedy ? {} : { temperature: request.temperature }),
+      streamer,
+      stopping_criteria: stopping,
+    })) as Transformers.Tensor;
+    this.stopping = undefined;
+    const ids = Array.from(output.data as BigInt64Array, Number).slice(promptTokens);
+    this.lastIds = ids;
+    const interrupted = stopping.interrupted;
+    const eos = loaded.model.generation_config?.eos_token_id;
+    const eosIds = Array.isArray(eos) ? eos : eos === undefined || eos === null ? [] : [eos];
+    const endedOnEos = ids.length > 0 && eosIds.includes(ids.at(-1)!);
+    return {
+      promptTokens,
+      outputTokens: produced,
+      finishReason: interrupted ? 'aborted' : endedOnEos ? 'stop' : produced >= maxNewTokens ? 'length' : 'stop',
+      // transformers.js reports no timings of its own: the worker's wall clock is the figure.
+      figures: undefined,
+    };
+  }
+
+  interrupt(): void {
+    this.stopping?.interrupt();
+  }
+
+  async unload(): Promise<void> {
+    this.stopping?.interrupt();
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    await loaded?.model.dispose();
+  }
+
+  outputTokenIds(): number[] | undefined {
+    return this.lastIds;
+  }
+
+  private async transformers(): Promise<TransformersModule> {
+    this.module ??= await this.loadModule();
+    return this.module;
+  }
+
+  private configure(module: TransformersModule, folderUrl: string | undefined): void {
+    const { env } = module;
+    const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; proxy?: boolean } };
+    if (onnx.wasm)
+      onnx.wasm.wasmPaths = {
+        mjs: new URL(ortMjsUrl, self.location.href).href,
+        wasm: new URL(ortWasmUrl, self.location.href).href,
+      };
+    if (folderUrl) {
+      // A self-hosted folder: read it as a "local" model from its parent URL, never the hub.
+      env.allowLocalModels = true;
+      env.allowRemoteModels = false;
+      env.localModelPath = new URL('..', folderUrl).href;
+    } else {
+      env.allowLocalModels = false;
+      env.allowRemoteModels = true;
+    }
+  }
+
+  /** A self-hosted folder must have the files a load needs; say which one is missing. */
+  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<void> {
+    for (const file of ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)]) {
+      const url = new URL(file, folderUrl).href;
+      let response: Response;
+      try {
+        response = await fetch(url, { method: 'HEAD', signal });
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw edgeError(EDGE_ERROR_NAMES.downloadFailed, `Could not reach ${url}.`, { url });
+      }
+      if (!response.ok) {
+        throw edgeError(
+          EDGE_ERROR_NAMES.modelFileMissing,
+          `The model folder has no ${file} (HTTP ${response.status}).`,
+          { url, status: response.status },
+        );
+      }
+    }
+  }
+
+  private explainLoadFailure(error: unknown, folderUrl: string, dtype: string): unknown {
+    const message = String((error as Error | undefined)?.message ?? error);
+    if (/protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b/i.test(message)) {
+      return edgeError(
+        EDGE_ERROR_NAMES.modelFileInvalid,
+        `The ONNX model file is corrupt or not a model ONNX Runtime can run: ${message}`,
+        { url: new URL(onnxFileForDtype(dtype), folderUrl).href },
+      );
+    }
+    if (/JSON/i.test(message)) {
+      return edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, `A model file is not valid JSON: ${message}`, {
+        url: folderUrl,
+      });
+    }
+    return error;
+  }
+
+  private async isCached(modelId: string): Promise<boolean> {
+    const { source, dtype } = parseTransformersModelId(modelId);
+    const { folderUrl, isUrl } = locate(source);
+    if (isUrl || !('caches' in globalThis)) return false;
+    try {
+      const cache = await caches.open(CACHE_KEY);
+      const files = ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)];
+      const hits = await Promise.all(files.map((file) => cache.match(new URL(file, folderUrl).href)));
+      return hits.every(Boolean);
+    } catch {
+      return false;
+    }
+  }
+}
