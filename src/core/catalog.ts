@@ -30,9 +30,9 @@ export function quantizationOf(modelId: string): string {
   return QUANTIZATION.exec(modelId)?.[1] ?? '';
 }
 
-/** True when the quantization stores weights or activations as f16 and so needs shader-f16. */
+/** True when the quantization computes in 16-bit floats ("q4f16_1", "fp16") and so needs shader-f16. */
 export function quantizationNeedsF16(quantization: string): boolean {
-  return /f16/i.test(quantization);
+  return /fp?16/i.test(quantization);
 }
 
 function parametersOf(modelId: string): { label: string; count: number | undefined } {
@@ -118,10 +118,16 @@ export function isInstructModel(record: ModelRecord): boolean {
  * (e.g. "SmolLM2-360M-Instruct-q4f16_1-MLC" -> "SmolLM2-360M-Instruct-q4f32_1-MLC").
  */
 export function f32Twin(record: ModelRecord, records: readonly ModelRecord[]): ModelRecord | undefined {
-  if (!quantizationNeedsF16(record.quantization)) return undefined;
-  const twinQuant = record.quantization.replace(/f16/i, 'f32');
-  const twinId = record.id.replace(record.quantization, twinQuant);
-  return records.find((candidate) => candidate.id === twinId);
+  const quant = record.quantization;
+  if (!quantizationNeedsF16(quant)) return undefined;
+  // web-llm: q4f16_1 -> q4f32_1; transformers.js: fp16 -> fp32, q4f16 -> q4.
+  const twinQuants = [quant.replace(/fp16/i, 'fp32'), quant.replace(/f16/i, 'f32'), quant.replace(/f16$/i, '')];
+  for (const twinQuant of twinQuants) {
+    if (!twinQuant || twinQuant === quant) continue;
+    const twin = records.find((candidate) => candidate.id === record.id.replace(quant, twinQuant));
+    if (twin) return twin;
+  }
+  return undefined;
 }
 
 /** The same model with a 1k context window, which needs less memory, when the catalog has it. */

@@ -115,7 +115,8 @@ export function classifyError(error: SerializedError): ErrorCode {
   return 'unknown';
 }
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
+/** Every code, for exhaustive tests and docs. */
+export const ERROR_CODES: readonly ErrorCode[] = [
   'no-webgpu',
   'no-adapter',
   'needs-f16',
@@ -134,7 +135,8 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'worker-crashed',
   'model-not-loaded',
   'unknown',
-]);
+];
+const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 export function isErrorCode(value: string): value is ErrorCode {
   return CODES.has(value);

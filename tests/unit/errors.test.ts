@@ -3,6 +3,7 @@ import {
   EDGE_ERROR_NAMES,
   classifyError,
   describeError,
+  ERROR_CODES,
   isErrorCode,
   serializeError,
   type ErrorCode,
@@ -111,6 +112,8 @@ describe('describeError', () => {
     ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
     ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
     ['model-config-invalid', named(EDGE_ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
+    ['model-file-missing', named(EDGE_ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
+    ['model-file-invalid', named(EDGE_ERROR_NAMES.modelFileInvalid), ['pick-another-model', 'retry']],
     ['model-lib-missing', named('MissingModelWasmError'), ['retry', 'pick-another-model']],
     ['model-lib-invalid', named(EDGE_ERROR_NAMES.modelLibInvalid), ['pick-another-model', 'retry']],
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
@@ -121,7 +124,7 @@ describe('describeError', () => {
 
   it('covers every error code', () => {
     const codes = EXPECTED.map(([code]) => code);
-    expect(new Set(codes).size).toBe(16);
+    expect([...codes].sort()).toEqual([...ERROR_CODES].sort());
     for (const code of codes) expect(isErrorCode(code)).toBe(true);
     expect(isErrorCode('not-a-code')).toBe(false);
   });

@@ -212,11 +212,9 @@ export class TransformersEngine implements Engine {
   private configure(module: TransformersModule, folderUrl: string | undefined): void {
     const { env } = module;
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; proxy?: boolean } };
-    if (onnx.wasm)
-      onnx.wasm.wasmPaths = {
-        mjs: new URL(ortMjsUrl, self.location.href).href,
-        wasm: new URL(ortWasmUrl, self.location.href).href,
-      };
+    // Absolute URLs beside the worker script, so ONNX Runtime never falls back to its CDN default.
+    const base = globalThis.location?.href ?? import.meta.url;
+    if (onnx.wasm) onnx.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, base).href, wasm: new URL(ortWasmUrl, base).href };
     if (folderUrl) {
       // A self-hosted folder: read it as a "local" model from its parent URL, never the hub.
       env.allowLocalModels = true;
