@@ -327,6 +327,11 @@ export class EdgeLlmChat extends LitElement {
     await this.pollMemory();
   }
 
+  /** Token ids of the last reply, where the engine exposes them (to compare devices or engines). */
+  outputTokenIds(): Promise<number[] | undefined> {
+    return this.client.lastOutputTokenIds();
+  }
+
   /** Starts a new conversation; the model stays loaded. */
   reset(): void {
     if (this.status === 'generating') void this.stop();

@@ -96,8 +96,10 @@ test('a file that is not WebAssembly, and WebAssembly that is not a model librar
 
 test('no request leaves localhost while the app lists and loads models', async ({ page, server }) => {
   const outside: string[] = [];
+  const seen: string[] = [];
   await page.context().route('**/*', async (route) => {
     const url = new URL(route.request().url());
+    seen.push(url.pathname);
     if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
       outside.push(route.request().url());
       await route.abort();
@@ -108,5 +110,7 @@ test('no request leaves localhost while the app lists and loads models', async (
   await openWithTinyModels(page, server);
   await loadModel(page, MISSING);
   await expect(errorPanel(page)).toHaveAttribute('data-code', 'model-lib-missing');
+  // The route saw the worker's own requests too, so nothing could have slipped past it.
+  expect(seen).toContain('/fixtures/libs/missing.wasm');
   expect(outside).toEqual([]);
 });
