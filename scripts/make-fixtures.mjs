@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Generates the offline test fixtures: a tiny MLC-format model folder that
-// web-llm can be pointed at through a custom app config, plus a couple of
+// web-llm can be pointed at through a custom app config, a tiny ONNX model
+// folder that transformers.js loads as a local model, plus a couple of
 // "model library" files that are deliberately not usable.
 //
 //   node scripts/make-fixtures.mjs [--out <dir>]
@@ -14,16 +15,24 @@
 //   mlc-tiny/resolve/main/tensor-cache.json
 //   mlc-tiny/resolve/main/params_shard_0.bin
 //   mlc-tiny/resolve/main/params_shard_1.bin
+//   onnx-tiny/config.json
+//   onnx-tiny/generation_config.json
+//   onnx-tiny/tokenizer.json          (the same tokenizer as mlc-tiny)
+//   onnx-tiny/tokenizer_config.json
+//   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
 //   libs/empty-module.wasm    (smallest valid wasm module, not a model library)
 //
 // web-llm normalises a ModelRecord.model of `<base>/fixtures/mlc-tiny` to
 // `<base>/fixtures/mlc-tiny/resolve/main/`, hence the folder layout.
+// transformers.js loads `onnx-tiny` with env.localModelPath = `<base>/fixtures/`
+// (or the folder URL as the model id) and dtype fp32.
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
 
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(SCRIPT_DIR, '..');
@@ -381,6 +390,7 @@ function main() {
   for (const file of files) write(join(modelDir, file.name), file.data);
   write(join(libsDir, 'not-a-library.wasm'), NOT_A_LIBRARY);
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
+  const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
 
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
@@ -388,6 +398,8 @@ function main() {
     `make-fixtures: wrote ${written.length} files (${total} bytes) to ${shown}: ` +
       `mlc-tiny (config, tokenizer ${VOCAB_SIZE} tokens, ${manifest.metadata.ParamSize} tensors in ` +
       `${files.length} shards ${files.map((f) => f.data.length).join('+')} bytes), ` +
+      `onnx-tiny (llama ${onnxTiny.layers} layers, ${onnxTiny.paramCount} params, ` +
+      `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );
 }

@@ -125,7 +125,7 @@ describe('TransformersEngine', () => {
     expect(progress.some((p) => p.phase === 'compiling')).toBe(true);
   });
 
-  it('reads a self-hosted folder as a local model, never from the hub, on the device asked for', async () => {
+  it('reads a self-hosted folder from its own host, never from the hub, on the device asked for', async () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => new Response(null, { status: 200 })),
@@ -136,9 +136,10 @@ describe('TransformersEngine', () => {
       device: 'wasm',
     });
     expect(env).toMatchObject({
-      allowLocalModels: true,
-      allowRemoteModels: false,
-      localModelPath: 'http://127.0.0.1:9/fixtures/',
+      allowLocalModels: false,
+      allowRemoteModels: true,
+      remoteHost: 'http://127.0.0.1:9/fixtures/',
+      remotePathTemplate: '{model}/',
     });
     expect(calls.model[0]).toMatchObject({ name: 'onnx-tiny', options: { dtype: 'fp32', device: 'wasm' } });
   });

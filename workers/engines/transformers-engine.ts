@@ -216,13 +216,18 @@ export class TransformersEngine implements Engine {
     const base = globalThis.location?.href ?? import.meta.url;
     if (onnx.wasm) onnx.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, base).href, wasm: new URL(ortWasmUrl, base).href };
     if (folderUrl) {
-      // A self-hosted folder: read it as a "local" model from its parent URL, never the hub.
-      env.allowLocalModels = true;
-      env.allowRemoteModels = false;
-      env.localModelPath = new URL('..', folderUrl).href;
+      // A self-hosted folder is read as a "hub" whose host is the folder's parent: transformers.js
+      // then fetches (and caches) its files like any remote model. Its local-model mode cannot
+      // take an http(s) base: it skips tokenizer_config.json there and the tokenizer fails.
+      env.allowLocalModels = false;
+      env.allowRemoteModels = true;
+      env.remoteHost = new URL('..', folderUrl).href;
+      env.remotePathTemplate = '{model}/';
     } else {
       env.allowLocalModels = false;
       env.allowRemoteModels = true;
+      env.remoteHost = `${HUB}/`;
+      env.remotePathTemplate = '{model}/resolve/{revision}/';
     }
   }
 
