@@ -69,6 +69,29 @@ export class EdgeLlmApp extends LitElement {
       edge-llm-error-panel {
         margin-top: var(--_space);
       }
+      form.folder {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em 0.8em;
+        align-items: flex-end;
+        margin-bottom: 0.8em;
+      }
+      form.folder label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.2em;
+        font-size: 0.9em;
+      }
+      form.folder input {
+        min-width: min(22rem, 80vw);
+      }
+      form.folder input,
+      form.folder select {
+        font: inherit;
+        padding: 0.35em 0.5em;
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) * 0.6);
+      }
       fieldset.engines {
         border: none;
         padding: 0;
@@ -95,6 +118,7 @@ export class EdgeLlmApp extends LitElement {
   @state() private models: ModelRecord[] = [];
   @state() private selected = '';
   @state() private error: FriendlyError | undefined;
+  @state() private folderStatus = '';
   @state() private alsoIn: { label: string; keys: Set<string> } | undefined;
 
   @query('edge-llm-chat') private chat!: EdgeLlmChat;
@@ -144,6 +168,7 @@ export class EdgeLlmApp extends LitElement {
                   >`,
               )}
             </fieldset>
+            ${this.engine === 'transformers' ? this.renderFolderForm() : nothing}
             <edge-llm-model-picker
               .models=${this.models}
               .device=${this.device}
@@ -232,6 +257,55 @@ export class EdgeLlmApp extends LitElement {
     const friendly = describeError(serializeError(error));
     console.error(`[edge-llm] ${friendly.code}:`, error);
     this.error = friendly;
+  }
+
+  private renderFolderForm() {
+    return html`<form class="folder" @submit=${this.onAddFolder}>
+      <label
+        >Self-hosted model folder URL
+        <input
+          type="url"
+          name="folder-url"
+          required
+          placeholder="https://models.intranet.example/SmolLM2-135M-Instruct/"
+          aria-describedby="folder-status"
+      /></label>
+      <label
+        >Weights
+        <select name="dtype">
+          ${['q4', 'q4f16', 'int8', 'fp16', 'fp32'].map((dtype) => html`<option>${dtype}</option>`)}
+        </select>
+      </label>
+      <button type="submit">Add model</button>
+      <span id="folder-status" class="muted" role="status">${this.folderStatus}</span>
+    </form>`;
+  }
+
+  private onAddFolder(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const raw = String(data.get('folder-url') ?? '').trim();
+    const dtype = String(data.get('dtype') ?? 'q4');
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      this.folderStatus = 'Enter an absolute URL, e.g. https://host/models/name/.';
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      this.folderStatus = 'Only http(s) model folders can be loaded.';
+      return;
+    }
+    const source = { url: url.href.replace(/\/+$/, ''), dtype };
+    const existing = this.customModels?.transformers ?? [];
+    if (!existing.some((entry) => entry.url === source.url && entry.dtype === dtype)) {
+      this.customModels = { ...this.customModels, transformers: [source, ...existing] };
+    }
+    this.selected = transformersModelId(source.url, dtype);
+    this.folderStatus = `Added ${source.url} (${dtype}). Press Load model to load it.`;
+    form.reset();
   }
 
   private engineChoices(): EngineId[] {

@@ -2,22 +2,26 @@
  * transformers.js models: small ONNX chat models from the hub's `onnx-community` organisation,
  * one catalog row per published weights variant ("dtype"). Pure: no engine import.
  *
- * The hub does not declare GPU memory, so it is estimated from parameters and bits per weight
+ * The hub does not declare GPU memory, so it is estimated from the size of each weights file
  * (and marked as an estimate on screen).
  */
 import type { ModelRecord, TransformersModelSource } from '../shared/engine-api.js';
 
 export interface TransformersCatalogEntry {
-  /** Hub repository, e.g. "onnx-community/SmolLM2-135M-Instruct". */
+  /** Hub repository, e.g. "onnx-community/Qwen2.5-0.5B-Instruct". */
   repo: string;
   family: string;
   parameters: string;
   parameterCount: number;
   contextWindow: number;
-  /** Weights variants the repository publishes. */
-  dtypes: string[];
+  /**
+   * Weights variants the repository publishes as single ONNX files, with the file's size in MB
+   * as the hub lists it (variants stored as external data are left out).
+   */
+  fileMB: Record<string, number>;
 }
 
+// SmolLM2's ONNX weights are published in HuggingFaceTB's own repositories, not onnx-community's.
 export const TRANSFORMERS_CATALOG: readonly TransformersCatalogEntry[] = [
   {
     repo: 'HuggingFaceTB/SmolLM2-135M-Instruct',
@@ -25,15 +29,15 @@ export const TRANSFORMERS_CATALOG: readonly TransformersCatalogEntry[] = [
     parameters: '135M',
     parameterCount: 135e6,
     contextWindow: 8192,
-    dtypes: ['fp32', 'fp16', 'q4', 'q4f16', 'int8'],
+    fileMB: { fp32: 654, fp16: 327, q4: 200, q4f16: 134 },
   },
   {
     repo: 'HuggingFaceTB/SmolLM2-360M-Instruct',
     family: 'SmolLM2',
     parameters: '360M',
-    parameterCount: 360e6,
+    parameterCount: 362e6,
     contextWindow: 8192,
-    dtypes: ['fp32', 'fp16', 'q4', 'q4f16', 'int8'],
+    fileMB: { fp32: 1640, fp16: 819, q4: 417, q4f16: 299 },
   },
   {
     repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
@@ -41,7 +45,7 @@ export const TRANSFORMERS_CATALOG: readonly TransformersCatalogEntry[] = [
     parameters: '0.5B',
     parameterCount: 494e6,
     contextWindow: 32768,
-    dtypes: ['fp32', 'fp16', 'q4', 'q4f16', 'int8'],
+    fileMB: { fp32: 1990, fp16: 997, q4: 786, q4f16: 483, int8: 512 },
   },
   {
     repo: 'onnx-community/Llama-3.2-1B-Instruct',
@@ -49,23 +53,12 @@ export const TRANSFORMERS_CATALOG: readonly TransformersCatalogEntry[] = [
     parameters: '1B',
     parameterCount: 1.24e9,
     contextWindow: 131072,
-    dtypes: ['fp16', 'q4', 'q4f16', 'int8'],
+    fileMB: { q4: 1660, q4f16: 1070, int8: 1240 },
   },
 ];
 
-/** Bits stored per weight for each variant; q4 keeps scales and embeddings at higher precision. */
-const BITS_PER_WEIGHT: Record<string, number> = {
-  fp32: 32,
-  fp16: 16,
-  int8: 8,
-  q8: 8,
-  uint8: 8,
-  q4: 5,
-  q4f16: 4.5,
-  bnb4: 5,
-};
-/** Activations, KV cache for a short chat, and runtime buffers, on top of the weights. */
-const RUNTIME_OVERHEAD = 1.25;
+/** Weights on the GPU plus activations, a short chat's KV cache and runtime buffers. */
+const RUNTIME_OVERHEAD = 1.2;
 
 /** The ONNX file transformers.js v4 loads for a dtype (`onnx/model_<suffix>.onnx`). */
 export function onnxFileForDtype(dtype: string): string {
@@ -82,9 +75,9 @@ export function onnxFileForDtype(dtype: string): string {
   return `onnx/model${suffix[dtype] ?? `_${dtype}`}.onnx`;
 }
 
-export function estimateVramMB(parameterCount: number, dtype: string): number {
-  const bits = BITS_PER_WEIGHT[dtype] ?? 16;
-  return Math.round(((parameterCount * bits) / 8 / 2 ** 20) * RUNTIME_OVERHEAD);
+/** GPU memory estimated from the weights file's size (MB as the hub lists them), in MiB. */
+export function estimateVramMB(fileMB: number): number {
+  return Math.round(((fileMB * 1e6) / 2 ** 20) * RUNTIME_OVERHEAD);
 }
 
 /** Catalog id of one variant: "<repo>@<dtype>" or "<folder URL>@<dtype>". */
@@ -100,7 +93,7 @@ export function parseTransformersModelId(id: string): { source: string; dtype: s
 
 export function transformersRecords(): ModelRecord[] {
   return TRANSFORMERS_CATALOG.flatMap((entry) =>
-    entry.dtypes.map((dtype) => ({
+    Object.entries(entry.fileMB).map(([dtype, fileMB]) => ({
       id: transformersModelId(entry.repo, dtype),
       engine: 'transformers' as const,
       kind: 'chat' as const,
@@ -108,7 +101,7 @@ export function transformersRecords(): ModelRecord[] {
       parameters: entry.parameters,
       parameterCount: entry.parameterCount,
       quantization: dtype,
-      vramMB: estimateVramMB(entry.parameterCount, dtype),
+      vramMB: estimateVramMB(fileMB),
       vramIsEstimate: true,
       contextWindow: entry.contextWindow,
       requiredFeatures: [],

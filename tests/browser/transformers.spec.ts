@@ -172,3 +172,52 @@ test('no request leaves localhost while the transformers.js engine loads and cha
   const served = server.requests.map((request) => request.path);
   expect(served.some((path) => /ort-wasm-simd-threaded.*\.wasm$/.test(path))).toBe(true);
 });
+
+test('a visitor adds a self-hosted model folder by URL, loads it and chats, all through the UI', async ({
+  page,
+  server,
+}) => {
+  await page.goto(`${server.url}/`);
+  await page
+    .locator('edge-llm-app')
+    .getByRole('radio', { name: 'transformers.js (ONNX Runtime)', exact: true })
+    .check();
+  const form = page.locator('edge-llm-app form.folder');
+  await form.getByLabel('Self-hosted model folder URL').fill('not a url');
+  await form.getByRole('button', { name: 'Add model' }).click();
+  // The browser's own URL validation keeps a non-URL out.
+  await expect(page.locator(`edge-llm-model-picker tr[data-model-id$="onnx-tiny@fp32"]`)).toHaveCount(0);
+
+  await form.getByLabel('Self-hosted model folder URL').fill(`${server.url}/fixtures/${TINY}/`);
+  await form.getByLabel('Weights').selectOption('fp32');
+  await form.getByRole('button', { name: 'Add model' }).click();
+  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${server.url}/fixtures/${TINY}@fp32"]`);
+  await expect(row.locator('input[type="radio"]')).toBeChecked();
+  await chat(page).locator('button[data-action="load"]').click();
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+  await chat(page).locator('summary', { hasText: 'Settings' }).click();
+  await chat(page).locator('input[name="max-tokens"]').fill('8');
+  await chat(page).locator('input[name="max-tokens"]').press('Tab');
+  await chat(page).locator('textarea[name="message"]').fill('Hello from the form.');
+  await chat(page).locator('textarea[name="message"]').press('Enter');
+  await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"] .meta')).toContainText(
+    '8 tokens',
+    {
+      timeout: 30_000,
+    },
+  );
+});
+
+test('models both engines have are marked, so a visitor can compare them', async ({ page, server }) => {
+  await page.goto(`${server.url}/?engine=transformers`);
+  const row = page.locator('edge-llm-model-picker tr[data-model-id="HuggingFaceTB/SmolLM2-360M-Instruct@q4"]');
+  await expect(row.locator('[data-also-in]')).toHaveText('also in web-llm (MLC)');
+  await expect(row).toHaveAttribute('data-verdict', 'fits');
+  await expect(
+    page.locator('edge-llm-model-picker tr[data-model-id="HuggingFaceTB/SmolLM2-360M-Instruct@q4f16"]'),
+  ).toHaveAttribute('data-verdict', 'needs-f16');
+  await page.locator('edge-llm-app').getByRole('radio', { name: 'web-llm (MLC)', exact: true }).check();
+  await expect(
+    page.locator('edge-llm-model-picker tr[data-model-id="SmolLM2-360M-Instruct-q4f32_1-MLC"] [data-also-in]'),
+  ).toHaveText('also in transformers.js (ONNX Runtime)');
+});

@@ -20,11 +20,11 @@ describe('transformers.js catalog', () => {
     expect(onnxFileForDtype('q8')).toBe('onnx/model_quantized.onnx');
   });
 
-  it('estimates memory from parameters and bits per weight, with runtime overhead', () => {
-    // 135e6 weights * 4 bytes = 515 MiB, * 1.25 = 644 MiB.
-    expect(estimateVramMB(135e6, 'fp32')).toBe(644);
-    // 135e6 * 0.5625 bytes (4.5 bits) = 72.4 MiB, * 1.25 = 91 MiB.
-    expect(estimateVramMB(135e6, 'q4f16')).toBe(91);
+  it('estimates memory from the weights file size, with runtime overhead', () => {
+    // 654 MB = 623.7 MiB, * 1.2 = 748 MiB.
+    expect(estimateVramMB(654)).toBe(748);
+    // 134 MB = 127.8 MiB, * 1.2 = 153 MiB.
+    expect(estimateVramMB(134)).toBe(153);
   });
 
   it('round-trips ids, including folder URLs that contain "@"-free paths', () => {
@@ -40,7 +40,8 @@ describe('transformers.js catalog', () => {
   it('lists one chat row per published dtype, marked as estimated', () => {
     const records = transformersRecords();
     const smol = records.filter((record) => record.id.startsWith('HuggingFaceTB/SmolLM2-135M-Instruct@'));
-    expect(smol.map((record) => record.quantization)).toEqual(['fp32', 'fp16', 'q4', 'q4f16', 'int8']);
+    expect(smol.map((record) => record.quantization)).toEqual(['fp32', 'fp16', 'q4', 'q4f16']);
+    expect(smol.find((record) => record.quantization === 'q4f16')?.vramMB).toBe(153);
     expect(records.every((record) => record.engine === 'transformers' && record.vramIsEstimate)).toBe(true);
   });
 
