@@ -59,6 +59,7 @@ export class EngineHost implements EngineWorkerApi {
     if (this.active && this.active.engine !== engine) await this.active.engine.unload();
     this.active = undefined;
 
+    if (options.custom) engine.register?.(options.custom);
     const start = this.now();
     const elapsed = () => this.now() - start;
     const result = await engine.load(

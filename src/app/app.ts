@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { sharedEngineClient } from '../client/shared-client.js';
+import { catalogClient } from '../client/shared-client.js';
 import { filterCatalog, isInstructModel } from '../core/catalog.js';
 import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
@@ -124,7 +124,7 @@ export class EdgeLlmApp extends LitElement {
   @query('edge-llm-chat') private chat!: EdgeLlmChat;
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
 
-  private readonly client = sharedEngineClient();
+  private readonly client = catalogClient();
   private catalogRequest = 0;
 
   override connectedCallback() {
@@ -182,6 +182,7 @@ export class EdgeLlmApp extends LitElement {
           <edge-llm-chat
             .engine=${this.engine}
             .model=${this.selected}
+            .customModels=${this.customModels}
             .vramIsEstimate=${record?.vramIsEstimate ?? false}
             .declaredVramMB=${record?.vramMB}
           ></edge-llm-chat>

@@ -21,11 +21,25 @@ import type {
   TokenBatch,
 } from '../shared/engine-api.js';
 import { EDGE_ERROR_NAMES } from '../core/errors.js';
+import engineWorkerUrl from '../../workers/engine.worker.ts?worker&url';
 
 export type WorkerFactory = () => Worker;
 
-const defaultWorkerFactory: WorkerFactory = () =>
-  new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'edge-llm-engine' });
+/**
+ * Starts the engine worker from `url`. A page may load edge-llm from another origin, and
+ * browsers refuse a worker script from another origin: there the worker is a same-origin blob
+ * that imports the real module (which the host serves with CORS), so the module's own URL,
+ * and every chunk it loads relative to it, stay on the library's origin.
+ */
+export function startEngineWorker(url: string | URL): Worker {
+  const absolute = new URL(url, import.meta.url);
+  const options: WorkerOptions = { type: 'module', name: 'edge-llm-engine' };
+  if (absolute.origin === globalThis.location?.origin) return new Worker(absolute, options);
+  const bootstrap = new Blob([`import ${JSON.stringify(absolute.href)};`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(bootstrap), options);
+}
+
+const defaultWorkerFactory: WorkerFactory = () => startEngineWorker(engineWorkerUrl);
 
 function crashError(detail: string): Error {
   return Object.assign(new Error(`The engine worker stopped: ${detail}`), { name: EDGE_ERROR_NAMES.workerCrashed });
@@ -38,6 +52,11 @@ export class EngineClient {
   private readonly crashListeners = new Set<(error: Error) => void>();
 
   constructor(private readonly createWorker: WorkerFactory = defaultWorkerFactory) {}
+
+  /** True while a worker is running. */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
 
   /** Called once each time the worker dies, with the error pending calls received. */
   onCrash(listener: (error: Error) => void): () => void {

@@ -1,21 +1,31 @@
 /**
- * One engine worker per page: every element talks to the same client, so two widgets on one
- * page never hold two copies of a model on the GPU.
+ * The engine workers of a page. Elements lease loaded models from one pool, so two widgets with
+ * the same model never hold two copies of it on the GPU; the app's device probe and catalog
+ * listings go through one more client that loads no model.
  */
 import { EngineClient, type WorkerFactory } from './engine-client.js';
+import { EnginePool } from './engine-pool.js';
 
-let client: EngineClient | undefined;
 let workerFactory: WorkerFactory | undefined;
+let catalog: EngineClient | undefined;
+let pool: EnginePool | undefined;
 
 /**
- * Sets how the engine worker is created (e.g. a host page serving it from elsewhere).
- * Must be called before the first element starts the worker.
+ * Sets how engine workers are created (e.g. a host page serving the worker itself).
+ * Must be called before the first element starts a worker.
  */
 export function setEngineWorkerFactory(factory: WorkerFactory): void {
   workerFactory = factory;
 }
 
-export function sharedEngineClient(): EngineClient {
-  client ??= new EngineClient(workerFactory);
-  return client;
+/** The client for the device probe and catalogs. */
+export function catalogClient(): EngineClient {
+  catalog ??= new EngineClient(workerFactory);
+  return catalog;
+}
+
+/** The page's pool of loaded models. */
+export function enginePool(): EnginePool {
+  pool ??= new EnginePool(() => workerFactory);
+  return pool;
 }

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import type { EngineClient } from '../client/engine-client.js';
-import { sharedEngineClient } from '../client/shared-client.js';
+import type { EngineLease } from '../client/engine-pool.js';
+import { enginePool } from '../client/shared-client.js';
 import { describeError, serializeError, type FriendlyError } from '../core/errors.js';
 import { RateSeries } from '../core/stats.js';
 import {
@@ -15,6 +15,7 @@ import {
 import type {
   ChatMessage,
   ComputeDevice,
+  CustomModelSource,
   EngineId,
   GenerationStats,
   LoadProgress,
@@ -158,6 +159,8 @@ export class EdgeLlmChat extends LitElement {
   @property({ type: Number, attribute: false }) declaredVramMB: number | undefined;
   /** True when `declaredVramMB` is an estimate rather than the engine's declaration. */
   @property({ type: Boolean, attribute: false }) vramIsEstimate = false;
+  /** Extra catalog entries `model` may name (self-hosted web-llm models, for instance). */
+  @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
 
@@ -174,7 +177,8 @@ export class EdgeLlmChat extends LitElement {
 
   @query('textarea[name="message"]') private input!: HTMLTextAreaElement;
 
-  private client: EngineClient = sharedEngineClient();
+  /** The model this element uses, shared with other elements that use the same one. */
+  private lease: EngineLease | undefined;
   private loadedKey: string | undefined;
   private loading: Promise<LoadReport> | undefined;
   private nextTurnId = 1;
@@ -186,9 +190,6 @@ export class EdgeLlmChat extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.stopCrashListener = this.client.onCrash((error) =>
-      this.fail(error, this.status === 'loading' ? 'load' : 'generate'),
-    );
     this.addEventListener('edge-llm-recover', this.onRecover);
     this.addEventListener('edge-llm-cancel-load', this.onCancelLoad);
     if (this.autoload && this.model) void this.load().catch(() => undefined);
@@ -196,10 +197,10 @@ export class EdgeLlmChat extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.stopCrashListener?.();
     this.removeEventListener('edge-llm-recover', this.onRecover);
     this.removeEventListener('edge-llm-cancel-load', this.onCancelLoad);
     this.stopMemoryPolling();
+    this.releaseLease();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -211,6 +212,12 @@ export class EdgeLlmChat extends LitElement {
     ) {
       this.status = this.status === 'generating' ? this.status : 'idle';
       this.loadReport = undefined;
+    }
+    if ((changed.has('model') || changed.has('engine') || changed.has('device')) && this.status !== 'generating') {
+      if (this.lease && this.leaseKey(this.lease) !== this.key()) {
+        this.releaseLease();
+        this.stopMemoryPolling();
+      }
     }
   }
 
@@ -230,15 +237,10 @@ export class EdgeLlmChat extends LitElement {
       elapsedMs: 0,
       detail: '',
     };
-    this.loading = this.client.load(
-      this.engine,
-      this.model,
-      (progress) => {
-        this.progress = progress;
-        this.dispatchEvent(new EdgeLlmProgressEvent(progress));
-      },
-      { device: this.device },
-    );
+    this.loading = this.acquire().load((progress) => {
+      this.progress = progress;
+      this.dispatchEvent(new EdgeLlmProgressEvent(progress));
+    }, this.customModels);
     try {
       const report = await this.loading;
       this.loadedKey = key;
@@ -269,7 +271,8 @@ export class EdgeLlmChat extends LitElement {
     const content = text.trim();
     if (!content) throw new Error('Nothing to send.');
     if (this.status === 'generating') throw new Error('A reply is still streaming; stop it first.');
-    if (this.loadedKey !== this.key() || this.status !== 'ready') await this.load();
+    if (this.loadedKey !== this.key() || this.status !== 'ready' || !this.lease?.loaded) await this.load();
+    const lease = this.acquire();
 
     const history = this.history();
     const user: ChatTurn = { id: this.nextTurnId++, role: 'user', body: new StreamingText(content) };
@@ -288,7 +291,7 @@ export class EdgeLlmChat extends LitElement {
       { role: 'user', content },
     ];
     try {
-      const stats = await this.client.generate(
+      const stats = await lease.generate(
         { messages, maxTokens: this.maxTokens, temperature: this.temperature },
         (batch) => this.onTokens(reply, batch, series),
       );
@@ -312,13 +315,13 @@ export class EdgeLlmChat extends LitElement {
 
   /** Stops the reply in flight. The model stays loaded. */
   async stop(): Promise<void> {
-    if (this.status === 'generating') await this.client.interrupt();
+    if (this.status === 'generating') await this.lease?.interrupt();
   }
 
   /** Frees the model's GPU memory; the conversation is kept. */
   async unload(): Promise<void> {
     if (this.status === 'generating') await this.stop();
-    await this.client.unload();
+    await this.lease?.unload();
     this.loadedKey = undefined;
     this.loadReport = undefined;
     this.status = 'idle';
@@ -329,7 +332,7 @@ export class EdgeLlmChat extends LitElement {
 
   /** Token ids of the last reply, where the engine exposes them (to compare devices or engines). */
   outputTokenIds(): Promise<number[] | undefined> {
-    return this.client.lastOutputTokenIds();
+    return this.lease ? this.lease.client.lastOutputTokenIds() : Promise.resolve(undefined);
   }
 
   /** Starts a new conversation; the model stays loaded. */
@@ -464,6 +467,30 @@ export class EdgeLlmChat extends LitElement {
     `;
   }
 
+  /** The pool's entry for this element's engine, model and device, leased once. */
+  private acquire(): EngineLease {
+    if (this.lease && this.leaseKey(this.lease) === this.key()) return this.lease;
+    this.releaseLease();
+    const lease = enginePool().acquire({ engine: this.engine, model: this.model, device: this.device });
+    this.lease = lease;
+    this.stopCrashListener = lease.client.onCrash((error) =>
+      this.fail(error, this.status === 'loading' ? 'load' : 'generate'),
+    );
+    return lease;
+  }
+
+  private releaseLease(): void {
+    this.stopCrashListener?.();
+    this.stopCrashListener = undefined;
+    this.lease?.release();
+    this.lease = undefined;
+    this.loadedKey = undefined;
+  }
+
+  private leaseKey(lease: EngineLease): string {
+    return `${lease.key.engine}:${lease.key.model}:${lease.key.device}`;
+  }
+
   private key(): string {
     return `${this.engine}:${this.model}:${this.device}`;
   }
@@ -541,7 +568,7 @@ export class EdgeLlmChat extends LitElement {
       }
     } else if (action === 'restart-worker') {
       event.stopPropagation();
-      this.client.restart();
+      this.lease?.client.restart();
       this.lostDevicesSeen = 0;
       void this.load().catch(() => undefined);
     } else if (action === 'new-conversation') {
@@ -553,7 +580,7 @@ export class EdgeLlmChat extends LitElement {
   };
 
   private readonly onCancelLoad = () => {
-    void this.client.cancelLoad();
+    void this.lease?.cancelLoad();
   };
 
   private onLoadClick() {
@@ -602,7 +629,8 @@ export class EdgeLlmChat extends LitElement {
 
   private async pollMemory() {
     try {
-      const memory = await this.client.memory();
+      if (!this.lease) return;
+      const memory = await this.lease.memory();
       this.memory = memory;
       if (memory.lostDevices > this.lostDevicesSeen) {
         this.lostDevicesSeen = memory.lostDevices;

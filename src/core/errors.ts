@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'model-lib-invalid'
   | 'context-window-exceeded'
   | 'worker-crashed'
+  | 'csp-blocked'
   | 'model-not-loaded'
   | 'unknown';
 
@@ -103,9 +104,13 @@ const RULES: Rule[] = [
   },
 ];
 
+/** A host page's Content-Security-Policy refused a worker or WebAssembly: says so whatever the name. */
+const CSP_PATTERN = /Content Security Policy|Refused to (compile|create|load)|wasm-unsafe-eval/i;
+
 /** Finds the code for an error by its name first, then by its message. */
 export function classifyError(error: SerializedError): ErrorCode {
   if (error.code && isErrorCode(error.code)) return error.code;
+  if (CSP_PATTERN.test(error.message)) return 'csp-blocked';
   for (const rule of RULES) {
     if (rule.names?.includes(error.name)) return rule.code;
   }
@@ -133,6 +138,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'model-lib-invalid',
   'context-window-exceeded',
   'worker-crashed',
+  'csp-blocked',
   'model-not-loaded',
   'unknown',
 ];
@@ -290,6 +296,13 @@ export function describeError(error: SerializedError): FriendlyError {
         message:
           'The background worker that runs the model stopped. Your conversation is kept; restart the engine and load the model again.',
         actions: ['restart-worker', 'reload-page'],
+      };
+    case 'csp-blocked':
+      return {
+        ...base,
+        title: "This page's security policy blocks the model",
+        message: `The page's Content-Security-Policy refused what the model needs (${error.message}). The site must allow 'wasm-unsafe-eval' in script-src, blob: and the edge-llm host in worker-src, and the engine and model hosts in connect-src.`,
+        actions: ['reload-page'],
       };
     case 'model-not-loaded':
       return {

@@ -119,6 +119,8 @@ export type ComputeDevice = 'webgpu' | 'wasm';
 
 export interface LoadOptions {
   device?: ComputeDevice;
+  /** Catalog entries the model may come from (self-hosted or test models). */
+  custom?: CustomModelSource;
 }
 
 /** Tokens decoded since the previous batch. Batches are coalesced in the worker. */

@@ -119,6 +119,15 @@ describe('describeError', () => {
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
     ['worker-crashed', named(EDGE_ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
     ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
+    [
+      'csp-blocked',
+      {
+        name: 'CompileError',
+        message:
+          "WebAssembly.instantiate(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive",
+      },
+      ['reload-page'],
+    ],
     ['unknown', named('WeirdError', 'weird'), ['retry', 'pick-another-model']],
   ];
 

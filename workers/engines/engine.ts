@@ -52,6 +52,8 @@ export interface Engine {
    * must not block: the engine never waits on the page.
    */
   generate(request: GenerateRequest, onDelta: (text: string, tokens: number) => void): Promise<EngineGenerateResult>;
+  /** Makes extra catalog entries loadable (the ones a page lists may not be listed here). */
+  register?(custom: CustomModelSource): void;
   /** Asks the reply in flight to stop after the current token; the model stays loaded. */
   interrupt(): void;
   unload(): Promise<void>;

@@ -60,16 +60,8 @@ export class WebLlmEngine implements Engine {
 
   async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
     const module = await this.webllm();
-    for (const entry of (custom?.webllm ?? []).filter(isWebLlmEntry) as WebLlm.ModelRecord[]) {
-      this.customEntries.set(entry.model_id, entry);
-    }
-    const prebuilt = module.prebuiltAppConfig;
-    const extra = [...this.customEntries.values()];
-    const appConfig: WebLlm.AppConfig = {
-      ...prebuilt,
-      model_list: [...extra, ...prebuilt.model_list.filter((entry) => !this.customEntries.has(entry.model_id))],
-    };
-    this.appConfig = appConfig;
+    if (custom) this.register(custom);
+    const appConfig = this.currentAppConfig(module);
     return Promise.all(
       appConfig.model_list.map(async (entry) => ({
         ...recordFromWebLlm(entry),
@@ -78,13 +70,32 @@ export class WebLlmEngine implements Engine {
     );
   }
 
+  register(custom: CustomModelSource): void {
+    for (const entry of (custom.webllm ?? []).filter(isWebLlmEntry) as WebLlm.ModelRecord[]) {
+      this.customEntries.set(entry.model_id, entry);
+    }
+  }
+
+  /** web-llm's catalog with the registered custom entries first. */
+  private currentAppConfig(module: WebLlmModule): WebLlm.AppConfig {
+    const prebuilt = module.prebuiltAppConfig;
+    this.appConfig = {
+      ...prebuilt,
+      model_list: [
+        ...this.customEntries.values(),
+        ...prebuilt.model_list.filter((entry) => !this.customEntries.has(entry.model_id)),
+      ],
+    };
+    return this.appConfig;
+  }
+
   async load(
     modelId: string,
     onProgress: (progress: EngineProgress) => void,
     signal: AbortSignal,
   ): Promise<EngineLoadResult> {
     const module = await this.webllm();
-    const appConfig = this.appConfig ?? module.prebuiltAppConfig;
+    const appConfig = this.currentAppConfig(module);
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
     if (!entry) throw edgeError('ModelNotFoundError', `web-llm has no model "${modelId}" in its catalog.`);
 
