@@ -211,6 +211,9 @@ export class TransformersEngine implements Engine {
 
   private configure(module: TransformersModule, folderUrl: string | undefined): void {
     const { env } = module;
+    // transformers.js would hand ONNX Runtime its loader as a blob: URL, which a host page's
+    // script-src rarely allows; the loader is served beside the worker anyway.
+    env.useWasmCache = false;
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; proxy?: boolean } };
     // Absolute URLs beside the worker script, so ONNX Runtime never falls back to its CDN default.
     const base = globalThis.location?.href ?? import.meta.url;
