@@ -7,6 +7,7 @@ export default defineConfig({
     sourcemap: true,
     // web-llm alone is ~6 MB; it is lazy-loaded inside the worker only.
     chunkSizeWarningLimit: 8000,
+    rollupOptions: { input: { main: 'index.html', embed: 'embed.html' } },
   },
   worker: {
     format: 'es',

@@ -25,7 +25,9 @@ const visit = (key) => {
   initial.add(chunk.file);
   for (const imported of chunk.imports ?? []) visit(imported);
 };
-for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);
+// The app's page when there is one (embed.html is documentation); else the library's entry.
+const pageKeys = manifest['index.html'] ? ['index.html'] : Object.keys(manifest).filter((key) => manifest[key].isEntry);
+for (const key of pageKeys) visit(key);
 
 let total = 0;
 console.log(`${dist}: main-thread JavaScript loaded before a model is chosen (gzip):`);

@@ -252,3 +252,49 @@ test('keyboard-only use works in a host page, and axe-core finds no violations i
   });
   expect(violations).toEqual([]);
 });
+
+test('theming reaches in only through custom properties, parts and the slot; no CSS leaks either way', async ({
+  page,
+}) => {
+  const url = hostPage(
+    'themed',
+    `<style>
+      button { background: rgb(255, 255, 0); }
+      edge-llm-chat.themed { --edge-llm-accent: rgb(200, 0, 0); }
+      edge-llm-chat.themed::part(input) { border-color: rgb(0, 128, 0); }
+    </style>
+    <button id="host-button" type="button">A host button</button>
+    ${chatElement('themed', 'onnx-tiny', 'class="themed"').replace('></edge-llm-chat>', '><p slot="empty">Ask our on-device assistant</p></edge-llm-chat>')}`,
+  );
+  await page.goto(url);
+  await page.waitForFunction(() => customElements.get('edge-llm-chat') !== undefined);
+  const chat = page.locator('#themed');
+  await expect(chat.locator('[part="send-button"]')).toHaveCSS('background-color', 'rgb(200, 0, 0)');
+  await expect(chat.locator('[part="input"]')).toHaveCSS('border-top-color', 'rgb(0, 128, 0)');
+  await expect(page.getByText('Ask our on-device assistant')).toBeVisible();
+  // The host's global button rule stays outside; the element's rules stay inside.
+  await expect(chat.locator('button[data-action="new-conversation"]')).not.toHaveCSS(
+    'background-color',
+    'rgb(255, 255, 0)',
+  );
+  await expect(page.locator('#host-button')).toHaveCSS('background-color', 'rgb(255, 255, 0)');
+  const documentSheets = await page.evaluate(() => document.styleSheets.length + document.adoptedStyleSheets.length);
+  expect(documentSheets).toBe(1);
+});
+
+test('a second copy of the library on the page warns and keeps the first definition', async ({ page }) => {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  const url = hostPage(
+    'twice',
+    `<script type="module" src="${library.url}/lib/edge-llm.js?second-copy"></script>${chatElement('twice')}`,
+  );
+  await page.goto(url);
+  await expect(page.locator('#twice [role="status"]')).toContainText('Not loaded');
+  await expect.poll(() => warnings.some((text) => text.includes('<edge-llm-chat> is already defined'))).toBe(true);
+  expect(errors).toEqual([]);
+});
