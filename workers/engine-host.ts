@@ -21,6 +21,9 @@ import type { GpuMemoryTracker } from './gpu/memory-tracker.js';
 import type { Engine } from './engines/engine.js';
 import { TokenBatcher } from './token-batcher.js';
 
+/** Longest a load's result waits for the page to take its last progress report. */
+const PROGRESS_DRAIN_MS = 1000;
+
 export type EngineFactories = Record<EngineId, () => Promise<Engine>>;
 
 function notLoaded(): Error {
@@ -62,26 +65,40 @@ export class EngineHost implements EngineWorkerApi {
     if (options.custom) engine.register?.(options.custom);
     const start = this.now();
     const elapsed = () => this.now() - start;
-    const result = await engine.load(
-      modelId,
-      (progress) => {
-        if (controller.signal.aborted) return;
-        onProgress({
-          phase: progress.phase,
-          fraction: progress.fraction,
-          loadedBytes: progress.loadedBytes,
-          totalBytes: progress.totalBytes,
-          elapsedMs: elapsed(),
-          detail: progress.detail,
-        });
-      },
-      controller.signal,
-      options,
-    );
+    // Progress travels on the callback's own port and could arrive after the result: the load
+    // settles only once the page has seen its last progress report (bounded, so a frozen page
+    // cannot hold the worker).
+    let delivered: Promise<unknown> = Promise.resolve();
+    const report = (progress: LoadProgress) => {
+      delivered = Promise.resolve(onProgress(progress)).catch(() => undefined);
+    };
+    const settle = () => Promise.race([delivered, new Promise((resolve) => setTimeout(resolve, PROGRESS_DRAIN_MS))]);
+    let result: Awaited<ReturnType<Engine['load']>>;
+    try {
+      result = await engine.load(
+        modelId,
+        (progress) => {
+          if (controller.signal.aborted) return;
+          report({
+            phase: progress.phase,
+            fraction: progress.fraction,
+            loadedBytes: progress.loadedBytes,
+            totalBytes: progress.totalBytes,
+            elapsedMs: elapsed(),
+            detail: progress.detail,
+          });
+        },
+        controller.signal,
+        options,
+      );
+    } catch (error) {
+      await settle();
+      throw error;
+    }
     if (this.loadController === controller) this.loadController = undefined;
     this.active = { engine, modelId };
     const durationMs = elapsed();
-    onProgress({
+    report({
       phase: 'done',
       fraction: 1,
       loadedBytes: undefined,
@@ -89,6 +106,7 @@ export class EngineHost implements EngineWorkerApi {
       elapsedMs: durationMs,
       detail: '',
     });
+    await settle();
     return {
       modelId,
       engine: engineId,

@@ -54,6 +54,7 @@ const LIVE_STATS_INTERVAL_MS = 100;
  * @csspart stop-button - The Stop button.
  * @csspart stats - The statistics panel (exported).
  * @csspart progress - The loading progress bar (exported).
+ * @csspart chart - The tokens/s-over-time chart (exported from the statistics).
  *
  * @cssproperty --edge-llm-accent - Accent colour (buttons, your messages, focus ring).
  * @cssproperty --edge-llm-background - Background colour.
@@ -62,6 +63,13 @@ const LIVE_STATS_INTERVAL_MS = 100;
  * @cssproperty --edge-llm-font - Font family.
  * @cssproperty --edge-llm-radius - Corner radius.
  * @cssproperty --edge-llm-spacing - Base spacing.
+ * @cssproperty --edge-llm-accent-text - Text on the accent colour.
+ * @cssproperty --edge-llm-muted - Secondary text.
+ * @cssproperty --edge-llm-border - Borders.
+ * @cssproperty --edge-llm-danger - Errors.
+ * @cssproperty --edge-llm-ok - Good news (a model that fits).
+ * @cssproperty --edge-llm-warn - Warnings (a tight fit, figures that disagree).
+ * @cssproperty --edge-llm-mono - Monospace font.
  */
 export class EdgeLlmChat extends LitElement {
   static override styles = [
@@ -145,15 +153,19 @@ export class EdgeLlmChat extends LitElement {
     `,
   ];
 
-  /** Engine that runs the model: "webllm" (default) or "double" (the test double). */
+  /** Engine that runs the model: "webllm" (default), "transformers", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';
   /** Catalog id of the model to load. */
   @property() model = '';
+  /** Instructions sent before the conversation; empty sends none. */
   @property({ attribute: 'system-prompt' }) systemPrompt = 'You are a helpful, concise assistant.';
+  /** Most tokens a reply may have. */
   @property({ type: Number, attribute: 'max-tokens' }) maxTokens = 512;
+  /** Sampling temperature, 0 to 2; 0 decodes greedily (the same reply every time). */
   @property({ type: Number }) temperature = 0.7;
   /** Load the model as soon as the element is connected. */
   @property({ type: Boolean }) autoload = false;
+  /** Show tokens/s, time to first token and memory under the chat. */
   @property({ type: Boolean, attribute: 'show-stats' }) showStats = true;
   /** The model's declared GPU memory in MiB, shown beside the measured figure. */
   @property({ type: Number, attribute: false }) declaredVramMB: number | undefined;
