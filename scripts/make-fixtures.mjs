@@ -33,6 +33,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
+import { mulberry32 } from './prng.mjs';
 
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(SCRIPT_DIR, '..');
@@ -101,18 +102,7 @@ const GROUP_SIZE = 32;
 const SHARD_LIMIT_BYTES = 64 * 1024; // start a new shard when this is exceeded
 
 // ---------------------------------------------------------------------------
-// Deterministic PRNG (mulberry32)
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG: see prng.mjs.
 
 // ---------------------------------------------------------------------------
 // Tensors

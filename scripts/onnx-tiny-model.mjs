@@ -22,6 +22,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { mulberry32 } from './prng.mjs';
 
 const { onnx } = onnxProto;
 
@@ -44,18 +45,7 @@ const SPECIAL_LOGIT_SCALE = 0.01; // LM-head columns of special tokens (keeps eo
 const MASK_VALUE = -1e9;
 
 // ---------------------------------------------------------------------------
-// Deterministic PRNG (mulberry32)
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG: see prng.mjs.
 
 // ---------------------------------------------------------------------------
 // Small graph-building helper around onnx-proto

@@ -45,3 +45,23 @@ export async function openAppWithDouble(page: Page, server: StaticServer): Promi
   await page.goto(`${server.url}/?engine=double`);
   await expect(page.locator('edge-llm-model-picker tr[data-model-id="double-timed"]')).toBeVisible();
 }
+
+/**
+ * Aborts every request from the page or its workers that leaves localhost, and records them.
+ * `seen` lists every path requested, so a test can show the guard saw the worker's traffic too.
+ */
+export async function guardLocalhost(page: Page): Promise<{ outside: string[]; seen: string[] }> {
+  const outside: string[] = [];
+  const seen: string[] = [];
+  await page.context().route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    seen.push(url.pathname);
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
+      outside.push(route.request().url());
+      await route.abort();
+    } else {
+      await route.continue();
+    }
+  });
+  return { outside, seen };
+}

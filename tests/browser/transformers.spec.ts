@@ -7,7 +7,7 @@ import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, test } from './test.ts';
+import { expect, guardLocalhost, test } from './test.ts';
 
 const TINY = 'onnx-tiny';
 
@@ -150,18 +150,7 @@ for (const [folder, code, words] of [
 }
 
 test('no request leaves localhost while the transformers.js engine loads and chats', async ({ page, server }) => {
-  const outside: string[] = [];
-  const seen: string[] = [];
-  await page.context().route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    seen.push(url.pathname);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-      outside.push(route.request().url());
-      await route.abort();
-    } else {
-      await route.continue();
-    }
-  });
+  const { outside, seen } = await guardLocalhost(page);
   await openWithFolders(page, server, [TINY]);
   await load(page, server, TINY);
   await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });

@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { tinyWebLlmRecord } from '../support/fixtures.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, test } from './test.ts';
+import { expect, guardLocalhost, test } from './test.ts';
 
 const MISSING = 'edge-tiny-missing-lib-q4f32_1-MLC';
 const NOT_WASM = 'edge-tiny-not-wasm-q4f32_1-MLC';
@@ -95,18 +95,7 @@ test('a file that is not WebAssembly, and WebAssembly that is not a model librar
 });
 
 test('no request leaves localhost while the app lists and loads models', async ({ page, server }) => {
-  const outside: string[] = [];
-  const seen: string[] = [];
-  await page.context().route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    seen.push(url.pathname);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-      outside.push(route.request().url());
-      await route.abort();
-    } else {
-      await route.continue();
-    }
-  });
+  const { outside, seen } = await guardLocalhost(page);
   await openWithTinyModels(page, server);
   await loadModel(page, MISSING);
   await expect(errorPanel(page)).toHaveAttribute('data-code', 'model-lib-missing');
