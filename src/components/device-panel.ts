@@ -90,7 +90,7 @@ export class EdgeLlmDevicePanel extends LitElement {
           <dd data-field="adapter-kind">${report.isFallbackAdapter ? 'fallback (software)' : 'hardware'}</dd>
           <dt>shader-f16</dt>
           <dd data-field="shader-f16" class=${f16 ? 'yes' : 'no'}>
-            ${f16 ? 'yes' : 'no: f16 models will not run; use q4f32 variants'}
+            ${f16 ? 'yes' : 'no: f16 models will not run; use their 32-bit twins (q4f32, q4, fp32)'}
           </dd>
           <dt>Max buffer</dt>
           <dd data-field="max-buffer">${formatBytes(report.limits.maxBufferSize)}</dd>

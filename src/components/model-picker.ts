@@ -15,6 +15,15 @@ const VERDICT_LABELS: Record<FitVerdict, string> = {
   'needs-f16': 'needs shader-f16',
 };
 
+/** A short button label for the better variant; the full id is its accessible name. */
+function alternativeLabel(record: ModelRecord, alternative: ModelRecord): string {
+  if (/-1k$/i.test(alternative.id) && !/-1k$/i.test(record.id)) return 'Use the 1k-context variant';
+  if (alternative.quantization && alternative.quantization !== record.quantization) {
+    return `Use ${alternative.quantization}`;
+  }
+  return `Use ${alternative.id}`;
+}
+
 /**
  * The catalog with a fit verdict for this device on every row, before anything is downloaded.
  *
@@ -28,6 +37,7 @@ export class EdgeLlmModelPicker extends LitElement {
     css`
       :host {
         display: block;
+        container-type: inline-size;
       }
       .controls {
         display: flex;
@@ -120,7 +130,8 @@ export class EdgeLlmModelPicker extends LitElement {
         align-items: flex-start;
         cursor: pointer;
       }
-      @media (max-width: 640px) {
+      /* The verdict matters most: in a narrow column or on a phone, the id already says the rest. */
+      @container (max-width: 44rem) {
         .optional {
           display: none;
         }
@@ -234,9 +245,11 @@ export class EdgeLlmModelPicker extends LitElement {
                         type="button"
                         class="alt"
                         data-alternative=${fit.alternative.id}
+                        title=${fit.alternative.id}
+                        aria-label=${`Use ${fit.alternative.id}`}
                         @click=${() => this.select(fit.alternative!.id)}
                       >
-                        Use ${fit.alternative.id}
+                        ${alternativeLabel(record, fit.alternative)}
                       </button>`
                     : nothing
                 }`

@@ -8,6 +8,7 @@
  */
 import type { DeviceReport, ModelRecord } from '../shared/engine-api.js';
 import { f32Twin, quantizationNeedsF16, shortContextTwin } from './catalog.js';
+import { formatMiB as formatMB } from './format.js';
 
 export type FitVerdict = 'fits' | 'tight' | 'wont-fit' | 'needs-f16';
 
@@ -47,10 +48,6 @@ export function memoryBudgetMB(device: FitDevice): { budgetMB: number; assumed: 
   const assumed = device.deviceMemoryGB === undefined;
   const systemGB = device.deviceMemoryGB ?? ASSUMED_DEVICE_MEMORY_GB;
   return { budgetMB: systemGB * 1024 * GPU_SHARE_OF_SYSTEM_MEMORY, assumed };
-}
-
-function formatMB(mb: number): string {
-  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${Math.round(mb)} MB`;
 }
 
 /** Fit verdict for one model on one device, naming a better variant when the catalog has one. */

@@ -183,12 +183,12 @@ describe('checkFit', () => {
 
   it('puts the budget and its origin into the reason', () => {
     expect(checkFit(model('SmolLM2-360M-Instruct-q4f16_1-MLC'), DESKTOP, CATALOG).reason).toBe(
-      'Needs 376 MB of about 4.0 GB.',
+      'Needs 394 MB of about 4.3 GB.',
     );
     const hidden = checkFit(model('SmolLM2-360M-Instruct-q4f16_1-MLC'), HIDDEN_MEMORY, CATALOG);
     expect(hidden.budgetMB).toBe(2048);
     expect(hidden.budgetIsAssumed).toBe(true);
-    expect(hidden.reason).toBe('Needs 376 MB of about 2.0 GB (assumed: this browser does not report device memory).');
+    expect(hidden.reason).toBe('Needs 394 MB of about 2.1 GB (assumed: this browser does not report device memory).');
   });
 
   it('names the f32 twin in a needs-f16 reason', () => {
@@ -202,16 +202,16 @@ describe('checkFit', () => {
 
   it('states the binding sizes when storage buffers are too large', () => {
     expect(checkFit(model('gemma-2-2b-it-q4f16_1-MLC'), PHONE, CATALOG).reason).toBe(
-      'Needs 1.0 GB storage buffers; this GPU allows 128 MB.',
+      'Needs 1.1 GB storage buffers; this GPU allows 134 MB.',
     );
     expect(checkFit(model('gemma-4-E2B-it-q4f16_1-MLC'), PHONE, CATALOG).reason).toBe(
-      'Needs 192 MB storage buffers; this GPU allows 128 MB.',
+      'Needs 201 MB storage buffers; this GPU allows 134 MB.',
     );
   });
 
   it('names the -1k twin in a tight reason', () => {
     expect(checkFit(model('Phi-3.5-mini-instruct-q4f16_1-MLC'), DESKTOP, CATALOG).reason).toBe(
-      'Needs 3.6 GB of about 4.0 GB; Phi-3.5-mini-instruct-q4f16_1-MLC-1k needs 2.5 GB.',
+      'Needs 3.9 GB of about 4.3 GB; Phi-3.5-mini-instruct-q4f16_1-MLC-1k needs 2.6 GB.',
     );
   });
 
