@@ -20,5 +20,5 @@ export {
   EdgeLlmTokenEvent,
   EdgeLlmModelSelectEvent,
 } from './events.js';
-export { setEngineWorkerFactory } from './client/shared-client.js';
+export { probeGpu, setEngineWorkerFactory } from './client/shared-client.js';
 export type * from './shared/engine-api.js';

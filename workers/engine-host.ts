@@ -8,6 +8,8 @@ import type {
   EngineWorkerApi,
   GenerateRequest,
   GenerationStats,
+  GpuProbeOptions,
+  GpuProbeReport,
   LoadOptions,
   LoadProgress,
   LoadReport,
@@ -15,8 +17,10 @@ import type {
   ModelRecord,
   TokenBatch,
 } from '../src/shared/engine-api.js';
+import { EDGE_ERROR_NAMES } from '../src/core/errors.js';
 import { disagreements, wallClockFigures } from '../src/core/stats.js';
 import { probeDevice } from './gpu/device-probe.js';
+import { runGpuProbe } from './gpu/probe.js';
 import type { GpuMemoryTracker } from './gpu/memory-tracker.js';
 import type { Engine } from './engines/engine.js';
 import { TokenBatcher } from './token-batcher.js';
@@ -43,6 +47,26 @@ export class EngineHost implements EngineWorkerApi {
 
   probeDevice() {
     return probeDevice();
+  }
+
+  /** The GPU probe on a device of its own, destroyed afterwards (so the tracker lets it go). */
+  async probeGpu(options?: GpuProbeOptions, gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<GpuProbeReport> {
+    if (!gpu) throw Object.assign(new Error('This browser has no WebGPU.'), { name: 'WebGPUNotAvailableError' });
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw Object.assign(new Error('No GPU adapter was offered.'), { name: EDGE_ERROR_NAMES.noAdapter });
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
+    const device = await adapter.requestDevice({
+      requiredFeatures,
+      requiredLimits: {
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      },
+    });
+    try {
+      return await runGpuProbe(device, options);
+    } finally {
+      device.destroy();
+    }
   }
 
   async listModels(engineId: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]> {

@@ -13,6 +13,8 @@ import type {
   EngineWorkerApi,
   GenerateRequest,
   GenerationStats,
+  GpuProbeOptions,
+  GpuProbeReport,
   LoadOptions,
   LoadProgress,
   LoadReport,
@@ -66,6 +68,11 @@ export class EngineClient {
 
   probeDevice(): Promise<DeviceReport> {
     return this.call((api) => api.probeDevice());
+  }
+
+  /** Runs the GPU probe (bandwidth, matmul, 4-bit mat-vec kernels, each checked) in the worker. */
+  probeGpu(options?: GpuProbeOptions): Promise<GpuProbeReport> {
+    return this.call((api) => api.probeGpu(options));
   }
 
   listModels(engine: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]> {

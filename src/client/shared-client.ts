@@ -3,6 +3,7 @@
  * the same model never hold two copies of it on the GPU; the app's device probe and catalog
  * listings go through one more client that loads no model.
  */
+import type { GpuProbeOptions, GpuProbeReport } from '../shared/engine-api.js';
 import { EngineClient, type WorkerFactory } from './engine-client.js';
 import { EnginePool } from './engine-pool.js';
 
@@ -28,4 +29,13 @@ export function catalogClient(): EngineClient {
 export function enginePool(): EnginePool {
   pool ??= new EnginePool(() => workerFactory);
   return pool;
+}
+
+/**
+ * Runs the GPU probe in the engine worker, on a GPU device of its own: WGSL kernels for memory
+ * bandwidth, f32 (and f16) matmul and a 4-bit mat-vec, each checked against a CPU reference
+ * before it is timed. Needs no model; for benchmarkers.
+ */
+export function probeGpu(options?: GpuProbeOptions): Promise<GpuProbeReport> {
+  return catalogClient().probeGpu(options);
 }

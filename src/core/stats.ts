@@ -114,5 +114,8 @@ export function percentile(values: readonly number[], p: number): number {
   const lower = Math.floor(position);
   const upper = Math.ceil(position);
   const weight = position - lower;
-  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
+  // a + (b - a)·w, not a·(1 − w) + b·w: exact when neighbours are equal, never outside [a, b].
+  const a = sorted[lower]!;
+  const b = sorted[upper]!;
+  return Math.min(b, a + (b - a) * weight);
 }

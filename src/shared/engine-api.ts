@@ -183,9 +183,91 @@ export interface SerializedError {
   detail?: Record<string, string | number>;
 }
 
+/** Sizes for {@link EngineWorkerApi.probeGpu}; every field is optional. */
+export interface GpuProbeOptions {
+  /** Timed runs per kernel, after one warm-up run. Default 5. */
+  runs?: number;
+  /** Bytes of the bandwidth kernel's source buffer (the same again are written). Default 64 MiB. */
+  bandwidthBytes?: number;
+  /** M = N = K of the matmuls. Default 512. */
+  matmulSize?: number;
+  /** Rows (outputs) of the 4-bit mat-vec. Default 4096. */
+  matvecRows?: number;
+  /** Columns (K, a multiple of 32) of the 4-bit mat-vec. Default 4096. */
+  matvecCols?: number;
+}
+
+/** Median and 10th/90th percentiles of repeated measurements. */
+export interface ProbeSummary {
+  median: number;
+  p10: number;
+  p90: number;
+  runs: number;
+}
+
+/** A kernel's output compared with the CPU reference, on a small size before it is timed. */
+export interface ProbeCheck {
+  passed: boolean;
+  /** Largest absolute difference from the reference. */
+  maxError: number;
+  /** Largest difference relative to the reference value (where it is not zero). */
+  maxRelativeError: number;
+  /** Element i passes when |gpu - cpu| <= absolute + relative * |cpu|. */
+  tolerance: { absolute: number; relative: number };
+  /** The size that was checked, e.g. "37x29x53". */
+  size: string;
+}
+
+export type ProbeKernelId = 'bandwidth' | 'copy' | 'matmulF32' | 'matmulF16' | 'matvecQ4';
+
+/**
+ * One kernel's result. Speeds are present only when `status` is "ok": a kernel that failed its
+ * check, was skipped or threw reports no speed.
+ */
+export interface ProbeKernelResult {
+  status: 'ok' | 'check-failed' | 'skipped' | 'error';
+  /** Why it was skipped or what went wrong. */
+  reason?: string;
+  /** The timed size, e.g. "67108864 bytes" or "512x512x512". */
+  size: string;
+  check?: ProbeCheck;
+  /** How runs were timed: wall clock from submit to `queue.onSubmittedWorkDone()`. */
+  timer?: 'wall-clock';
+  /** Milliseconds per run. */
+  ms?: ProbeSummary;
+  /** Bytes read plus bytes written per second, in GB/s (10^9 bytes). */
+  gbPerSecond?: ProbeSummary;
+  /** Floating-point operations per second, in GFLOP/s (2*M*N*K for a matmul). */
+  gflopPerSecond?: ProbeSummary;
+}
+
+/** What {@link EngineWorkerApi.probeGpu} returns: plain structured-clone data. */
+export interface GpuProbeReport {
+  schema: 'edge-llm/probe@1';
+  adapter: {
+    vendor: string;
+    architecture: string;
+    device: string;
+    description: string;
+    isFallbackAdapter: boolean;
+    features: string[];
+  };
+  /** The options after defaults were applied. */
+  options: Required<GpuProbeOptions>;
+  kernels: Record<ProbeKernelId, ProbeKernelResult>;
+  /** Median bandwidth-kernel GB/s over median copyBufferToBuffer GB/s; undefined unless both ran. */
+  kernelToCopyRatio: number | undefined;
+  durationMs: number;
+}
+
 /** The worker's API. Every method is safe to call again after it failed. */
 export interface EngineWorkerApi {
   probeDevice(): Promise<DeviceReport>;
+  /**
+   * Runs WGSL compute kernels (bandwidth, matmul, 4-bit mat-vec) on a GPU device of its own,
+   * checks each against a CPU reference, times it, and destroys the device. Needs no model.
+   */
+  probeGpu(options?: GpuProbeOptions): Promise<GpuProbeReport>;
   listModels(engine: EngineId, custom?: CustomModelSource): Promise<ModelRecord[]>;
   load(
     engine: EngineId,
