@@ -244,14 +244,7 @@ export interface ProbeKernelResult {
 /** What {@link EngineWorkerApi.probeGpu} returns: plain structured-clone data. */
 export interface GpuProbeReport {
   schema: 'edge-llm/probe@1';
-  adapter: {
-    vendor: string;
-    architecture: string;
-    device: string;
-    description: string;
-    isFallbackAdapter: boolean;
-    features: string[];
-  };
+  adapter: Pick<DeviceReport, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features'>;
   /** The options after defaults were applied. */
   options: Required<GpuProbeOptions>;
   kernels: Record<ProbeKernelId, ProbeKernelResult>;
