@@ -1,0 +1,127 @@
+/**
+ * Benchmark results as CSV (one row per run) and as a Markdown table. Every cell that comes
+ * from the file is treated as untrusted text: CSV cells are quoted per RFC 4180 and guarded
+ * against spreadsheet formulas; Markdown cells cannot break the table or inject markup.
+ */
+import { BENCH_METRICS, type BenchResult, type MetricSummary } from './bench-schema.js';
+
+/** How a device is named in a table: adapter, then browser and platform. */
+export function deviceLabel(result: BenchResult): string {
+  const { adapter, browser, platform } = result.device;
+  const gpu = [adapter.vendor, adapter.architecture, adapter.description].filter((part) => part !== '').join(' ');
+  return `${gpu || 'unknown GPU'}${adapter.isFallbackAdapter ? ' (fallback)' : ''} · ${browser.brand} ${browser.version} · ${platform}`;
+}
+
+/** A text cell a spreadsheet would read as a formula gets a leading apostrophe. */
+function defuseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** RFC 4180: a cell holding a comma, quote or line break is quoted, quotes doubled. */
+function csvQuote(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvText(text: string): string {
+  return csvQuote(defuseFormula(text));
+}
+
+function csvNumber(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '' : String(value);
+}
+
+const SUMMARY_FIELDS = ['median', 'p10', 'p90', 'n'] as const;
+
+export const CSV_HEADER = [
+  'device',
+  'createdAt',
+  'engine',
+  'model',
+  'promptTokens',
+  ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => `${metric}_${field}`)),
+  'coldLoadMs',
+  'warmLoadMs',
+];
+
+/** One row per run of every result, with a header row; lines end in CRLF as RFC 4180 says. */
+export function toCsv(results: readonly BenchResult[]): string {
+  const rows = [CSV_HEADER.join(',')];
+  for (const result of results) {
+    const device = deviceLabel(result);
+    result.runs.forEach((run, i) => {
+      const summary = result.summary[i];
+      rows.push(
+        [
+          csvText(device),
+          csvText(result.createdAt),
+          csvText(run.engine),
+          csvText(run.model),
+          csvNumber(run.promptTokens),
+          ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => csvNumber(summary?.[metric][field]))),
+          csvNumber(run.coldLoadMs),
+          csvNumber(run.warmLoadMs),
+        ].join(','),
+      );
+    });
+  }
+  return rows.join('\r\n') + '\r\n';
+}
+
+/** Markdown-escapes a cell: backslash and `|` escaped, `<`, `>` and `&` as entities, line breaks as spaces. */
+export function markdownCell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+function round(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return String(Number(value.toFixed(digits)));
+}
+
+/** "median (p10–p90)", in `scale` units; "–" when there are no samples. */
+function spread(summary: MetricSummary | undefined, scale = 1): string {
+  if (!summary || summary.n === 0) return '–';
+  return `${round(summary.median / scale)} (${round(summary.p10 / scale)}–${round(summary.p90 / scale)})`;
+}
+
+const MIB = 1024 * 1024;
+
+export const MARKDOWN_HEADER = [
+  'Device',
+  'Engine',
+  'Model',
+  'TTFT ms',
+  'Prefill tok/s',
+  'Decode tok/s',
+  'Peak GPU MiB',
+  'n',
+] as const;
+
+/** A Markdown table, one row per run; figures are "median (p10–p90)", n is the decode samples. */
+export function toMarkdown(results: readonly BenchResult[]): string {
+  const lines = [`| ${MARKDOWN_HEADER.join(' | ')} |`, `|${MARKDOWN_HEADER.map(() => ' --- ').join('|')}|`];
+  for (const result of results) {
+    const device = markdownCell(deviceLabel(result));
+    result.runs.forEach((run, i) => {
+      const summary = result.summary[i];
+      const cells = [
+        device,
+        markdownCell(run.engine),
+        markdownCell(run.model),
+        spread(summary?.ttftMs),
+        spread(summary?.prefillTokensPerSecond),
+        spread(summary?.decodeTokensPerSecond),
+        spread(summary?.peakGpuMemoryBytes, MIB),
+        String(summary?.decodeTokensPerSecond.n ?? 0),
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    });
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { CSV_HEADER, deviceLabel, markdownCell, toCsv, toMarkdown } from '../../src/core/bench-format.js';
+import { createBenchResult, type BenchResult } from '../../src/core/bench-schema.js';
+import { sampleResult } from './bench-fixture.js';
+
+const MIB = 1024 * 1024;
+
+function withRun(engine: string, model: string, peak: number[] = [1536 * MIB]): BenchResult {
+  const base = sampleResult();
+  return createBenchResult({
+    createdAt: base.createdAt,
+    device: base.device,
+    runs: [{ ...base.runs[0]!, engine, model, peakGpuMemoryBytes: peak, coldLoadMs: undefined, warmLoadMs: undefined }],
+  });
+}
+
+/** Splits CSV text into rows of cells (RFC 4180), to check quoting round-trips. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+describe('deviceLabel', () => {
+  it('names adapter, browser and platform', () => {
+    expect(deviceLabel(sampleResult())).toBe('nvidia hopper H100 · Chromium 140 · Linux');
+  });
+});
+
+describe('toCsv', () => {
+  it('writes a header and one row per run with medians, p10, p90 and n', () => {
+    const lines = toCsv([sampleResult()]).split('\r\n');
+    expect(lines[0]).toBe(CSV_HEADER.join(','));
+    expect(lines[0]).toContain('decodeTokensPerSecond_median,decodeTokensPerSecond_p10,decodeTokensPerSecond_p90');
+    // ttft sorted 90..130: median 110, p10 94, p90 126; prefill 1000..1400: 1200, 1040, 1360.
+    expect(lines[1]).toBe(
+      'nvidia hopper H100 · Chromium 140 · Linux,2025-01-02T03:04:05.000Z,webllm,Qwen2.5-0.5B-Instruct-q4f16_1-MLC,128,' +
+        '110,94,126,5,1200,1040,1360,5,70,54,86,5,500,500,500,5,5000,800',
+    );
+    expect(lines[2]).toBe('');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('writes rows for every result and leaves missing figures empty', () => {
+    const csv = toCsv([sampleResult(), withRun('transformers', 'm', [])]);
+    const rows = parseCsv(csv);
+    expect(rows).toHaveLength(3);
+    expect(rows[2]!.slice(-6)).toEqual(['', '', '', '0', '', '']);
+  });
+
+  it('quotes commas, quotes and line breaks per RFC 4180', () => {
+    const csv = toCsv([withRun('a,b', 'say "hi"\nthere')]);
+    expect(csv.split('\r\n')[1]).toContain(',"a,b","say ""hi""\nthere",');
+    expect(parseCsv(csv)[1]!.slice(2, 4)).toEqual(['a,b', 'say "hi"\nthere']);
+  });
+
+  it('defuses spreadsheet formulas in text cells', () => {
+    const csv = toCsv([withRun('=HYPERLINK("http://x")', '+1'), withRun('-2', '@SUM(A1)')]);
+    const rows = parseCsv(csv);
+    expect(rows[1]!.slice(2, 4)).toEqual(['\'=HYPERLINK("http://x")', "'+1"]);
+    expect(rows[2]!.slice(2, 4)).toEqual(["'-2", "'@SUM(A1)"]);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('keeps hostile markup as plain text', () => {
+    const csv = toCsv([withRun('<img src=x onerror=alert(1)>', 'm')]);
+    expect(parseCsv(csv)[1]![2]).toBe('<img src=x onerror=alert(1)>');
+  });
+});
+
+describe('toMarkdown', () => {
+  it('writes a table of median (p10–p90) per metric', () => {
+    const md = toMarkdown([withRun('webllm', 'qwen')]).split('\n');
+    expect(md[0]).toBe('| Device | Engine | Model | TTFT ms | Prefill tok/s | Decode tok/s | Peak GPU MiB | n |');
+    expect(md[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    expect(md[2]).toBe(
+      '| nvidia hopper H100 · Chromium 140 · Linux | webllm | qwen | 110 (94–126) | 1200 (1040–1360) | 70 (54–86) | 1536 (1536–1536) | 5 |',
+    );
+    expect(md).toHaveLength(4);
+  });
+
+  it('shows – for a metric without samples', () => {
+    expect(toMarkdown([withRun('e', 'm', [])])).toContain('| 70 (54–86) | – | 5 |');
+  });
+
+  it('rounds to a few significant places', () => {
+    const result = withRun('e', 'm');
+    result.summary[0]!.decodeTokensPerSecond = { median: 12.345, p10: 1.23456, p90: 123.456, n: 3 };
+    expect(toMarkdown([result])).toContain('| 12.3 (1.23–123) |');
+  });
+
+  it('escapes pipes, line breaks and markup in cells', () => {
+    expect(markdownCell('a|b\nc\r\nd')).toBe('a\\|b c d');
+    expect(markdownCell('<img src=x onerror="alert(1)">')).toBe('&lt;img src=x onerror="alert(1)"&gt;');
+    expect(markdownCell('a\\|b')).toBe('a\\\\\\|b');
+    const md = toMarkdown([withRun('x|y', 'line\nbreak')]);
+    expect(md.split('\n')[2]).toContain('| x\\|y | line break |');
+    expect(md.split('\n')).toHaveLength(4);
+  });
+});

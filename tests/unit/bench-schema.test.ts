@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BENCH_SCHEMA,
+  MAX_SAMPLES,
+  parseBenchResult,
+  summarizeMetric,
+  validateBenchResult,
+} from '../../src/core/bench-schema.js';
+import { sampleResult } from './bench-fixture.js';
+
+/** A deep copy as plain JSON, for mutating into invalid shapes in a test. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write wrong types on purpose
+function plain(): Record<string, any> {
+  return JSON.parse(JSON.stringify(sampleResult()));
+}
+
+function errorOf(json: unknown): string {
+  const result = validateBenchResult(json);
+  expect(result.ok).toBe(false);
+  return result.ok ? '' : result.error;
+}
+
+describe('summarizeMetric', () => {
+  it('gives median, p10, p90 and n by linear interpolation', () => {
+    // Sorted 50..90; p10 at position 0.4 = 54, p90 at 3.6 = 86.
+    expect(summarizeMetric([50, 60, 70, 80, 90])).toEqual({ median: 70, p10: 54, p90: 86, n: 5 });
+    expect(summarizeMetric([]).n).toBe(0);
+    expect(summarizeMetric([]).median).toBeNaN();
+  });
+});
+
+describe('validateBenchResult', () => {
+  it('accepts a valid result and recomputes its summary', () => {
+    const json = plain();
+    json.summary = [{ bogus: true }];
+    const result = validateBenchResult(json);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toEqual(sampleResult());
+    expect(result.value.summary[0]!.decodeTokensPerSecond).toEqual({ median: 70, p10: 54, p90: 86, n: 5 });
+    expect(result.value.summary[0]!.ttftMs).toEqual({ median: 110, p10: 94, p90: 126, n: 5 });
+  });
+
+  it('round-trips through JSON text', () => {
+    const result = parseBenchResult(JSON.stringify(sampleResult()));
+    expect(result).toEqual({ ok: true, value: sampleResult() });
+  });
+
+  it('drops unknown fields', () => {
+    const json = plain();
+    json.extra = 'x';
+    json.runs[0].extra = 'y';
+    const result = validateBenchResult(json);
+    expect(result.ok && 'extra' in result.value).toBe(false);
+    expect(result.ok && 'extra' in result.value.runs[0]!).toBe(false);
+  });
+
+  it('rejects a file that is not a benchmark', () => {
+    expect(errorOf(null)).toBe('not an edge-llm benchmark file (expected an object, got null)');
+    expect(errorOf([])).toBe('not an edge-llm benchmark file (expected an object, got an array)');
+    expect(errorOf({})).toBe('not an edge-llm benchmark file (schema is missing)');
+    expect(errorOf({ ...plain(), schema: 'edge-llm/probe@1' })).toBe(
+      'not an edge-llm benchmark file (schema "edge-llm/probe@1", expected "edge-llm/bench@1")',
+    );
+  });
+
+  it('rejects a newer major version and accepts a newer minor one', () => {
+    expect(errorOf({ ...plain(), schema: 'edge-llm/bench@2' })).toBe(
+      'made by a newer edge-llm (schema "edge-llm/bench@2"); this version reads "edge-llm/bench@1": update edge-llm',
+    );
+    expect(validateBenchResult({ ...plain(), schema: 'edge-llm/bench@1.1' }).ok).toBe(true);
+    expect(errorOf({ ...plain(), schema: 'edge-llm/bench@0' })).toMatch(/^unsupported old benchmark file/);
+  });
+
+  it('names the bad field', () => {
+    const json = plain();
+    json.runs[0].decodeTokensPerSecond[2] = 'fast';
+    expect(errorOf(json)).toBe('runs[0].decodeTokensPerSecond[2] must be a finite number');
+
+    const nulls = plain();
+    nulls.runs[0].ttftMs[1] = null; // what JSON makes of NaN and Infinity
+    expect(errorOf(nulls)).toBe('runs[0].ttftMs[1] must be a finite number');
+
+    const negative = plain();
+    negative.runs[0].promptTokens = -1;
+    expect(errorOf(negative)).toBe('runs[0].promptTokens must not be negative (got -1)');
+
+    const noModel = plain();
+    delete noModel.runs[0].model;
+    expect(errorOf(noModel)).toBe('runs[0].model must be a string (got undefined)');
+
+    const fallback = plain();
+    fallback.device.adapter.isFallbackAdapter = 'no';
+    expect(errorOf(fallback)).toBe('device.adapter.isFallbackAdapter must be true or false (got string)');
+
+    const limits = plain();
+    limits.device.limits.maxBufferSize = 'big';
+    expect(errorOf(limits)).toBe('device.limits["maxBufferSize"] must be a finite number');
+
+    const feature = plain();
+    feature.device.features[1] = 7;
+    expect(errorOf(feature)).toBe('device.features[1] must be a string (got number)');
+
+    const cold = plain();
+    cold.runs[0].coldLoadMs = 'slow';
+    expect(errorOf(cold)).toBe('runs[0].coldLoadMs must be a finite number');
+
+    const runs = plain();
+    runs.runs = {};
+    expect(errorOf(runs)).toBe('runs must be an array (got an object)');
+
+    const date = plain();
+    date.createdAt = 'yesterday';
+    expect(errorOf(date)).toBe('createdAt must be an ISO 8601 date and time (got "yesterday")');
+  });
+
+  it('checks the probe loosely', () => {
+    const json = plain();
+    json.probe = { schema: 'edge-llm/probe@1', kernels: {} };
+    expect(validateBenchResult(json).ok).toBe(true);
+    json.probe = { schema: 'edge-llm/probe@9', kernels: {} };
+    expect(errorOf(json)).toBe('probe.schema must be "edge-llm/probe@1" (got "edge-llm/probe@9")');
+    json.probe = { schema: 'edge-llm/probe@1' };
+    expect(errorOf(json)).toBe('probe.kernels must be an object (got undefined)');
+  });
+
+  it('rejects absurd sizes', () => {
+    const samples = plain();
+    samples.runs[0].ttftMs = new Array(MAX_SAMPLES + 1).fill(1);
+    expect(errorOf(samples)).toBe('runs[0].ttftMs has too many samples (10001; at most 10000)');
+    const many = plain();
+    many.runs[0].ttftMs = new Array(MAX_SAMPLES).fill(1);
+    expect(validateBenchResult(many).ok).toBe(true);
+
+    const long = plain();
+    long.runs[0].model = 'x'.repeat(1001);
+    expect(errorOf(long)).toBe('runs[0].model is too long (1001 characters; at most 1000)');
+    long.runs[0].model = 'x'.repeat(1000);
+    expect(validateBenchResult(long).ok).toBe(true);
+  });
+
+  it('keeps hostile strings as plain data', () => {
+    const hostile = '<img src=x onerror="alert(1)">';
+    const json = plain();
+    json.runs[0].model = hostile;
+    json.device.adapter.description = '${process.exit(1)}';
+    json.device.limits = JSON.parse('{"__proto__": 5, "constructor": 6}');
+    const result = parseBenchResult(JSON.stringify(json));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.runs[0]!.model).toBe(hostile);
+    expect(result.value.device.adapter.description).toBe('${process.exit(1)}');
+    expect(Object.getPrototypeOf(result.value.device.limits)).toBe(Object.prototype);
+    expect(Object.keys(result.value.device.limits)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.parse(JSON.stringify(result.value)).runs[0].model).toBe(hostile);
+  });
+
+  it('never throws on a hostile object', () => {
+    const trap = {
+      schema: BENCH_SCHEMA,
+      get createdAt(): string {
+        throw new Error('boom');
+      },
+    };
+    expect(errorOf(trap)).toBe('not a readable benchmark file (Error: boom)');
+  });
+});
+
+describe('parseBenchResult', () => {
+  it('says when the file is truncated or not JSON', () => {
+    const text = JSON.stringify(sampleResult());
+    const truncated = parseBenchResult(text.slice(0, text.length / 2));
+    expect(truncated.ok).toBe(false);
+    expect(!truncated.ok && truncated.error).toMatch(/^the file is truncated or not JSON \(/);
+    const html = parseBenchResult('<html></html>');
+    expect(!html.ok && html.error).toMatch(/^the file is truncated or not JSON/);
+    expect(parseBenchResult('42')).toEqual({
+      ok: false,
+      error: 'not an edge-llm benchmark file (expected an object, got number)',
+    });
+  });
+});
