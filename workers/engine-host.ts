@@ -139,6 +139,7 @@ export class EngineHost implements EngineWorkerApi {
       downloadedBytes: result.downloadedBytes,
       weightBytes: result.weightBytes,
       contextWindow: result.contextWindow,
+      ...(result.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: result.kvBytesPerToken }),
     };
   }
 

@@ -4,7 +4,7 @@
  * back (a file, a share link) field by field and names the first bad field; strings are kept
  * as plain data and never evaluated or rendered as markup here.
  */
-import type { GpuProbeReport } from '../shared/engine-api.js';
+import type { GpuProbeReport, ProbeKernelResult, ProbeSummary } from '../shared/engine-api.js';
 import { percentile } from './stats.js';
 
 export const BENCH_SCHEMA = 'edge-llm/bench@1' as const;
@@ -32,13 +32,37 @@ export interface BenchDevice {
 export interface BenchRun {
   engine: string;
   model: string;
+  /** Where the engine computed: "webgpu" or "wasm". */
+  computeDevice?: string;
+  /** Prompt tokens the engine counted (chat template included). */
   promptTokens: number;
+  /** The prompt length the protocol asked for. */
+  targetPromptTokens?: number;
+  /** Output tokens asked for per run. */
+  decodeTokens?: number;
+  /** Output tokens each run produced (fewer than asked when the engine stopped at end-of-sequence). */
+  outputTokens?: number[];
   ttftMs: number[];
   prefillTokensPerSecond: number[];
   decodeTokensPerSecond: number[];
   peakGpuMemoryBytes: number[];
+  /** Load with the model's files fetched from the network (download + compile). */
   coldLoadMs?: number;
+  /** Load with every file already in the browser's cache. */
   warmLoadMs?: number;
+  /** Bytes of the model's weights, for the roofline. */
+  weightBytes?: number;
+  /** KV-cache bytes per token of context, for the roofline. */
+  kvBytesPerToken?: number;
+}
+
+/** The protocol a result was measured with (see docs/benchmark-protocol.md). */
+export interface BenchProtocolRecord {
+  version: string;
+  runs: number;
+  warmupRuns: number;
+  decodeTokens: number;
+  promptLengths: number[];
 }
 
 /** Median and 10th/90th percentiles (NaN when n is 0) of one metric's samples. */
@@ -65,9 +89,12 @@ export interface BenchResult {
   createdAt: string;
   device: BenchDevice;
   probe?: GpuProbeReport;
+  protocol?: BenchProtocolRecord;
   runs: BenchRun[];
   /** One entry per run, in the same order, derived from the run's samples. */
   summary: RunSummary[];
+  /** What the run noticed (e.g. a cold load that could not be measured). */
+  notes?: string[];
 }
 
 export type ValidationResult = { ok: true; value: BenchResult } | { ok: false; error: string };
@@ -90,6 +117,8 @@ export function createBenchResult(input: {
   device: BenchDevice;
   runs: BenchRun[];
   probe?: GpuProbeReport;
+  protocol?: BenchProtocolRecord;
+  notes?: string[];
   createdAt?: string;
 }): BenchResult {
   const result: BenchResult = {
@@ -100,6 +129,8 @@ export function createBenchResult(input: {
     summary: input.runs.map(summarizeRun),
   };
   if (input.probe) result.probe = input.probe;
+  if (input.protocol) result.protocol = input.protocol;
+  if (input.notes && input.notes.length > 0) result.notes = input.notes;
   return result;
 }
 
@@ -210,14 +241,101 @@ function device(value: unknown): BenchDevice {
   return out;
 }
 
+const PROBE_KERNELS = ['bandwidth', 'copy', 'matmulF32', 'matmulF16', 'matvecQ4'] as const;
+const PROBE_STATUSES = ['ok', 'check-failed', 'skipped', 'error'] as const;
+const PROBE_SPEEDS = ['ms', 'gbPerSecond', 'gflopPerSecond'] as const;
+
+function probeSummary(value: unknown, path: string): ProbeSummary {
+  const s = record(value, path);
+  return {
+    median: nonNegative(s.median, `${path}.median`),
+    p10: nonNegative(s.p10, `${path}.p10`),
+    p90: nonNegative(s.p90, `${path}.p90`),
+    runs: nonNegative(s.runs, `${path}.runs`),
+  };
+}
+
+function probeKernel(value: unknown, path: string): ProbeKernelResult {
+  const k = record(value, path);
+  const status = string(k.status, `${path}.status`);
+  if (!(PROBE_STATUSES as readonly string[]).includes(status)) {
+    fail(`${path}.status must be one of ${PROBE_STATUSES.join(', ')} (got ${JSON.stringify(status.slice(0, 80))})`);
+  }
+  const out: ProbeKernelResult = {
+    status: status as ProbeKernelResult['status'],
+    size: string(k.size, `${path}.size`),
+  };
+  if (k.reason !== undefined) out.reason = string(k.reason, `${path}.reason`);
+  if (k.check !== undefined) {
+    const c = record(k.check, `${path}.check`);
+    const t = record(c.tolerance, `${path}.check.tolerance`);
+    out.check = {
+      passed: boolean(c.passed, `${path}.check.passed`),
+      maxError: nonNegative(c.maxError, `${path}.check.maxError`),
+      maxRelativeError: nonNegative(c.maxRelativeError, `${path}.check.maxRelativeError`),
+      tolerance: {
+        absolute: nonNegative(t.absolute, `${path}.check.tolerance.absolute`),
+        relative: nonNegative(t.relative, `${path}.check.tolerance.relative`),
+      },
+      size: string(c.size, `${path}.check.size`),
+    };
+  }
+  if (k.timer !== undefined) {
+    if (k.timer !== 'wall-clock') fail(`${path}.timer must be "wall-clock"`);
+    out.timer = 'wall-clock';
+  }
+  for (const speed of PROBE_SPEEDS) {
+    if (k[speed] !== undefined) out[speed] = probeSummary(k[speed], `${path}.${speed}`);
+  }
+  return out;
+}
+
+/** The GPU probe, copied field by field: its figures feed the roofline and the tables. */
 function probe(value: unknown): GpuProbeReport {
   const p = record(value, 'probe');
   if (p.schema !== 'edge-llm/probe@1') {
     fail(`probe.schema must be "edge-llm/probe@1" (got ${JSON.stringify(String(p.schema).slice(0, 80))})`);
   }
-  record(p.kernels, 'probe.kernels');
-  return p as unknown as GpuProbeReport;
+  const a = record(p.adapter, 'probe.adapter');
+  const o = record(p.options, 'probe.options');
+  const kernels = record(p.kernels, 'probe.kernels');
+  const ratio =
+    p.kernelToCopyRatio === undefined ? undefined : nonNegative(p.kernelToCopyRatio, 'probe.kernelToCopyRatio');
+  return {
+    schema: 'edge-llm/probe@1',
+    adapter: {
+      vendor: string(a.vendor, 'probe.adapter.vendor'),
+      architecture: string(a.architecture, 'probe.adapter.architecture'),
+      device: string(a.device, 'probe.adapter.device'),
+      description: string(a.description, 'probe.adapter.description'),
+      isFallbackAdapter: boolean(a.isFallbackAdapter, 'probe.adapter.isFallbackAdapter'),
+      features: array(a.features, 'probe.adapter.features', MAX_ENTRIES, 'entries').map((f, i) =>
+        string(f, `probe.adapter.features[${i}]`),
+      ),
+    },
+    options: {
+      runs: nonNegative(o.runs, 'probe.options.runs'),
+      bandwidthBytes: nonNegative(o.bandwidthBytes, 'probe.options.bandwidthBytes'),
+      matmulSize: nonNegative(o.matmulSize, 'probe.options.matmulSize'),
+      matvecRows: nonNegative(o.matvecRows, 'probe.options.matvecRows'),
+      matvecCols: nonNegative(o.matvecCols, 'probe.options.matvecCols'),
+    },
+    kernels: Object.fromEntries(
+      PROBE_KERNELS.map((id) => [id, probeKernel(kernels[id], `probe.kernels.${id}`)]),
+    ) as GpuProbeReport['kernels'],
+    kernelToCopyRatio: ratio,
+    durationMs: nonNegative(p.durationMs, 'probe.durationMs'),
+  };
 }
+
+const OPTIONAL_RUN_NUMBERS = [
+  'targetPromptTokens',
+  'decodeTokens',
+  'coldLoadMs',
+  'warmLoadMs',
+  'weightBytes',
+  'kvBytesPerToken',
+] as const;
 
 function run(value: unknown, path: string): BenchRun {
   const r = record(value, path);
@@ -230,11 +348,26 @@ function run(value: unknown, path: string): BenchRun {
     decodeTokensPerSecond: samples(r.decodeTokensPerSecond, `${path}.decodeTokensPerSecond`),
     peakGpuMemoryBytes: samples(r.peakGpuMemoryBytes, `${path}.peakGpuMemoryBytes`),
   };
-  const cold = optionalNonNegative(r.coldLoadMs, `${path}.coldLoadMs`);
-  if (cold !== undefined) out.coldLoadMs = cold;
-  const warm = optionalNonNegative(r.warmLoadMs, `${path}.warmLoadMs`);
-  if (warm !== undefined) out.warmLoadMs = warm;
+  if (r.computeDevice !== undefined) out.computeDevice = string(r.computeDevice, `${path}.computeDevice`);
+  if (r.outputTokens !== undefined) out.outputTokens = samples(r.outputTokens, `${path}.outputTokens`);
+  for (const key of OPTIONAL_RUN_NUMBERS) {
+    const n = optionalNonNegative(r[key], `${path}.${key}`);
+    if (n !== undefined) out[key] = n;
+  }
   return out;
+}
+
+function protocol(value: unknown): BenchProtocolRecord {
+  const p = record(value, 'protocol');
+  return {
+    version: string(p.version, 'protocol.version'),
+    runs: nonNegative(p.runs, 'protocol.runs'),
+    warmupRuns: nonNegative(p.warmupRuns, 'protocol.warmupRuns'),
+    decodeTokens: nonNegative(p.decodeTokens, 'protocol.decodeTokens'),
+    promptLengths: array(p.promptLengths, 'protocol.promptLengths', MAX_ENTRIES, 'entries').map((n, i) =>
+      nonNegative(n, `protocol.promptLengths[${i}]`),
+    ),
+  };
 }
 
 /**
@@ -260,6 +393,12 @@ export function validateBenchResult(json: unknown): ValidationResult {
         device: device(root.device),
         runs,
         ...(root.probe === undefined ? {} : { probe: probe(root.probe) }),
+        ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
+        ...(root.notes === undefined
+          ? {}
+          : {
+              notes: array(root.notes, 'notes', MAX_ENTRIES, 'entries').map((note, i) => string(note, `notes[${i}]`)),
+            }),
       }),
     };
   } catch (error) {

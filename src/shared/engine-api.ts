@@ -70,6 +70,8 @@ export interface DeviceReport {
     maxStorageBufferBindingSize: number;
     maxComputeWorkgroupStorageSize: number;
   };
+  /** Every limit the adapter reports (a benchmark's device fingerprint); absent without an adapter. */
+  allLimits?: Record<string, number>;
   /** `navigator.deviceMemory` in GiB (browsers cap and round it); undefined when not given. */
   deviceMemoryGB: number | undefined;
   hardwareConcurrency: number | undefined;
@@ -98,6 +100,8 @@ export interface LoadReport {
   /** Model weights in bytes as the engine declares them, when known. */
   weightBytes: number | undefined;
   contextWindow: number | undefined;
+  /** KV-cache bytes each token of context adds, from the model's config, when known. */
+  kvBytesPerToken?: number;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -112,6 +116,11 @@ export interface GenerateRequest {
   maxTokens: number;
   /** 0 decodes greedily (deterministic). */
   temperature: number;
+  /**
+   * Keep decoding past the end-of-sequence token until `maxTokens`, where the engine allows it,
+   * so benchmarks time a fixed number of tokens.
+   */
+  ignoreEos?: boolean;
 }
 
 /** Where an engine runs its kernels; engines that offer a choice honour it. */

@@ -6,7 +6,7 @@ import {
   summarizeMetric,
   validateBenchResult,
 } from '../../src/core/bench-schema.js';
-import { sampleResult } from './bench-fixture.js';
+import { sampleProbe, sampleResult } from './bench-fixture.js';
 
 /** A deep copy as plain JSON, for mutating into invalid shapes in a test. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests write wrong types on purpose
@@ -114,14 +114,69 @@ describe('validateBenchResult', () => {
     expect(errorOf(date)).toBe('createdAt must be an ISO 8601 date and time (got "yesterday")');
   });
 
-  it('checks the probe loosely', () => {
+  it('checks the probe field by field and keeps only known fields', () => {
     const json = plain();
-    json.probe = { schema: 'edge-llm/probe@1', kernels: {} };
-    expect(validateBenchResult(json).ok).toBe(true);
-    json.probe = { schema: 'edge-llm/probe@9', kernels: {} };
+    json.probe = { ...sampleProbe(), extra: '<script>' };
+    const good = validateBenchResult(json);
+    expect(good.ok && good.value.probe).toEqual(sampleProbe());
+
+    json.probe = { ...sampleProbe(), schema: 'edge-llm/probe@9' };
     expect(errorOf(json)).toBe('probe.schema must be "edge-llm/probe@1" (got "edge-llm/probe@9")');
-    json.probe = { schema: 'edge-llm/probe@1' };
+    json.probe = { ...sampleProbe(), kernels: undefined };
     expect(errorOf(json)).toBe('probe.kernels must be an object (got undefined)');
+    json.probe = sampleProbe();
+    json.probe.kernels.bandwidth.gbPerSecond.median = 'fast';
+    expect(errorOf(json)).toBe('probe.kernels.bandwidth.gbPerSecond.median must be a finite number');
+    json.probe = sampleProbe();
+    json.probe.kernels.copy.status = 'great';
+    expect(errorOf(json)).toBe(
+      'probe.kernels.copy.status must be one of ok, check-failed, skipped, error (got "great")',
+    );
+    json.probe = sampleProbe();
+    delete json.probe.kernels.matvecQ4;
+    expect(errorOf(json)).toBe('probe.kernels.matvecQ4 must be an object (got undefined)');
+    json.probe = sampleProbe();
+    json.probe.kernelToCopyRatio = -1;
+    expect(errorOf(json)).toBe('probe.kernelToCopyRatio must not be negative (got -1)');
+  });
+
+  it('reads the protocol, the optional run fields and the notes', () => {
+    const json = plain();
+    json.protocol = {
+      version: 'edge-llm/protocol@1',
+      runs: 3,
+      warmupRuns: 1,
+      decodeTokens: 128,
+      promptLengths: [128, 512],
+    };
+    Object.assign(json.runs[0], {
+      computeDevice: 'webgpu',
+      targetPromptTokens: 128,
+      decodeTokens: 128,
+      outputTokens: [128, 128, 128, 128, 128],
+      weightBytes: 1e9,
+      kvBytesPerToken: 4096,
+    });
+    json.notes = ['cold load not measured'];
+    const result = validateBenchResult(json);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.protocol).toEqual(json.protocol);
+    expect(result.value.runs[0]).toMatchObject({
+      computeDevice: 'webgpu',
+      kvBytesPerToken: 4096,
+      outputTokens: [128, 128, 128, 128, 128],
+    });
+    expect(result.value.notes).toEqual(['cold load not measured']);
+
+    json.runs[0].kvBytesPerToken = -5;
+    expect(errorOf(json)).toBe('runs[0].kvBytesPerToken must not be negative (got -5)');
+    json.runs[0].kvBytesPerToken = 1;
+    json.protocol.promptLengths = ['long'];
+    expect(errorOf(json)).toBe('protocol.promptLengths[0] must be a finite number');
+    json.protocol.promptLengths = [];
+    json.notes = [7];
+    expect(errorOf(json)).toBe('notes[0] must be a string (got number)');
   });
 
   it('rejects absurd sizes', () => {

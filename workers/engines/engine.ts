@@ -27,6 +27,7 @@ export interface EngineLoadResult {
   downloadedBytes: number | undefined;
   weightBytes: number | undefined;
   contextWindow: number | undefined;
+  kvBytesPerToken?: number;
 }
 
 export interface EngineGenerateResult {

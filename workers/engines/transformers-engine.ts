@@ -17,6 +17,7 @@ import {
   parseTransformersModelId,
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
+import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -123,11 +124,17 @@ export class TransformersEngine implements Engine {
       throw this.explainLoadFailure(error, folderUrl, dtype);
     }
     const config = this.loaded.model.config as { max_position_embeddings?: number };
+    // The weights are the ONNX graph and its external data files; every one reports its size.
+    let weightBytes = 0;
+    for (const [file, { total }] of files) if (/\.onnx(_data(_\d+)?)?$/.test(file)) weightBytes += total;
+    // ONNX exports keep the KV cache in half precision only for the f16 variants.
+    const kvBytesPerToken = kvBytesPerTokenFromConfig(config, /f16/.test(dtype) ? 2 : 4);
     return {
       fromCache,
       downloadedBytes: fromCache ? 0 : downloadedBytes,
-      weightBytes: undefined,
+      weightBytes: weightBytes || undefined,
       contextWindow: config.max_position_embeddings,
+      ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
     };
   }
 
@@ -168,6 +175,8 @@ export class TransformersEngine implements Engine {
     const output = (await loaded.model.generate({
       ...inputs,
       max_new_tokens: maxNewTokens,
+      // transformers.js suppresses end-of-sequence until this many tokens are out.
+      ...(request.ignoreEos ? { min_new_tokens: maxNewTokens } : {}),
       do_sample: !greedy,
       ...(greedy ? {} : { temperature: request.temperature }),
       streamer,
@@ -274,8 +283,9 @@ export class TransformersEngine implements Engine {
 
   private async isCached(modelId: string): Promise<boolean> {
     const { source, dtype } = parseTransformersModelId(modelId);
-    const { folderUrl, isUrl } = locate(source);
-    if (isUrl || !('caches' in globalThis)) return false;
+    // Self-hosted folders are fetched as a remote host too, so their files are cached the same way.
+    const { folderUrl } = locate(source);
+    if (!('caches' in globalThis)) return false;
     try {
       const cache = await caches.open(CACHE_KEY);
       const files = ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)];

@@ -10,6 +10,7 @@ import type * as WebLlm from '@mlc-ai/web-llm';
 import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
 import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.js';
 import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
@@ -20,6 +21,21 @@ export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig'
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 /** web-llm's Cache API scope for model libraries; a preflighted library is stored there. */
 const WASM_CACHE_SCOPE = 'webllm/wasm';
+/** web-llm's Cache API scope for chat configs. */
+const CONFIG_CACHE_SCOPE = 'webllm/config';
+
+interface ChatConfig {
+  context_window_size?: number;
+  quantization?: string;
+  model_config?: unknown;
+}
+
+/** KV-cache bytes per token: MLC keeps the cache in the activation type its quantization names. */
+function kvBytesFromChatConfig(config: ChatConfig | undefined): number | undefined {
+  const quantization = typeof config?.quantization === 'string' ? config.quantization : '';
+  const bytesPerValue = /f32/.test(quantization) ? 4 : /f16/.test(quantization) ? 2 : undefined;
+  return bytesPerValue ? kvBytesPerTokenFromConfig(config?.model_config, bytesPerValue) : undefined;
+}
 
 function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
   return Object.assign(new Error(message), { name, detail });
@@ -102,9 +118,11 @@ export class WebLlmEngine implements Engine {
     const fromCache = await module.hasModelInCache(modelId, appConfig).catch(() => false);
     let libraryBytes = 0;
     let contextWindow = entry.overrides?.context_window_size;
+    let chatConfig: ChatConfig | undefined;
     if (!fromCache) {
       const preflight = await this.preflight(entry, onProgress, signal);
       libraryBytes = preflight.libraryBytes;
+      chatConfig = preflight.config;
       contextWindow ??= preflight.contextWindow;
     }
     signal.throwIfAborted();
@@ -137,11 +155,14 @@ export class WebLlmEngine implements Engine {
     }
     // web-llm swallows its own abort and returns normally; the signal tells the truth.
     if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+    chatConfig ??= await this.cachedChatConfig(entry);
+    const kvBytesPerToken = kvBytesFromChatConfig(chatConfig);
     return {
       fromCache,
       downloadedBytes: fromCache ? 0 : lastDownloadedBytes + libraryBytes,
       weightBytes,
       contextWindow,
+      ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
     };
   }
 
@@ -157,6 +178,7 @@ export class WebLlmEngine implements Engine {
       stream_options: { include_usage: true },
       max_tokens: request.maxTokens,
       temperature: request.temperature,
+      ...(request.ignoreEos ? { ignore_eos: true } : {}),
     });
     let finish: string | null | undefined;
     let usage: WebLlm.CompletionUsage | undefined;
@@ -196,8 +218,9 @@ export class WebLlmEngine implements Engine {
     entry: WebLlm.ModelRecord,
     onProgress: (progress: EngineProgress) => void,
     signal: AbortSignal,
-  ): Promise<{ libraryBytes: number; contextWindow: number | undefined }> {
+  ): Promise<{ libraryBytes: number; contextWindow: number | undefined; config: ChatConfig | undefined }> {
     let contextWindow: number | undefined;
+    let chatConfig: ChatConfig | undefined;
     if (entry.model_manifest === undefined) {
       const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
       onProgress({ phase: 'preparing', fraction: undefined, detail: `Fetching model configuration from ${configUrl}` });
@@ -212,7 +235,7 @@ export class WebLlmEngine implements Engine {
           },
         );
       }
-      const config = (await response.json().catch(() => undefined)) as { context_window_size?: number } | undefined;
+      const config = (await response.json().catch(() => undefined)) as ChatConfig | undefined;
       if (!config || typeof config !== 'object') {
         throw edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
           url: configUrl,
@@ -221,16 +244,29 @@ export class WebLlmEngine implements Engine {
       if (typeof config.context_window_size === 'number' && config.context_window_size > 0) {
         contextWindow = config.context_window_size;
       }
+      chatConfig = config;
     }
 
     const libraryUrl = entry.model_lib;
     const cache =
       webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
-    if (await cache?.match(libraryUrl)) return { libraryBytes: 0, contextWindow };
+    if (await cache?.match(libraryUrl)) return { libraryBytes: 0, contextWindow, config: chatConfig };
 
     const bytes = await this.downloadLibrary(libraryUrl, onProgress, signal);
     await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
-    return { libraryBytes: bytes.byteLength, contextWindow };
+    return { libraryBytes: bytes.byteLength, contextWindow, config: chatConfig };
+  }
+
+  /** The chat config web-llm cached on an earlier load, for figures the preflight would have read. */
+  private async cachedChatConfig(entry: WebLlm.ModelRecord): Promise<ChatConfig | undefined> {
+    if (!('caches' in globalThis)) return undefined;
+    try {
+      const url = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
+      const response = await (await caches.open(CONFIG_CACHE_SCOPE)).match(url);
+      return (await response?.json()) as ChatConfig | undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async downloadLibrary(

@@ -26,6 +26,17 @@ function emptyReport(webgpu: DeviceReport['webgpu']): DeviceReport {
   };
 }
 
+/** Every numeric limit the adapter offers, for benchmark fingerprints. */
+function allLimits(limits: GPUSupportedLimits): Record<string, number> {
+  const out: Record<string, number> = {};
+  // The limits are getters on the prototype: `for...in` sees them, Object.keys does not.
+  for (const key in limits) {
+    const value = (limits as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'number') out[key] = value;
+  }
+  return out;
+}
+
 export async function probeDevice(gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<DeviceReport> {
   if (!gpu) return emptyReport('no-navigator-gpu');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -46,6 +57,7 @@ export async function probeDevice(gpu: GPU | undefined = globalThis.navigator?.g
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
     },
+    allLimits: allLimits(adapter.limits),
     ...hostFacts(),
   };
 }

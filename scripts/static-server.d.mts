@@ -1,0 +1,39 @@
+// Types of static-server.mjs, the static file server shared by the browser tests and the CLI.
+export interface ServedRequest {
+  method: string;
+  /** Decoded URL path, without query string or fragment. */
+  path: string;
+  status: number;
+  /** `Date.now()` when the request arrived. */
+  at: number;
+  /** The request's `Origin` header, when it sent one. */
+  origin?: string;
+}
+export interface StaticServer {
+  /**
+   * Base URL without a trailing slash, e.g. `http://127.0.0.1:41234` (same as `origin`), so
+   * `${server.url}/fixtures/...` works.
+   */
+  url: string;
+  /** `http://host:port`, no trailing slash. */
+  origin: string;
+  port: number;
+  /** Every request served, in arrival order. */
+  requests: ServedRequest[];
+  close(): Promise<void>;
+}
+export interface StaticServerOptions {
+  /** URL prefix -> directory (absolute, or relative to the current working directory). */
+  roots: Record<string, string>;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default `0` (a random free port). */
+  port?: number;
+  /** Add `Access-Control-Allow-Origin: *` (and answer CORS preflights). */
+  cors?: boolean;
+  /** Extra headers added to every response. */
+  headers?: Record<string, string>;
+}
+/** Content type for a file name (application/octet-stream when unknown). */
+export declare function contentTypeFor(filePath: string): string;
+export declare function startStaticServer(options: StaticServerOptions): Promise<StaticServer>;

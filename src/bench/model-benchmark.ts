@@ -1,0 +1,225 @@
+/**
+ * Carries out the model benchmark protocol (src/core/bench-protocol.ts) against an engine
+ * worker: cold and warm load, prompt calibration, then warm-up and measured runs at each
+ * prompt length. Works through the same client calls the chat uses, so the figures are the
+ * ones a visitor sees.
+ */
+import {
+  benchPrompt,
+  calibrate,
+  promptLengthsFor,
+  wordsForTokens,
+  type BenchProtocol,
+  type PromptCalibration,
+} from '../core/bench-protocol.js';
+import type { BenchRun } from '../core/bench-schema.js';
+import type {
+  ComputeDevice,
+  CustomModelSource,
+  EngineId,
+  GenerateRequest,
+  GenerationStats,
+  LoadOptions,
+  LoadProgress,
+  LoadReport,
+  TokenBatch,
+} from '../shared/engine-api.js';
+
+/** The engine calls the benchmark makes (an `EngineClient` has them all). */
+export interface BenchEngine {
+  load(
+    engine: EngineId,
+    modelId: string,
+    onProgress: (progress: LoadProgress) => void,
+    options?: LoadOptions,
+  ): Promise<LoadReport>;
+  generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
+  unload(): Promise<void>;
+  interrupt(): Promise<void>;
+  cancelLoad(): Promise<void>;
+}
+
+export interface BenchSubject {
+  engine: EngineId;
+  model: string;
+  device: ComputeDevice;
+  custom?: CustomModelSource;
+}
+
+export interface BenchProgress {
+  /** What is happening, in words, e.g. "Run 2 of 3 at 512 prompt tokens". */
+  message: string;
+  /** 0..1 over the whole model benchmark. */
+  fraction: number;
+  /** While loading: the engine's own progress. */
+  load?: LoadProgress;
+}
+
+export interface ModelBenchmark {
+  runs: BenchRun[];
+  notes: string[];
+}
+
+/** Calibration fillers: short enough to fit any context, far enough apart to fit a line. */
+const CALIBRATION_WORDS = [16, 48] as const;
+/** A measured prompt further than this from its target gets its filler corrected once. */
+const PROMPT_TOLERANCE = 0.02;
+
+function abortError(): DOMException {
+  return new DOMException('The benchmark was cancelled.', 'AbortError');
+}
+
+export async function benchmarkModel(
+  engine: BenchEngine,
+  subject: BenchSubject,
+  protocol: BenchProtocol,
+  {
+    onProgress = () => undefined,
+    signal,
+  }: { onProgress?: (progress: BenchProgress) => void; signal?: AbortSignal } = {},
+): Promise<ModelBenchmark> {
+  const notes: string[] = [];
+  const perLength = protocol.warmupRuns + protocol.runs;
+  // Loads and calibration count as one step each next to the runs, for a bar that moves evenly.
+  const totalSteps = 3 + protocol.promptLengths.length * perLength;
+  let step = 0;
+  const advance = (message: string, load?: LoadProgress) =>
+    onProgress({ message, fraction: Math.min(1, step / totalSteps), ...(load ? { load } : {}) });
+  const check = () => {
+    if (signal?.aborted) throw abortError();
+  };
+  const onAbort = () => {
+    void engine.cancelLoad().catch(() => undefined);
+    void engine.interrupt().catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const options: LoadOptions = { device: subject.device, ...(subject.custom ? { custom: subject.custom } : {}) };
+  const load = (label: string) =>
+    engine.load(subject.engine, subject.model, (progress) => advance(label, progress), options);
+  const generate = async (content: string, maxTokens: number, ignoreEos: boolean) => {
+    const stats = await engine.generate(
+      { messages: [{ role: 'user', content }], maxTokens, temperature: 0, ignoreEos },
+      () => undefined,
+    );
+    check();
+    if (stats.finishReason === 'aborted') throw abortError();
+    return stats;
+  };
+
+  try {
+    check();
+    advance('Cold load (download and compile)');
+    const first = await load('Cold load (download and compile)');
+    check();
+    step += 1;
+    if (first.fromCache) {
+      notes.push(
+        `${subject.model} was already in the browser's cache, so no cold load was measured; delete it from the cache for one.`,
+      );
+    }
+    advance('Warm load (from the cache)');
+    await engine.unload();
+    const second = await load('Warm load (from the cache)');
+    check();
+    step += 1;
+    if (!second.fromCache) {
+      notes.push(
+        `${subject.engine} did not read ${subject.model} from its cache on reload; no warm load was measured.`,
+      );
+    }
+
+    const contextWindow = second.contextWindow ?? first.contextWindow;
+    const lengths = promptLengthsFor(protocol.promptLengths, contextWindow, protocol.decodeTokens);
+    if (lengths.length === 0) {
+      throw Object.assign(
+        new Error(
+          `The model reads at most ${contextWindow} tokens: too few for ${protocol.decodeTokens} output tokens. Lower the decode tokens.`,
+        ),
+        { name: 'ContextWindowSizeExceededError' },
+      );
+    }
+    const capped = lengths.filter((length) => !protocol.promptLengths.includes(length));
+    if (capped.length > 0) {
+      notes.push(
+        `The ${contextWindow}-token context window caps the longest prompt at ${capped.join(', ')} tokens (with ${protocol.decodeTokens} output tokens).`,
+      );
+    }
+
+    advance('Calibrating prompt lengths');
+    const [few, many] = CALIBRATION_WORDS;
+    const measured = [];
+    for (const words of [few, many]) {
+      measured.push({ words, tokens: (await generate(benchPrompt(words), 1, false)).promptTokens });
+    }
+    const calibration: PromptCalibration = calibrate(measured[0]!, measured[1]!);
+    step += 1;
+
+    const base = {
+      engine: subject.engine,
+      model: subject.model,
+      computeDevice: subject.device,
+      decodeTokens: protocol.decodeTokens,
+      ...(first.fromCache ? {} : { coldLoadMs: first.durationMs }),
+      ...(second.fromCache ? { warmLoadMs: second.durationMs } : {}),
+      ...((second.weightBytes ?? first.weightBytes) ? { weightBytes: second.weightBytes ?? first.weightBytes } : {}),
+      ...(second.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: second.kvBytesPerToken }),
+    };
+    const runs: BenchRun[] = [];
+    let shortReplies = 0;
+    for (const target of lengths) {
+      let words = wordsForTokens(target, calibration);
+      const run: BenchRun = {
+        ...base,
+        promptTokens: 0,
+        targetPromptTokens: target,
+        outputTokens: [],
+        ttftMs: [],
+        prefillTokensPerSecond: [],
+        decodeTokensPerSecond: [],
+        peakGpuMemoryBytes: [],
+      };
+      let corrected = false;
+      for (let i = 0; i < perLength; i++) {
+        const warmup = i < protocol.warmupRuns;
+        const label = warmup
+          ? `Warm-up ${i + 1} of ${protocol.warmupRuns} at ${target} prompt tokens`
+          : `Run ${i - protocol.warmupRuns + 1} of ${protocol.runs} at ${target} prompt tokens`;
+        advance(label);
+        const stats = await generate(benchPrompt(words), protocol.decodeTokens, true);
+        // Chat templates and tokenizers are not linear everywhere: correct the filler once, on
+        // the first run, so every measured run reads the same prompt. A measured first run
+        // that needed correcting is run again.
+        if (!corrected && Math.abs(stats.promptTokens - target) > target * PROMPT_TOLERANCE) {
+          corrected = true;
+          words = Math.max(1, words + Math.round((target - stats.promptTokens) / calibration.perWord));
+          if (!warmup) {
+            i -= 1;
+            continue;
+          }
+        }
+        corrected = true;
+        step += 1;
+        if (warmup) continue;
+        run.promptTokens = stats.promptTokens;
+        run.outputTokens!.push(stats.outputTokens);
+        run.ttftMs.push(stats.ttftMs);
+        run.prefillTokensPerSecond.push(stats.prefillTokensPerSecond);
+        run.decodeTokensPerSecond.push(stats.decodeTokensPerSecond);
+        run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
+        if (stats.outputTokens < protocol.decodeTokens) shortReplies += 1;
+      }
+      runs.push(run);
+    }
+    if (shortReplies > 0) {
+      notes.push(
+        `${shortReplies} run(s) ended before ${protocol.decodeTokens} output tokens (the engine stopped at end-of-sequence); each run's count is in outputTokens.`,
+      );
+    }
+    step = totalSteps;
+    advance('Done');
+    return { runs, notes };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await engine.unload().catch(() => undefined);
+  }
+}
