@@ -1,6 +1,6 @@
 /**
- * Registers every edge-llm element. Guarded: a second copy of the library on the same page
- * warns instead of throwing, and the first registration wins.
+ * Registers the edge-llm elements (guarded, see register.ts). The benchmark's elements are
+ * registered by define-bench.ts, loaded when the Bench view first opens.
  */
 import { EdgeLlmApp } from './app/app.js';
 import { EdgeLlmChat } from './components/chat.js';
@@ -10,6 +10,7 @@ import { EdgeLlmLoadProgress } from './components/load-progress.js';
 import { EdgeLlmModelPicker } from './components/model-picker.js';
 import { EdgeLlmStats } from './components/stats-panel.js';
 import { EdgeLlmTranscript } from './components/transcript.js';
+import { registerElements } from './register.js';
 
 const elements: [string, CustomElementConstructor][] = [
   ['edge-llm-transcript', EdgeLlmTranscript],
@@ -22,14 +23,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['edge-llm-app', EdgeLlmApp],
 ];
 
-for (const [name, constructor] of elements) {
-  if (customElements.get(name)) {
-    if (customElements.get(name) !== constructor)
-      console.warn(`[edge-llm] <${name}> is already defined; keeping the first definition.`);
-    continue;
-  }
-  customElements.define(name, constructor);
-}
+registerElements(elements);
 
 declare global {
   interface HTMLElementTagNameMap {

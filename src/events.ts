@@ -3,6 +3,8 @@
  * page can listen on the element or anywhere above it, across shadow roots.
  */
 import type { ErrorCode, RecoveryAction } from './core/errors.js';
+import type { BenchProgress } from './bench/model-benchmark.js';
+import type { BenchResult } from './core/bench-schema.js';
 import type { GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
@@ -72,8 +74,24 @@ export class EdgeLlmModelSelectEvent extends Event {
   }
 }
 
+/** Benchmark progress: what is running and how far the whole benchmark has come. */
+export class EdgeLlmBenchProgressEvent extends Event {
+  constructor(readonly detail: BenchProgress) {
+    super('edge-llm-bench-progress', init);
+  }
+}
+
+/** A benchmark (or a probe on its own) finished; `detail` is the result file's content. */
+export class EdgeLlmBenchDoneEvent extends Event {
+  constructor(readonly detail: BenchResult) {
+    super('edge-llm-bench-done', init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
+    'edge-llm-bench-done': EdgeLlmBenchDoneEvent;
     'edge-llm-progress': EdgeLlmProgressEvent;
     'edge-llm-ready': EdgeLlmReadyEvent;
     'edge-llm-token': EdgeLlmTokenEvent;

@@ -21,4 +21,13 @@ export {
   EdgeLlmModelSelectEvent,
 } from './events.js';
 export { probeGpu, setEngineWorkerFactory } from './client/shared-client.js';
-export type * from './shared/engine-api.js';
+export { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from './events.js';
+export type { BenchResult } from './core/bench-schema.js';
+
+/**
+ * Registers `<edge-llm-bench>` (the device benchmark), loading its code on first call, so
+ * pages that only chat never download it. Resolves once the element is defined.
+ */
+export async function loadBench(): Promise<void> {
+  await import('./define-bench.js');
+}

@@ -1,9 +1,17 @@
 /**
  * The app page's entry. `?engine=double` selects the engine test double (tests and
- * `npm run bench:ui`); visitors get web-llm.
+ * `npm run bench:ui`); visitors get web-llm. `?view=bench` opens the benchmark, and a share
+ * link's `#r=…` fragment opens it with the shared result.
  */
 import './define.js';
 
 const app = document.querySelector('edge-llm-app');
-const engine = new URLSearchParams(location.search).get('engine');
+const params = new URLSearchParams(location.search);
+const engine = params.get('engine');
 if (app && (engine === 'double' || engine === 'webllm' || engine === 'transformers')) app.engine = engine;
+if (app && location.hash.startsWith('#r=')) {
+  app.view = 'bench';
+  app.sharedFragment = location.hash;
+} else if (app && params.get('view') === 'bench') {
+  app.view = 'bench';
+}

@@ -43,6 +43,14 @@ export class EdgeLlmApp extends LitElement {
       header p {
         margin: 0.2em 0 0;
       }
+      nav {
+        display: flex;
+        gap: 0.5em;
+        margin-top: var(--_space);
+      }
+      [hidden] {
+        display: none !important;
+      }
       .layout {
         display: grid;
         grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
@@ -112,6 +120,10 @@ export class EdgeLlmApp extends LitElement {
   @property() engine: EngineId = 'webllm';
   /** Extra catalog entries (self-hosted or test models). */
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
+  /** The main view: "chat" (default) or "bench" (the device benchmark). */
+  @property() view: 'chat' | 'bench' = 'chat';
+  /** A share link's fragment (`#r=…`) to show in the Bench view. */
+  @property({ attribute: false }) sharedFragment = '';
 
   @state() private device: DeviceReport | undefined;
   @state() private storage: StorageFigures | undefined;
@@ -120,6 +132,8 @@ export class EdgeLlmApp extends LitElement {
   @state() private error: FriendlyError | undefined;
   @state() private folderStatus = '';
   @state() private alsoIn: { label: string; keys: Set<string> } | undefined;
+  /** Set once the Bench view has been opened: its code loads on demand, then stays. */
+  @state() private benchLoaded = false;
 
   @query('edge-llm-chat') private chat!: EdgeLlmChat;
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
@@ -134,6 +148,8 @@ export class EdgeLlmApp extends LitElement {
 
   protected override updated(changed: Map<PropertyKey, unknown>) {
     if (changed.has('engine') || changed.has('customModels')) void this.loadCatalog();
+    if (changed.has('view') && this.view === 'bench' && !this.benchLoaded) void this.loadBench();
+    if (this.benchLoaded && this.sharedFragment) void this.showSharedResult();
   }
 
   override render() {
@@ -144,6 +160,20 @@ export class EdgeLlmApp extends LitElement {
         <p class="muted">A small language model on your own GPU, in this tab. Private, offline-capable, no server.</p>
       </header>
       ${this.error ? html`<edge-llm-error-panel .error=${this.error}></edge-llm-error-panel>` : nothing}
+      <nav aria-label="Views">
+        ${(['chat', 'bench'] as const).map(
+          (view) =>
+            html`<button
+              type="button"
+              data-view=${view}
+              aria-current=${view === this.view ? 'page' : 'false'}
+              class=${view === this.view ? 'primary' : ''}
+              @click=${() => this.showView(view)}
+            >
+              ${view === 'chat' ? 'Chat' : 'Benchmark'}
+            </button>`,
+        )}
+      </nav>
       <div class="layout" @edge-llm-model-select=${this.onSelect} @edge-llm-recover=${this.onRecover}>
         <div>
           <section class="card" aria-labelledby="device-heading">
@@ -177,7 +207,20 @@ export class EdgeLlmApp extends LitElement {
             ></edge-llm-model-picker>
           </section>
         </div>
-        <section aria-labelledby="chat-heading">
+        ${
+          this.benchLoaded
+            ? html`<section aria-labelledby="bench-heading" ?hidden=${this.view !== 'bench'}>
+                <h2 id="bench-heading" class="visually-hidden">Benchmark</h2>
+                <edge-llm-bench
+                  .engine=${this.engine}
+                  .model=${this.selected}
+                  .customModels=${this.customModels}
+                ></edge-llm-bench>
+              </section>`
+            : nothing
+        }
+        <!-- Hidden, not removed, in the Bench view: the conversation and its loaded model stay. -->
+        <section aria-labelledby="chat-heading" ?hidden=${this.view !== 'chat'}>
           <h2 id="chat-heading" class="visually-hidden">Chat</h2>
           <edge-llm-chat
             .engine=${this.engine}
@@ -189,6 +232,31 @@ export class EdgeLlmApp extends LitElement {
         </section>
       </div>
     `;
+  }
+
+  private showView(view: 'chat' | 'bench') {
+    this.view = view;
+    const url = new URL(location.href);
+    if (view === 'bench') url.searchParams.set('view', 'bench');
+    else url.searchParams.delete('view');
+    history.replaceState(history.state, '', url);
+  }
+
+  private async loadBench() {
+    try {
+      await import('../define-bench.js');
+      this.benchLoaded = true;
+    } catch (error) {
+      // A chunk that could not be fetched (offline, a new deploy): say so; the chat still works.
+      this.showError(error);
+    }
+  }
+
+  private async showSharedResult() {
+    const fragment = this.sharedFragment;
+    this.sharedFragment = '';
+    await this.updateComplete;
+    await this.renderRoot.querySelector('edge-llm-bench')?.importFragment(fragment);
   }
 
   private async inspectDevice() {

@@ -25,6 +25,11 @@ export function catalogClient(): EngineClient {
   return catalog;
 }
 
+/** A client of its own (a benchmark's worker, ended when it is done), started the page's way. */
+export function createEngineClient(): EngineClient {
+  return new EngineClient(workerFactory);
+}
+
 /** The page's pool of loaded models. */
 export function enginePool(): EnginePool {
   pool ??= new EnginePool(() => workerFactory);

@@ -85,7 +85,7 @@ function round(value: number): string {
 }
 
 /** "median (p10–p90)", in `scale` units; "–" when there are no samples. */
-function spread(summary: MetricSummary | undefined, scale = 1): string {
+export function spread(summary: MetricSummary | undefined, scale = 1): string {
   if (!summary || summary.n === 0) return '–';
   return `${round(summary.median / scale)} (${round(summary.p10 / scale)}–${round(summary.p90 / scale)})`;
 }
