@@ -62,8 +62,10 @@ export interface ModelBenchmark {
 
 /** Calibration fillers: short enough to fit any context, far enough apart to fit a line. */
 const CALIBRATION_WORDS = [16, 48] as const;
-/** A measured prompt further than this from its target gets its filler corrected once. */
+/** A prompt further than this from its target gets its filler corrected. */
 const PROMPT_TOLERANCE = 0.02;
+/** Prompt-only passes per length to bring the prompt within tolerance. */
+const MAX_PROMPT_FITS = 4;
 
 function abortError(): DOMException {
   return new DOMException('The benchmark was cancelled.', 'AbortError');
@@ -152,6 +154,19 @@ export async function benchmarkModel(
       measured.push({ words, tokens: (await generate(benchPrompt(words), 1, false)).promptTokens });
     }
     const calibration: PromptCalibration = calibrate(measured[0]!, measured[1]!);
+    // Tokenizers and chat templates are not linear everywhere: a prompt-only pass (one output
+    // token) corrects the filler until the prompt is within tolerance, so every measured run
+    // of a length reads the same prompt.
+    const fitPrompt = async (target: number): Promise<number> => {
+      let words = wordsForTokens(target, calibration);
+      for (let attempt = 0; attempt < MAX_PROMPT_FITS; attempt++) {
+        const tokens = (await generate(benchPrompt(words), 1, false)).promptTokens;
+        if (Math.abs(tokens - target) <= target * PROMPT_TOLERANCE) break;
+        const change = Math.round((target - tokens) / calibration.perWord);
+        words = Math.max(1, words + (change === 0 ? Math.sign(target - tokens) : change));
+      }
+      return words;
+    };
     step += 1;
 
     const base = {
@@ -167,7 +182,8 @@ export async function benchmarkModel(
     const runs: BenchRun[] = [];
     let shortReplies = 0;
     for (const target of lengths) {
-      let words = wordsForTokens(target, calibration);
+      advance(`Fitting the prompt to ${target} tokens`);
+      const words = await fitPrompt(target);
       const run: BenchRun = {
         ...base,
         promptTokens: 0,
@@ -178,7 +194,6 @@ export async function benchmarkModel(
         decodeTokensPerSecond: [],
         peakGpuMemoryBytes: [],
       };
-      let corrected = false;
       for (let i = 0; i < perLength; i++) {
         const warmup = i < protocol.warmupRuns;
         const label = warmup
@@ -186,18 +201,6 @@ export async function benchmarkModel(
           : `Run ${i - protocol.warmupRuns + 1} of ${protocol.runs} at ${target} prompt tokens`;
         advance(label);
         const stats = await generate(benchPrompt(words), protocol.decodeTokens, true);
-        // Chat templates and tokenizers are not linear everywhere: correct the filler once, on
-        // the first run, so every measured run reads the same prompt. A measured first run
-        // that needed correcting is run again.
-        if (!corrected && Math.abs(stats.promptTokens - target) > target * PROMPT_TOLERANCE) {
-          corrected = true;
-          words = Math.max(1, words + Math.round((target - stats.promptTokens) / calibration.perWord));
-          if (!warmup) {
-            i -= 1;
-            continue;
-          }
-        }
-        corrected = true;
         step += 1;
         if (warmup) continue;
         run.promptTokens = stats.promptTokens;

@@ -62,7 +62,7 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   // The probe: every kernel that ran passed its CPU check and reported a positive speed.
   for (const id of ['bandwidth', 'copy', 'matmulF32', 'matvecQ4']) {
     const row = bench(page).locator(`table[data-table="probe"] tr[data-kernel="${id}"]`);
-    await expect(row.locator('td.num')).toHaveText(/^[\d.]+ \([\d.]+–[\d.]+\) (GB|GFLOP)\/s$/);
+    await expect(row.locator('td.num')).toHaveText(/^[\d.]+ \([\d.]+–[\d.]+\) (GB|GFLOP)\/s( · [\d.]+ \([\d.]+–[\d.]+\) GFLOP\/s)?$/);
     if (id !== 'copy') await expect(row).toContainText('passed');
   }
   await expect(bench(page).locator('[data-figure="kernel-to-copy"]')).toHaveText(/^\d+%$/);

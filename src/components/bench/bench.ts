@@ -18,7 +18,12 @@ import { describeError, serializeError, type FriendlyError } from '../../core/er
 import { formatBytes, formatDuration } from '../../core/format.js';
 import { measuredBandwidth, rooflineForRun, rooflineFormula, type RooflinePoint } from '../../core/roofline.js';
 import { decodeResultFragment, encodeResultFragment } from '../../core/share-link.js';
-import { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent, type EdgeLlmRecoverEvent } from '../../events.js';
+import {
+  EdgeLlmBenchDoneEvent,
+  EdgeLlmBenchProgressEvent,
+  EdgeLlmErrorEvent,
+  type EdgeLlmRecoverEvent,
+} from '../../events.js';
 import type {
   ComputeDevice,
   CustomModelSource,
@@ -428,9 +433,14 @@ export class EdgeLlmBench extends LitElement {
           </thead>
           <tbody>
             ${kernels.map(([id, kernel]) => {
-              const figure = kernel.gflopPerSecond ?? kernel.gbPerSecond;
-              const unit = kernel.gflopPerSecond ? 'GFLOP/s' : 'GB/s';
-              const speed = figure ? `${spread({ ...figure, n: figure.runs })} ${unit}` : '–';
+              // The mat-vec reports both: GB/s is what bounds decoding, GFLOP/s what it computes.
+              const speeds = [
+                kernel.gbPerSecond ? `${spread({ ...kernel.gbPerSecond, n: kernel.gbPerSecond.runs })} GB/s` : '',
+                kernel.gflopPerSecond
+                  ? `${spread({ ...kernel.gflopPerSecond, n: kernel.gflopPerSecond.runs })} GFLOP/s`
+                  : '',
+              ].filter(Boolean);
+              const speed = speeds.length > 0 ? speeds.join(' · ') : '–';
               return html`<tr data-kernel=${id}>
                 <th scope="row">${KERNEL_LABELS[id]}</th>
                 <td>${kernel.size}</td>
@@ -724,6 +734,14 @@ export class EdgeLlmBench extends LitElement {
         const friendly = describeError(serializeError(error));
         console.error(`[edge-llm] ${friendly.code}:`, error);
         this.error = friendly;
+        this.dispatchEvent(
+          new EdgeLlmErrorEvent({
+            code: friendly.code,
+            title: friendly.title,
+            message: friendly.message,
+            actions: friendly.actions,
+          }),
+        );
       }
       throw error;
     } finally {
