@@ -12,32 +12,18 @@ import {
   type BenchProtocol,
   type PromptCalibration,
 } from '../core/bench-protocol.js';
+import type { EngineClient } from '../client/engine-client.js';
 import type { BenchRun } from '../core/bench-schema.js';
 import type {
   ComputeDevice,
   CustomModelSource,
   EngineId,
-  GenerateRequest,
-  GenerationStats,
   LoadOptions,
   LoadProgress,
-  LoadReport,
-  TokenBatch,
 } from '../shared/engine-api.js';
 
-/** The engine calls the benchmark makes (an `EngineClient` has them all). */
-export interface BenchEngine {
-  load(
-    engine: EngineId,
-    modelId: string,
-    onProgress: (progress: LoadProgress) => void,
-    options?: LoadOptions,
-  ): Promise<LoadReport>;
-  generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
-  unload(): Promise<void>;
-  interrupt(): Promise<void>;
-  cancelLoad(): Promise<void>;
-}
+/** The engine calls the benchmark makes: those of an `EngineClient`. */
+export type BenchEngine = Pick<EngineClient, 'load' | 'generate' | 'unload' | 'interrupt' | 'cancelLoad'>;
 
 export interface BenchSubject {
   engine: EngineId;

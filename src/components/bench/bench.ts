@@ -6,7 +6,13 @@ import { saveFile } from '../../bench/save-file.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import { catalogClient, createEngineClient } from '../../client/shared-client.js';
 import { deviceLabel, spread, toCsv, toMarkdown } from '../../core/bench-format.js';
-import { checkProtocol, parsePromptLengths, protocolRecord, PROTOCOL_VERSION } from '../../core/bench-protocol.js';
+import {
+  checkProtocol,
+  parsePromptLengths,
+  protocolRecord,
+  PROTOCOL_LIMITS,
+  PROTOCOL_VERSION,
+} from '../../core/bench-protocol.js';
 import {
   BENCH_METRICS,
   createBenchResult,
@@ -347,32 +353,9 @@ export class EdgeLlmBench extends LitElement {
               </label>`
             : nothing
         }
-        <label
-          >Measured runs
-          <input name="runs" type="number" min="1" max="100" .value=${String(this.runs)} ?disabled=${busy} />
-        </label>
-        <label
-          >Warm-up runs
-          <input
-            name="warmup-runs"
-            type="number"
-            min="0"
-            max="10"
-            .value=${String(this.warmupRuns)}
-            ?disabled=${busy}
-          />
-        </label>
-        <label
-          >Decode tokens
-          <input
-            name="decode-tokens"
-            type="number"
-            min="2"
-            max="4096"
-            .value=${String(this.decodeTokens)}
-            ?disabled=${busy}
-          />
-        </label>
+        ${this.numberField('Measured runs', 'runs', PROTOCOL_LIMITS.runs, this.runs, busy)}
+        ${this.numberField('Warm-up runs', 'warmup-runs', PROTOCOL_LIMITS.warmupRuns, this.warmupRuns, busy)}
+        ${this.numberField('Decode tokens', 'decode-tokens', PROTOCOL_LIMITS.decodeTokens, this.decodeTokens, busy)}
         <label
           >Prompt lengths (tokens)
           <input name="prompt-lengths" .value=${this.promptLengths} ?disabled=${busy} />
@@ -414,6 +397,20 @@ export class EdgeLlmBench extends LitElement {
         }
       </div>
     </section>`;
+  }
+
+  private numberField(label: string, name: string, limits: { min: number; max: number }, value: number, busy: boolean) {
+    return html`<label
+      >${label}
+      <input
+        name=${name}
+        type="number"
+        min=${limits.min}
+        max=${limits.max}
+        step="1"
+        .value=${String(value)}
+        ?disabled=${busy}
+    /></label>`;
   }
 
   private renderProbe(probe: GpuProbeReport) {
