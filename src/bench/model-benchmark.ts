@@ -14,13 +14,7 @@ import {
 } from '../core/bench-protocol.js';
 import type { EngineClient } from '../client/engine-client.js';
 import type { BenchRun } from '../core/bench-schema.js';
-import type {
-  ComputeDevice,
-  CustomModelSource,
-  EngineId,
-  LoadOptions,
-  LoadProgress,
-} from '../shared/engine-api.js';
+import type { ComputeDevice, CustomModelSource, EngineId, LoadOptions, LoadProgress } from '../shared/engine-api.js';
 
 /** The engine calls the benchmark makes: those of an `EngineClient`. */
 export type BenchEngine = Pick<EngineClient, 'load' | 'generate' | 'unload' | 'interrupt' | 'cancelLoad'>;

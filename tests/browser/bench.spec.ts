@@ -4,6 +4,7 @@
  * compare and share, and imports that must be refused.
  */
 import type { Download, Locator, Page } from '@playwright/test';
+import axe from 'axe-core';
 import { readFileSync } from 'node:fs';
 import { parseBenchResult } from '../../src/core/bench-schema.ts';
 import { sampleResult } from '../unit/bench-fixture.ts';
@@ -62,7 +63,9 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   // The probe: every kernel that ran passed its CPU check and reported a positive speed.
   for (const id of ['bandwidth', 'copy', 'matmulF32', 'matvecQ4']) {
     const row = bench(page).locator(`table[data-table="probe"] tr[data-kernel="${id}"]`);
-    await expect(row.locator('td.num')).toHaveText(/^[\d.]+ \([\d.]+–[\d.]+\) (GB|GFLOP)\/s( · [\d.]+ \([\d.]+–[\d.]+\) GFLOP\/s)?$/);
+    await expect(row.locator('td.num')).toHaveText(
+      /^[\d.]+ \([\d.]+–[\d.]+\) (GB|GFLOP)\/s( · [\d.]+ \([\d.]+–[\d.]+\) GFLOP\/s)?$/,
+    );
     if (id !== 'copy') await expect(row).toContainText('passed');
   }
   await expect(bench(page).locator('[data-figure="kernel-to-copy"]')).toHaveText(/^\d+%$/);
@@ -183,6 +186,18 @@ test('bad imports get a specific message each and never become markup', async ({
   await expect(row.locator('td').nth(1)).toContainText('<img src=x onerror="window.__pwned=1">');
   expect(await bench(page).locator('img, script').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+  // With results, errors and the chart on screen, axe-core finds nothing to fix in the view.
+  await page.addScriptTag({ content: axe.source });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: typeof axe }).axe.run({
+      include: [{ fromShadowDom: ['edge-llm-app', 'edge-llm-bench'] }],
+    });
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  });
+  expect(violations).toEqual([]);
 
   // A broken share link says why, and the page stays usable.
   await page.goto(`${server.url}/?view=bench#r=not-a-result!`);

@@ -418,7 +418,7 @@ export class EdgeLlmBench extends LitElement {
     const bandwidth = measuredBandwidth(probe);
     return html`<section aria-labelledby="probe-heading">
       <h2 id="probe-heading">GPU probe</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label="GPU probe figures">
         <table data-table="probe">
           <thead>
             <tr>
@@ -507,9 +507,11 @@ export class EdgeLlmBench extends LitElement {
       </div>
       ${
         this.importErrors.length > 0
-          ? html`<ul class="errors" role="alert" data-import-errors>
-              ${this.importErrors.map((message) => html`<li>${message}</li>`)}
-            </ul>`
+          ? html`<div role="alert">
+              <ul class="errors" data-import-errors>
+                ${this.importErrors.map((message) => html`<li>${message}</li>`)}
+              </ul>
+            </div>`
           : nothing
       }
       ${
@@ -584,7 +586,7 @@ export class EdgeLlmBench extends LitElement {
       };
     });
     return html`
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Benchmark runs">
         <table data-table="runs">
           <thead>
             <tr>
