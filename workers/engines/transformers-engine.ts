@@ -15,8 +15,11 @@ import {
   customTransformersRecord,
   onnxFileForDtype,
   parseTransformersModelId,
+  TRANSFORMERS_CATALOG,
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
+import type { StoredFile } from '../../src/core/storage.js';
+import { deleteStoredFiles, ensureRoomFor, storedFiles } from '../storage/model-cache.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -26,6 +29,10 @@ export type TransformersModule = Pick<
 
 const HUB = 'https://huggingface.co';
 const CACHE_KEY = 'transformers-cache';
+/** The files every load reads; a model counts as stored when all are in the cache. */
+const SHARED_FILES = ['config.json', 'tokenizer.json'];
+/** Messages ONNX Runtime and transformers.js give for a model or config file they cannot read. */
+const UNREADABLE_FILE = /protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b|JSON/i;
 
 function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
   return Object.assign(new Error(message), { name, detail });
@@ -67,13 +74,20 @@ export class TransformersEngine implements Engine {
   ): Promise<EngineLoadResult> {
     const { source, dtype } = parseTransformersModelId(modelId);
     const { isUrl, folderUrl } = locate(source);
-    const fromCache = await this.isCached(modelId);
+    let fromCache = await this.isCached(modelId);
     await this.unload();
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
     signal.throwIfAborted();
     this.configure(module, isUrl ? folderUrl : undefined);
-    if (isUrl) await this.checkFolder(folderUrl, dtype, signal);
+    // A stored model loads with no network at all (offline), so the folder is checked only when
+    // files must be fetched; then the download is refused up front if the quota cannot hold it.
+    if (!fromCache) {
+      const sizes = isUrl ? await this.checkFolder(folderUrl, dtype, signal) : undefined;
+      await ensureRoomFor(await this.bytesToFetch(source, folderUrl, dtype, sizes));
+      signal.throwIfAborted();
+    }
+    const storedBefore = (await this.storedFiles()).some((file) => file.url.startsWith(folderUrl));
 
     // transformers.js reports per file; the bar shows all files together.
     const files = new Map<string, { loaded: number; total: number }>();
@@ -105,7 +119,7 @@ export class TransformersEngine implements Engine {
       }
     };
     const name = isUrl ? (new URL(folderUrl).pathname.split('/').filter(Boolean).at(-1) ?? source) : source;
-    try {
+    const open = async () => {
       const tokenizer = await module.AutoTokenizer.from_pretrained(name, { progress_callback: progress });
       signal.throwIfAborted();
       const model = await module.AutoModelForCausalLM.from_pretrained(name, {
@@ -118,11 +132,35 @@ export class TransformersEngine implements Engine {
         signal.throwIfAborted();
       }
       this.loaded = { id: modelId, tokenizer, model };
+    };
+    try {
+      await open();
     } catch (error) {
       if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-      throw this.explainLoadFailure(error, folderUrl, dtype);
+      if (!storedBefore || !UNREADABLE_FILE.test(String((error as Error | undefined)?.message ?? error))) {
+        throw this.explainLoadFailure(error, folderUrl, dtype);
+      }
+      // A stored file that cannot be read (an interrupted or corrupted write) is never used
+      // again: every stored file of the model goes, and the model is fetched once more.
+      console.warn(`[edge-llm] a stored file of ${source} is unreadable; deleting the model's files and refetching`);
+      await this.deleteStored(folderUrl);
+      fromCache = false;
+      files.clear();
+      onProgress({ phase: 'preparing', fraction: undefined, detail: 'A stored file was corrupt; downloading again' });
+      try {
+        await open();
+      } catch (retryError) {
+        if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+        const message = String((retryError as Error | undefined)?.message ?? retryError);
+        throw edgeError(EDGE_ERROR_NAMES.cachedFileCorrupt, message, {
+          url: new URL(onnxFileForDtype(dtype), folderUrl).href,
+        });
+      }
     }
-    const config = this.loaded.model.config as { max_position_embeddings?: number };
+    // Set inside open(), which the compiler cannot follow.
+    const loaded = this.loaded as Loaded | undefined;
+    if (!loaded) throw edgeError('ModelNotLoadedError', `transformers.js returned no model for ${source}.`);
+    const config = loaded.model.config as { max_position_embeddings?: number };
     return {
       fromCache,
       downloadedBytes: fromCache ? 0 : downloadedBytes,
@@ -204,6 +242,40 @@ export class TransformersEngine implements Engine {
     return this.lastIds;
   }
 
+  storedFiles(): Promise<StoredFile[]> {
+    return storedFiles([CACHE_KEY]);
+  }
+
+  /** transformers.js has no delete of its own for a browser cache entry: its entries go by prefix. */
+  async deleteStored(key: string): Promise<void> {
+    await deleteStoredFiles([CACHE_KEY], key);
+  }
+
+  storageKeyOf(modelId: string): string {
+    return locate(parseTransformersModelId(modelId).source).folderUrl;
+  }
+
+  /**
+   * Bytes a load will still fetch: the folder's files by their HEAD sizes, or the catalog's size
+   * of the weights file for a hub model, less what is already stored.
+   */
+  private async bytesToFetch(
+    source: string,
+    folderUrl: string,
+    dtype: string,
+    sizes: Map<string, number> | undefined,
+  ): Promise<number> {
+    const stored = new Set((await this.storedFiles()).map((file) => file.url));
+    if (sizes) {
+      let total = 0;
+      for (const [url, bytes] of sizes) if (!stored.has(url)) total += bytes;
+      return total;
+    }
+    const fileMB = TRANSFORMERS_CATALOG.find((entry) => entry.repo === source)?.fileMB[dtype];
+    const weights = new URL(onnxFileForDtype(dtype), folderUrl).href;
+    return fileMB && !stored.has(weights) ? fileMB * 1e6 : 0;
+  }
+
   private async transformers(): Promise<TransformersModule> {
     this.module ??= await this.loadModule();
     return this.module;
@@ -234,9 +306,13 @@ export class TransformersEngine implements Engine {
     }
   }
 
-  /** A self-hosted folder must have the files a load needs; say which one is missing. */
-  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<void> {
-    for (const file of ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)]) {
+  /**
+   * A self-hosted folder must have the files a load needs; say which one is missing. Returns
+   * their sizes by URL, where the server gives them.
+   */
+  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const file of [...SHARED_FILES, onnxFileForDtype(dtype)]) {
       const url = new URL(file, folderUrl).href;
       let response: Response;
       try {
@@ -252,7 +328,10 @@ export class TransformersEngine implements Engine {
           { url, status: response.status },
         );
       }
+      const length = Number(response.headers.get('content-length'));
+      if (Number.isFinite(length) && length > 0) sizes.set(url, length);
     }
+    return sizes;
   }
 
   private explainLoadFailure(error: unknown, folderUrl: string, dtype: string): unknown {
@@ -274,11 +353,12 @@ export class TransformersEngine implements Engine {
 
   private async isCached(modelId: string): Promise<boolean> {
     const { source, dtype } = parseTransformersModelId(modelId);
-    const { folderUrl, isUrl } = locate(source);
-    if (isUrl || !('caches' in globalThis)) return false;
+    const { folderUrl } = locate(source);
+    if (!('caches' in globalThis)) return false;
     try {
+      // A self-hosted folder is cached under its own URLs, like a hub file under the hub's.
       const cache = await caches.open(CACHE_KEY);
-      const files = ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)];
+      const files = [...SHARED_FILES, onnxFileForDtype(dtype)];
       const hits = await Promise.all(files.map((file) => cache.match(new URL(file, folderUrl).href)));
       return hits.every(Boolean);
     } catch {
