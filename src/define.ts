@@ -3,6 +3,7 @@
  * warns instead of throwing, and the first registration wins.
  */
 import { EdgeLlmApp } from './app/app.js';
+import { EdgeLlmCacheManager } from './components/cache-manager.js';
 import { EdgeLlmChat } from './components/chat.js';
 import { EdgeLlmDevicePanel } from './components/device-panel.js';
 import { EdgeLlmErrorPanel } from './components/error-panel.js';
@@ -18,6 +19,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['edge-llm-error-panel', EdgeLlmErrorPanel],
   ['edge-llm-device-panel', EdgeLlmDevicePanel],
   ['edge-llm-model-picker', EdgeLlmModelPicker],
+  ['edge-llm-cache-manager', EdgeLlmCacheManager],
   ['edge-llm-chat', EdgeLlmChat],
   ['edge-llm-app', EdgeLlmApp],
 ];
@@ -34,6 +36,7 @@ for (const [name, constructor] of elements) {
 declare global {
   interface HTMLElementTagNameMap {
     'edge-llm-app': EdgeLlmApp;
+    'edge-llm-cache-manager': EdgeLlmCacheManager;
     'edge-llm-chat': EdgeLlmChat;
     'edge-llm-device-panel': EdgeLlmDevicePanel;
     'edge-llm-error-panel': EdgeLlmErrorPanel;
