@@ -3,7 +3,9 @@
  * `npm run bench:ui`); visitors get web-llm.
  */
 import './define.js';
+import { registerAppServiceWorker } from './app/offline.js';
 
 const app = document.querySelector('edge-llm-app');
 const engine = new URLSearchParams(location.search).get('engine');
 if (app && (engine === 'double' || engine === 'webllm' || engine === 'transformers')) app.engine = engine;
+void registerAppServiceWorker();
