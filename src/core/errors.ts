@@ -269,9 +269,9 @@ export function describeError(error: SerializedError): FriendlyError {
     case 'cached-file-corrupt':
       return {
         ...base,
-        title: 'A cached model file was corrupt',
-        message: `A stored copy of the model${url ? ` (${url})` : ''} was corrupt, so it was deleted and downloaded again, and the fresh copy failed too: ${error.message} The model host may be serving a broken file; try again later or pick another model.`,
-        actions: ['retry', 'pick-another-model'],
+        title: 'A stored model file was corrupt',
+        message: `The copy of the model stored in this browser${url ? ` (${url})` : ''} could not be read (${error.message}), so every stored file of the model was deleted. Restart the engine to download it again, or pick another model.`,
+        actions: ['restart-worker', 'pick-another-model'],
       };
     case 'model-config-invalid':
       return {

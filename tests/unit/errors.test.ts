@@ -112,7 +112,7 @@ describe('describeError', () => {
     ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
     ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
     ['storage-insufficient', named(EDGE_ERROR_NAMES.storageInsufficient), ['pick-another-model', 'retry']],
-    ['cached-file-corrupt', named(EDGE_ERROR_NAMES.cachedFileCorrupt), ['retry', 'pick-another-model']],
+    ['cached-file-corrupt', named(EDGE_ERROR_NAMES.cachedFileCorrupt), ['restart-worker', 'pick-another-model']],
     ['model-config-invalid', named(EDGE_ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
     ['model-file-missing', named(EDGE_ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
     ['model-file-invalid', named(EDGE_ERROR_NAMES.modelFileInvalid), ['pick-another-model', 'retry']],
@@ -160,14 +160,14 @@ describe('describeError', () => {
     expect(friendly.message).toMatch(/Delete cached models/);
   });
 
-  it('names the stored file that stayed corrupt after a fresh download', () => {
+  it('names the stored file that was corrupt and says it was deleted', () => {
     const friendly = describeError({
       name: EDGE_ERROR_NAMES.cachedFileCorrupt,
       message: "Can't create a session.",
       detail: { url: 'https://models.example/tiny/onnx/model.onnx' },
     });
-    expect(friendly.message).toContain('(https://models.example/tiny/onnx/model.onnx) was corrupt');
-    expect(friendly.message).toContain("Can't create a session.");
+    expect(friendly.message).toContain("(https://models.example/tiny/onnx/model.onnx) could not be read (Can't create");
+    expect(friendly.message).toContain('was deleted. Restart the engine to download it again');
   });
 
   it('gives each code its own title', () => {

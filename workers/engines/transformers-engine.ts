@@ -19,7 +19,7 @@ import {
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
 import type { StoredFile } from '../../src/core/storage.js';
-import { deleteStoredFiles, ensureRoomFor, storedFiles } from '../storage/model-cache.js';
+import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedFiles } from '../storage/model-cache.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -75,6 +75,16 @@ export class TransformersEngine implements Engine {
     const { source, dtype } = parseTransformersModelId(modelId);
     const { isUrl, folderUrl } = locate(source);
     let fromCache = await this.isCached(modelId);
+    let stored = (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl));
+    const damaged = await damagedFiles('transformers', folderUrl, stored);
+    if (damaged.length > 0) {
+      // Caught before ONNX Runtime sees the file: a failed session poisons every later one in
+      // this worker (transformers.js chains session creation on one promise).
+      console.warn(`[edge-llm] stored files of ${source} changed size since they last loaded; refetching:`, damaged);
+      await this.deleteStored(folderUrl);
+      stored = [];
+      fromCache = false;
+    }
     await this.unload();
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
@@ -87,7 +97,6 @@ export class TransformersEngine implements Engine {
       await ensureRoomFor(await this.bytesToFetch(source, folderUrl, dtype, sizes));
       signal.throwIfAborted();
     }
-    const storedBefore = (await this.storedFiles()).some((file) => file.url.startsWith(folderUrl));
 
     // transformers.js reports per file; the bar shows all files together.
     const files = new Map<string, { loaded: number; total: number }>();
@@ -137,26 +146,20 @@ export class TransformersEngine implements Engine {
       await open();
     } catch (error) {
       if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-      if (!storedBefore || !UNREADABLE_FILE.test(String((error as Error | undefined)?.message ?? error))) {
-        throw this.explainLoadFailure(error, folderUrl, dtype);
-      }
-      // A stored file that cannot be read (an interrupted or corrupted write) is never used
-      // again: every stored file of the model goes, and the model is fetched once more.
-      console.warn(`[edge-llm] a stored file of ${source} is unreadable; deleting the model's files and refetching`);
+      const message = String((error as Error | undefined)?.message ?? error);
+      if (stored.length === 0 || !UNREADABLE_FILE.test(message)) throw this.explainLoadFailure(error, folderUrl, dtype);
+      // A stored file ONNX Runtime or the tokenizer cannot read is never used again. It cannot be
+      // refetched in this worker (see above), so the page restarts the engine to download it.
       await this.deleteStored(folderUrl);
-      fromCache = false;
-      files.clear();
-      onProgress({ phase: 'preparing', fraction: undefined, detail: 'A stored file was corrupt; downloading again' });
-      try {
-        await open();
-      } catch (retryError) {
-        if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-        const message = String((retryError as Error | undefined)?.message ?? retryError);
-        throw edgeError(EDGE_ERROR_NAMES.cachedFileCorrupt, message, {
-          url: new URL(onnxFileForDtype(dtype), folderUrl).href,
-        });
-      }
+      throw edgeError(EDGE_ERROR_NAMES.cachedFileCorrupt, message, {
+        url: new URL(onnxFileForDtype(dtype), folderUrl).href,
+      });
     }
+    await recordManifest(
+      'transformers',
+      folderUrl,
+      (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl)),
+    );
     // Set inside open(), which the compiler cannot follow.
     const loaded = this.loaded as Loaded | undefined;
     if (!loaded) throw edgeError('ModelNotLoadedError', `transformers.js returned no model for ${source}.`);

@@ -7,10 +7,11 @@ import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
 import { storageShortfall, usageKey, type StoredFile } from '../../src/core/storage.js';
 import type { EngineId } from '../../src/shared/engine-api.js';
 
-/** Size of a stored response without reading its body where the headers say it. */
+/**
+ * Bytes a stored body really holds. Not the content-length header, which a truncated or
+ * rewritten entry can carry just as well; Chromium answers from the entry's metadata.
+ */
 async function sizeOf(response: Response): Promise<number> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > 0) return declared;
   return (await response.blob()).size;
 }
 
@@ -61,21 +62,30 @@ export async function ensureRoomFor(neededBytes: number): Promise<void> {
 
 const DB_NAME = 'edge-llm-usage';
 const STORE = 'last-used';
+/** Sizes of a model's stored files when a load from them last succeeded, by usage key. */
+const MANIFESTS = 'manifests';
 
 function openUsageDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore(STORE);
+      request.result.createObjectStore(MANIFESTS);
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error(`IndexedDB ${DB_NAME} could not be opened.`));
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  run: (store: IDBObjectStore) => IDBRequest<T>,
+  name = STORE,
+): Promise<T> {
   const db = await openUsageDb();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const request = run(db.transaction(STORE, mode).objectStore(STORE));
+      const request = run(db.transaction(name, mode).objectStore(name));
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed.'));
     });
@@ -93,6 +103,29 @@ export async function recordUse(engine: EngineId, folder: string, at = Date.now(
 export async function forgetUse(engine: EngineId, folder: string): Promise<void> {
   if (!('indexedDB' in globalThis)) return;
   await withStore('readwrite', (store) => store.delete(usageKey(engine, folder))).catch(() => undefined);
+  await withStore('readwrite', (store) => store.delete(usageKey(engine, folder)), MANIFESTS).catch(() => undefined);
+}
+
+/** Records the sizes of a model's stored files after a load from them succeeded. */
+export async function recordManifest(engine: EngineId, folder: string, files: readonly StoredFile[]): Promise<void> {
+  if (!('indexedDB' in globalThis)) return;
+  const sizes = Object.fromEntries(files.map((file) => [file.url, file.bytes]));
+  await withStore('readwrite', (store) => store.put(sizes, usageKey(engine, folder)), MANIFESTS).catch(() => undefined);
+}
+
+/**
+ * Stored files whose size differs from the size they had when a load from them last succeeded:
+ * a truncated or overwritten entry. Empty when nothing was recorded.
+ */
+export async function damagedFiles(engine: EngineId, folder: string, files: readonly StoredFile[]): Promise<string[]> {
+  if (!('indexedDB' in globalThis)) return [];
+  const sizes = await withStore<Record<string, number> | undefined>(
+    'readonly',
+    (store) => store.get(usageKey(engine, folder)) as IDBRequest<Record<string, number> | undefined>,
+    MANIFESTS,
+  ).catch(() => undefined);
+  if (!sizes) return [];
+  return files.filter((file) => sizes[file.url] !== undefined && sizes[file.url] !== file.bytes).map((f) => f.url);
 }
 
 /** Every recorded last-used time, by {@link usageKey}. */
