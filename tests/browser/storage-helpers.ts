@@ -27,10 +27,15 @@ export function fixtureFiles(folder: string): Map<string, number> {
   return files;
 }
 
-/** Opens the app (transformers.js) and waits until the service worker controls the page. */
-export async function openApp(page: Page, origin: string, folder = TINY): Promise<void> {
+/**
+ * Opens the app (transformers.js) with a fixture folder selected; with `serviceWorker`, waits
+ * until the app's service worker controls the page.
+ */
+export async function openApp(page: Page, origin: string, folder = TINY, serviceWorker = true): Promise<void> {
   await page.goto(`${origin}/?engine=transformers`);
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  if (serviceWorker) {
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+  }
   await addFolder(page, origin, folder);
 }
 
