@@ -22,5 +22,8 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
     trace: 'off',
+    // The app registers a service worker; tests of other features start from a page it does not
+    // control. tests/browser/offline.spec.ts and cache-manager.spec.ts allow it.
+    serviceWorkers: 'block',
   },
 });

@@ -3,6 +3,7 @@
  * registered by define-bench.ts, loaded when the Bench view first opens.
  */
 import { EdgeLlmApp } from './app/app.js';
+import { EdgeLlmCacheManager } from './components/cache-manager.js';
 import { EdgeLlmChat } from './components/chat.js';
 import { EdgeLlmDevicePanel } from './components/device-panel.js';
 import { EdgeLlmErrorPanel } from './components/error-panel.js';
@@ -19,6 +20,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['edge-llm-error-panel', EdgeLlmErrorPanel],
   ['edge-llm-device-panel', EdgeLlmDevicePanel],
   ['edge-llm-model-picker', EdgeLlmModelPicker],
+  ['edge-llm-cache-manager', EdgeLlmCacheManager],
   ['edge-llm-chat', EdgeLlmChat],
   ['edge-llm-app', EdgeLlmApp],
 ];
@@ -28,6 +30,7 @@ registerElements(elements);
 declare global {
   interface HTMLElementTagNameMap {
     'edge-llm-app': EdgeLlmApp;
+    'edge-llm-cache-manager': EdgeLlmCacheManager;
     'edge-llm-chat': EdgeLlmChat;
     'edge-llm-device-panel': EdgeLlmDevicePanel;
     'edge-llm-error-panel': EdgeLlmErrorPanel;

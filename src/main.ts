@@ -4,6 +4,7 @@
  * link's `#r=…` fragment opens it with the shared result.
  */
 import './define.js';
+import { registerAppServiceWorker } from './app/offline.js';
 
 const app = document.querySelector('edge-llm-app');
 const params = new URLSearchParams(location.search);
@@ -15,3 +16,4 @@ if (app && location.hash.startsWith('#r=')) {
 } else if (app && params.get('view') === 'bench') {
   app.view = 'bench';
 }
+void registerAppServiceWorker();

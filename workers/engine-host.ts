@@ -3,6 +3,7 @@
  * timed by the worker's own clock and streamed to the page without ever waiting for it.
  */
 import type {
+  CachedModel,
   CustomModelSource,
   EngineId,
   EngineWorkerApi,
@@ -24,6 +25,11 @@ import { runGpuProbe } from './gpu/probe.js';
 import type { GpuMemoryTracker } from './gpu/memory-tracker.js';
 import type { Engine } from './engines/engine.js';
 import { TokenBatcher } from './token-batcher.js';
+import { groupStoredFiles } from '../src/core/storage.js';
+import { forgetUse, lastUsedTimes, recordUse } from './storage/model-cache.js';
+
+/** Engines whose models are stored in the browser (the test double stores nothing). */
+const STORING_ENGINES: EngineId[] = ['webllm', 'transformers'];
 
 /** Longest a load's result waits for the page to take its last progress report. */
 const PROGRESS_DRAIN_MS = 1000;
@@ -121,6 +127,8 @@ export class EngineHost implements EngineWorkerApi {
     }
     if (this.loadController === controller) this.loadController = undefined;
     this.active = { engine, modelId };
+    const storageKey = engine.storageKeyOf?.(modelId);
+    if (storageKey) await recordUse(engineId, storageKey);
     const durationMs = elapsed();
     report({
       phase: 'done',
@@ -201,6 +209,23 @@ export class EngineHost implements EngineWorkerApi {
     const totals = this.tracker.totals();
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
     return { ...totals, workerHeapBytes: heap?.usedJSHeapSize };
+  }
+
+  async cachedModels(): Promise<CachedModel[]> {
+    const lastUsed = await lastUsedTimes();
+    const models: CachedModel[] = [];
+    for (const engineId of STORING_ENGINES) {
+      const files = (await (await this.engine(engineId)).storedFiles?.()) ?? [];
+      models.push(...groupStoredFiles(engineId, files, lastUsed));
+    }
+    return models;
+  }
+
+  async deleteCachedModel(engineId: EngineId, key: string): Promise<void> {
+    const engine = await this.engine(engineId);
+    if (!engine.deleteStored) throw new Error(`The ${engineId} engine stores no models.`);
+    await engine.deleteStored(key);
+    await forgetUse(engineId, key);
   }
 
   private engine(engineId: EngineId): Promise<Engine> {

@@ -206,6 +206,10 @@ export class EdgeLlmApp extends LitElement {
               .alsoIn=${this.alsoIn}
             ></edge-llm-model-picker>
           </section>
+          <section class="card" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">Storage and offline use</h2>
+            <edge-llm-cache-manager @edge-llm-cache-change=${() => void this.loadCatalog()}></edge-llm-cache-manager>
+          </section>
         </div>
         ${
           this.benchLoaded

@@ -7,6 +7,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import '../shared/comlink-errors.js';
 import type {
+  CachedModel,
   CustomModelSource,
   DeviceReport,
   EngineId,
@@ -127,6 +128,16 @@ export class EngineClient {
 
   lastOutputTokenIds(): Promise<number[] | undefined> {
     return this.call((api) => api.lastOutputTokenIds());
+  }
+
+  /** Every model stored in the browser, for every engine, with sizes and last use. */
+  cachedModels(): Promise<CachedModel[]> {
+    return this.call((api) => api.cachedModels());
+  }
+
+  /** Deletes every stored file of one model through its engine. */
+  deleteCachedModel(engine: EngineId, key: string): Promise<void> {
+    return this.call((api) => api.deleteCachedModel(engine, key));
   }
 
   /** Replaces a crashed (or healthy) worker with a fresh one. Loaded models are gone. */

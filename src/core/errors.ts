@@ -5,6 +5,7 @@
  * (which survives the worker boundary) and, for the few plain `Error`s engines throw, by message.
  */
 import type { SerializedError } from '../shared/engine-api.js';
+import { formatBytes } from './format.js';
 
 export type ErrorCode =
   | 'no-webgpu'
@@ -16,6 +17,8 @@ export type ErrorCode =
   | 'device-lost'
   | 'download-failed'
   | 'quota-exceeded'
+  | 'storage-insufficient'
+  | 'cached-file-corrupt'
   | 'model-config-invalid'
   | 'model-file-missing'
   | 'model-file-invalid'
@@ -56,6 +59,8 @@ export const EDGE_ERROR_NAMES = {
   downloadFailed: 'DownloadFailedError',
   noAdapter: 'NoAdapterError',
   workerCrashed: 'WorkerCrashedError',
+  storageInsufficient: 'InsufficientStorageError',
+  cachedFileCorrupt: 'CachedFileCorruptError',
 } as const;
 
 interface Rule {
@@ -85,6 +90,8 @@ const RULES: Rule[] = [
   },
   { code: 'model-file-missing', names: [EDGE_ERROR_NAMES.modelFileMissing] },
   { code: 'model-file-invalid', names: [EDGE_ERROR_NAMES.modelFileInvalid] },
+  { code: 'storage-insufficient', names: [EDGE_ERROR_NAMES.storageInsufficient] },
+  { code: 'cached-file-corrupt', names: [EDGE_ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [EDGE_ERROR_NAMES.workerCrashed] },
   {
@@ -131,6 +138,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'device-lost',
   'download-failed',
   'quota-exceeded',
+  'storage-insufficient',
+  'cached-file-corrupt',
   'model-config-invalid',
   'model-file-missing',
   'model-file-invalid',
@@ -245,6 +254,24 @@ export function describeError(error: SerializedError): FriendlyError {
         message:
           'The browser refused to store more model files. Free space by deleting cached models or site data, or pick a smaller model.',
         actions: ['pick-another-model', 'retry'],
+      };
+    case 'storage-insufficient': {
+      const needed = Number(error.detail?.neededBytes);
+      const free = Number(error.detail?.freeBytes);
+      const quota = Number(error.detail?.quotaBytes);
+      return {
+        ...base,
+        title: 'Not enough free storage to download this model',
+        message: `The download was not started: it needs ${formatBytes(needed)}, and ${formatBytes(free)} is free of this site's ${formatBytes(quota)} storage quota. Delete cached models under Storage, free space on the device (the browser's quota grows with free disk space), or pick a smaller model.`,
+        actions: ['pick-another-model', 'retry'],
+      };
+    }
+    case 'cached-file-corrupt':
+      return {
+        ...base,
+        title: 'A stored model file was corrupt',
+        message: `The copy of the model stored in this browser${url ? ` (${url})` : ''} could not be read (${error.message}), so every stored file of the model was deleted. Restart the engine to download it again, or pick another model.`,
+        actions: ['restart-worker', 'pick-another-model'],
       };
     case 'model-config-invalid':
       return {

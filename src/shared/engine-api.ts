@@ -262,6 +262,25 @@ export interface GpuProbeReport {
   durationMs: number;
 }
 
+/**
+ * One model's files in the browser's storage, grouped by the folder they were fetched from (a
+ * folder can hold several weights variants; they share its config and tokenizer).
+ */
+export interface CachedModel {
+  engine: EngineId;
+  /** The folder URL the files came from; what {@link EngineWorkerApi.deleteCachedModel} takes. */
+  key: string;
+  /** Human name: the repository or folder name. */
+  name: string;
+  /** Catalog ids the cached files can load, one per weights variant found. */
+  modelIds: string[];
+  /** Bytes of every stored file of the model. */
+  bytes: number;
+  files: number;
+  /** When the model was last loaded (ms since the epoch); undefined when edge-llm never recorded it. */
+  lastUsed: number | undefined;
+}
+
 /** The worker's API. Every method is safe to call again after it failed. */
 export interface EngineWorkerApi {
   probeDevice(): Promise<DeviceReport>;
@@ -285,4 +304,8 @@ export interface EngineWorkerApi {
   memory(): Promise<MemorySnapshot>;
   /** Token ids of the last reply, for correctness checks across devices and engines. */
   lastOutputTokenIds(): Promise<number[] | undefined>;
+  /** Every model whose files are in the browser's storage, for every engine. */
+  cachedModels(): Promise<CachedModel[]>;
+  /** Deletes every stored file of one model (by {@link CachedModel.key}) through its engine. */
+  deleteCachedModel(engine: EngineId, key: string): Promise<void>;
 }

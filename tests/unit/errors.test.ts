@@ -111,6 +111,8 @@ describe('describeError', () => {
     ['device-lost', named('DeviceLostError'), ['retry', 'pick-another-model', 'reload-page']],
     ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
     ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
+    ['storage-insufficient', named(EDGE_ERROR_NAMES.storageInsufficient), ['pick-another-model', 'retry']],
+    ['cached-file-corrupt', named(EDGE_ERROR_NAMES.cachedFileCorrupt), ['restart-worker', 'pick-another-model']],
     ['model-config-invalid', named(EDGE_ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
     ['model-file-missing', named(EDGE_ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
     ['model-file-invalid', named(EDGE_ERROR_NAMES.modelFileInvalid), ['pick-another-model', 'retry']],
@@ -145,6 +147,27 @@ describe('describeError', () => {
     expect(friendly.message.trim().length).toBeGreaterThan(10);
     expect(friendly.actions).toEqual(actions);
     expect(friendly.original).toBe(error);
+  });
+
+  it('says how much a refused download needs, and how much of the quota is free', () => {
+    const friendly = describeError({
+      name: EDGE_ERROR_NAMES.storageInsufficient,
+      message: 'The model needs 1100000000 bytes',
+      detail: { neededBytes: 1.1e9, freeBytes: 3e8, quotaBytes: 2e9 },
+    });
+    expect(friendly.code).toBe('storage-insufficient');
+    expect(friendly.message).toContain("it needs 1.1 GB, and 300 MB is free of this site's 2.0 GB storage quota");
+    expect(friendly.message).toMatch(/Delete cached models/);
+  });
+
+  it('names the stored file that was corrupt and says it was deleted', () => {
+    const friendly = describeError({
+      name: EDGE_ERROR_NAMES.cachedFileCorrupt,
+      message: "Can't create a session.",
+      detail: { url: 'https://models.example/tiny/onnx/model.onnx' },
+    });
+    expect(friendly.message).toContain("(https://models.example/tiny/onnx/model.onnx) could not be read (Can't create");
+    expect(friendly.message).toContain('was deleted. Restart the engine to download it again');
   });
 
   it('gives each code its own title', () => {

@@ -12,6 +12,7 @@ import type {
   ModelRecord,
   TimingFigures,
 } from '../../src/shared/engine-api.js';
+import type { StoredFile } from '../../src/core/storage.js';
 
 export interface EngineProgress {
   phase: Exclude<LoadPhase, 'done'>;
@@ -60,4 +61,10 @@ export interface Engine {
   unload(): Promise<void>;
   /** Token ids of the last reply, where the engine exposes them (for correctness checks). */
   outputTokenIds?(): number[] | undefined;
+  /** Every file the engine has stored, one entry per model folder (see src/core/storage.ts). */
+  storedFiles?(): Promise<StoredFile[]>;
+  /** Deletes every stored file of the model folder `key`, through the engine's own API where it has one. */
+  deleteStored?(key: string): Promise<void>;
+  /** The folder key a catalog id's files are stored under, so its last use can be recorded. */
+  storageKeyOf?(modelId: string): string | undefined;
 }

@@ -15,9 +15,12 @@ import {
   customTransformersRecord,
   onnxFileForDtype,
   parseTransformersModelId,
+  TRANSFORMERS_CATALOG,
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
+import type { StoredFile } from '../../src/core/storage.js';
+import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedFiles } from '../storage/model-cache.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -27,6 +30,10 @@ export type TransformersModule = Pick<
 
 const HUB = 'https://huggingface.co';
 const CACHE_KEY = 'transformers-cache';
+/** The files every load reads; a model counts as stored when all are in the cache. */
+const SHARED_FILES = ['config.json', 'tokenizer.json'];
+/** Messages ONNX Runtime and transformers.js give for a model or config file they cannot read. */
+const UNREADABLE_FILE = /protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b|JSON/i;
 
 function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
   return Object.assign(new Error(message), { name, detail });
@@ -68,13 +75,29 @@ export class TransformersEngine implements Engine {
   ): Promise<EngineLoadResult> {
     const { source, dtype } = parseTransformersModelId(modelId);
     const { isUrl, folderUrl } = locate(source);
-    const fromCache = await this.isCached(modelId);
+    let fromCache = await this.isCached(modelId);
+    let stored = (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl));
+    const damaged = await damagedFiles('transformers', folderUrl, stored);
+    if (damaged.length > 0) {
+      // Caught before ONNX Runtime sees the file: a failed session poisons every later one in
+      // this worker (transformers.js chains session creation on one promise).
+      console.warn(`[edge-llm] stored files of ${source} changed size since they last loaded; refetching:`, damaged);
+      await this.deleteStored(folderUrl);
+      stored = [];
+      fromCache = false;
+    }
     await this.unload();
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
     signal.throwIfAborted();
     this.configure(module, isUrl ? folderUrl : undefined);
-    if (isUrl) await this.checkFolder(folderUrl, dtype, signal);
+    // A stored model loads with no network at all (offline), so the folder is checked only when
+    // files must be fetched; then the download is refused up front if the quota cannot hold it.
+    if (!fromCache) {
+      const sizes = isUrl ? await this.checkFolder(folderUrl, dtype, signal) : undefined;
+      await ensureRoomFor(await this.bytesToFetch(source, folderUrl, dtype, sizes));
+      signal.throwIfAborted();
+    }
 
     // transformers.js reports per file; the bar shows all files together.
     const files = new Map<string, { loaded: number; total: number }>();
@@ -106,7 +129,7 @@ export class TransformersEngine implements Engine {
       }
     };
     const name = isUrl ? (new URL(folderUrl).pathname.split('/').filter(Boolean).at(-1) ?? source) : source;
-    try {
+    const open = async () => {
       const tokenizer = await module.AutoTokenizer.from_pretrained(name, { progress_callback: progress });
       signal.throwIfAborted();
       const model = await module.AutoModelForCausalLM.from_pretrained(name, {
@@ -119,11 +142,29 @@ export class TransformersEngine implements Engine {
         signal.throwIfAborted();
       }
       this.loaded = { id: modelId, tokenizer, model };
+    };
+    try {
+      await open();
     } catch (error) {
       if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-      throw this.explainLoadFailure(error, folderUrl, dtype);
+      const message = String((error as Error | undefined)?.message ?? error);
+      if (stored.length === 0 || !UNREADABLE_FILE.test(message)) throw this.explainLoadFailure(error, folderUrl, dtype);
+      // A stored file ONNX Runtime or the tokenizer cannot read is never used again. It cannot be
+      // refetched in this worker (see above), so the page restarts the engine to download it.
+      await this.deleteStored(folderUrl);
+      throw edgeError(EDGE_ERROR_NAMES.cachedFileCorrupt, message, {
+        url: new URL(onnxFileForDtype(dtype), folderUrl).href,
+      });
     }
-    const config = this.loaded.model.config as { max_position_embeddings?: number };
+    await recordManifest(
+      'transformers',
+      folderUrl,
+      (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl)),
+    );
+    // Set inside open(), which the compiler cannot follow.
+    const loaded = this.loaded as Loaded | undefined;
+    if (!loaded) throw edgeError('ModelNotLoadedError', `transformers.js returned no model for ${source}.`);
+    const config = loaded.model.config as { max_position_embeddings?: number };
     // The weights are the ONNX graph and its external data files; every one reports its size.
     let weightBytes = 0;
     for (const [file, { total }] of files) if (/\.onnx(_data(_\d+)?)?$/.test(file)) weightBytes += total;
@@ -213,6 +254,40 @@ export class TransformersEngine implements Engine {
     return this.lastIds;
   }
 
+  storedFiles(): Promise<StoredFile[]> {
+    return storedFiles([CACHE_KEY]);
+  }
+
+  /** transformers.js has no delete of its own for a browser cache entry: its entries go by prefix. */
+  async deleteStored(key: string): Promise<void> {
+    await deleteStoredFiles([CACHE_KEY], key);
+  }
+
+  storageKeyOf(modelId: string): string {
+    return locate(parseTransformersModelId(modelId).source).folderUrl;
+  }
+
+  /**
+   * Bytes a load will still fetch: the folder's files by their HEAD sizes, or the catalog's size
+   * of the weights file for a hub model, less what is already stored.
+   */
+  private async bytesToFetch(
+    source: string,
+    folderUrl: string,
+    dtype: string,
+    sizes: Map<string, number> | undefined,
+  ): Promise<number> {
+    const stored = new Set((await this.storedFiles()).map((file) => file.url));
+    if (sizes) {
+      let total = 0;
+      for (const [url, bytes] of sizes) if (!stored.has(url)) total += bytes;
+      return total;
+    }
+    const fileMB = TRANSFORMERS_CATALOG.find((entry) => entry.repo === source)?.fileMB[dtype];
+    const weights = new URL(onnxFileForDtype(dtype), folderUrl).href;
+    return fileMB && !stored.has(weights) ? fileMB * 1e6 : 0;
+  }
+
   private async transformers(): Promise<TransformersModule> {
     this.module ??= await this.loadModule();
     return this.module;
@@ -243,9 +318,13 @@ export class TransformersEngine implements Engine {
     }
   }
 
-  /** A self-hosted folder must have the files a load needs; say which one is missing. */
-  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<void> {
-    for (const file of ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)]) {
+  /**
+   * A self-hosted folder must have the files a load needs; say which one is missing. Returns
+   * their sizes by URL, where the server gives them.
+   */
+  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const file of [...SHARED_FILES, onnxFileForDtype(dtype)]) {
       const url = new URL(file, folderUrl).href;
       let response: Response;
       try {
@@ -261,7 +340,10 @@ export class TransformersEngine implements Engine {
           { url, status: response.status },
         );
       }
+      const length = Number(response.headers.get('content-length'));
+      if (Number.isFinite(length) && length > 0) sizes.set(url, length);
     }
+    return sizes;
   }
 
   private explainLoadFailure(error: unknown, folderUrl: string, dtype: string): unknown {
@@ -287,8 +369,9 @@ export class TransformersEngine implements Engine {
     const { folderUrl } = locate(source);
     if (!('caches' in globalThis)) return false;
     try {
+      // A self-hosted folder is cached under its own URLs, like a hub file under the hub's.
       const cache = await caches.open(CACHE_KEY);
-      const files = ['config.json', 'tokenizer.json', onnxFileForDtype(dtype)];
+      const files = [...SHARED_FILES, onnxFileForDtype(dtype)];
       const hits = await Promise.all(files.map((file) => cache.match(new URL(file, folderUrl).href)));
       return hits.every(Boolean);
     } catch {

@@ -14,9 +14,12 @@ import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+import type { StoredFile } from '../../src/core/storage.js';
+import { deleteStoredFiles, storedFiles } from '../storage/model-cache.js';
 
 /** The parts of the web-llm module the adapter uses; a mock provides the same. */
-export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'>;
+export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'> &
+  Partial<Pick<typeof WebLlm, 'deleteModelAllInfoInCache'>>;
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 /** web-llm's Cache API scope for model libraries; a preflighted library is stored there. */
@@ -36,6 +39,8 @@ function kvBytesFromChatConfig(config: ChatConfig | undefined): number | undefin
   const bytesPerValue = /f32/.test(quantization) ? 4 : /f16/.test(quantization) ? 2 : undefined;
   return bytesPerValue ? kvBytesPerTokenFromConfig(config?.model_config, bytesPerValue) : undefined;
 }
+/** web-llm's Cache API scopes for a model's config and tensor-cache manifest, and for its weight shards. */
+const MODEL_CACHE_SCOPES = ['webllm/config', 'webllm/model'];
 
 function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
   return Object.assign(new Error(message), { name, detail });
@@ -103,6 +108,35 @@ export class WebLlmEngine implements Engine {
       ],
     };
     return this.appConfig;
+  }
+
+  /** Stored shards and configs by model folder; a stored library joins the model that names it. */
+  async storedFiles(): Promise<StoredFile[]> {
+    const files = await storedFiles(MODEL_CACHE_SCOPES);
+    const libraries = await storedFiles([WASM_CACHE_SCOPE]);
+    if (libraries.length === 0) return files;
+    const appConfig = this.currentAppConfig(await this.webllm());
+    return [
+      ...files,
+      ...libraries.map((library) => {
+        const entry = appConfig.model_list.find((candidate) => candidate.model_lib === library.url);
+        return entry ? { ...library, folder: modelBaseUrl(entry.model) } : library;
+      }),
+    ];
+  }
+
+  /** Through web-llm's own delete (config, shards and library), then whatever it did not know of. */
+  async deleteStored(key: string): Promise<void> {
+    const module = await this.webllm();
+    const appConfig = this.currentAppConfig(module);
+    const entry = appConfig.model_list.find((candidate) => modelBaseUrl(candidate.model) === key);
+    if (entry && module.deleteModelAllInfoInCache) await module.deleteModelAllInfoInCache(entry.model_id, appConfig);
+    await deleteStoredFiles(MODEL_CACHE_SCOPES, key);
+  }
+
+  storageKeyOf(modelId: string): string | undefined {
+    const entry = this.appConfig?.model_list.find((candidate) => candidate.model_id === modelId);
+    return entry ? modelBaseUrl(entry.model) : undefined;
   }
 
   async load(
