@@ -18,6 +18,8 @@ import {
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
+import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror.js';
+import { hubTransformersRecord } from '../../src/core/model-list.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -25,17 +27,16 @@ export type TransformersModule = Pick<
   'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria'
 >;
 
-const HUB = 'https://huggingface.co';
 const CACHE_KEY = 'transformers-cache';
 
 function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
   return Object.assign(new Error(message), { name, detail });
 }
 
-/** Where a catalog id's files live: a hub repository, or a self-hosted folder URL. */
-function locate(source: string): { isUrl: boolean; folderUrl: string } {
+/** Where a catalog id's files live: a hub repository (or its mirror), or a self-hosted folder URL. */
+function locate(source: string, mirror?: string): { isUrl: boolean; folderUrl: string } {
   const isUrl = /^https?:\/\//.test(source);
-  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : `${HUB}/${source}/resolve/main/` };
+  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : transformersHubFolderUrl(source, mirror) };
 }
 
 interface Loaded {
@@ -56,8 +57,13 @@ export class TransformersEngine implements Engine {
   ) {}
 
   async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
-    const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...transformersRecords()];
-    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id) })));
+    const catalog = transformersRecords();
+    const hub = (custom?.transformersHub ?? [])
+      .map(hubTransformersRecord)
+      .filter((record) => !catalog.some((entry) => entry.id === record.id));
+    const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...hub, ...catalog];
+    const mirror = custom?.mirror?.transformers;
+    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id, mirror) })));
   }
 
   async load(
@@ -67,14 +73,16 @@ export class TransformersEngine implements Engine {
     options: LoadOptions = {},
   ): Promise<EngineLoadResult> {
     const { source, dtype } = parseTransformersModelId(modelId);
-    const { isUrl, folderUrl } = locate(source);
-    const fromCache = await this.isCached(modelId);
+    const mirror = options.custom?.mirror?.transformers;
+    const { isUrl, folderUrl } = locate(source, mirror);
+    const fromCache = await this.isCached(modelId, mirror);
     await this.unload();
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
     signal.throwIfAborted();
-    this.configure(module, isUrl ? folderUrl : undefined);
-    if (isUrl) await this.checkFolder(folderUrl, dtype, signal);
+    this.configure(module, isUrl ? folderUrl : undefined, mirror);
+    // A mirror is checked like a folder: a model missing there is a file missing, not a hub outage.
+    if (isUrl || mirror) await this.checkFolder(folderUrl, dtype, signal);
 
     // transformers.js reports per file; the bar shows all files together.
     const files = new Map<string, { loaded: number; total: number }>();
@@ -218,7 +226,7 @@ export class TransformersEngine implements Engine {
     return this.module;
   }
 
-  private configure(module: TransformersModule, folderUrl: string | undefined): void {
+  private configure(module: TransformersModule, folderUrl: string | undefined, mirror?: string): void {
     const { env } = module;
     // transformers.js would hand ONNX Runtime its loader as a blob: URL, which a host page's
     // script-src rarely allows; the loader is served beside the worker anyway.
@@ -238,8 +246,7 @@ export class TransformersEngine implements Engine {
     } else {
       env.allowLocalModels = false;
       env.allowRemoteModels = true;
-      env.remoteHost = `${HUB}/`;
-      env.remotePathTemplate = '{model}/resolve/{revision}/';
+      Object.assign(env, transformersRemote(mirror));
     }
   }
 
@@ -281,10 +288,10 @@ export class TransformersEngine implements Engine {
     return error;
   }
 
-  private async isCached(modelId: string): Promise<boolean> {
+  private async isCached(modelId: string, mirror?: string): Promise<boolean> {
     const { source, dtype } = parseTransformersModelId(modelId);
     // Self-hosted folders are fetched as a remote host too, so their files are cached the same way.
-    const { folderUrl } = locate(source);
+    const { folderUrl } = locate(source, mirror);
     if (!('caches' in globalThis)) return false;
     try {
       const cache = await caches.open(CACHE_KEY);
