@@ -312,3 +312,38 @@ export function hubTransformersRecord(source: TransformersHubSource): ModelRecor
     cached: false,
   };
 }
+
+/** What the model sources setting holds: mirror base URLs and the last imported list. */
+export interface ModelSourcesSetting {
+  mirror: { webllm?: string; transformers?: string };
+  imported: CustomModelSource;
+}
+
+/**
+ * The custom models with a new sources setting applied: the previously imported models are
+ * taken out, the new ones added, and the mirror replaced. Models the host page or the folder
+ * form added stay.
+ */
+export function applyModelSources(
+  current: CustomModelSource | undefined,
+  previous: ModelSourcesSetting | undefined,
+  next: ModelSourcesSetting,
+): CustomModelSource {
+  const removed = previous?.imported ?? {};
+  const drop = <T>(list: T[] | undefined, gone: T[] | undefined, key: (entry: T) => string) => {
+    const keys = new Set((gone ?? []).map(key));
+    return (list ?? []).filter((entry) => !keys.has(key(entry)));
+  };
+  const kept: CustomModelSource = {
+    ...current,
+    webllm: drop(current?.webllm, removed.webllm, (entry) => String((entry as { model_id?: unknown }).model_id)),
+    transformers: drop(current?.transformers, removed.transformers, (entry) => `${entry.url}@${entry.dtype}`),
+    transformersHub: drop(
+      current?.transformersHub,
+      removed.transformersHub,
+      (entry) => `${entry.model}@${entry.dtype}`,
+    ),
+  };
+  const mirror = Object.fromEntries(Object.entries(next.mirror).filter(([, base]) => Boolean(base)));
+  return { ...mergeModelSources(kept, next.imported), mirror };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MODEL_LIST_SCHEMA,
+  applyModelSources,
   hubTransformersRecord,
   mergeModelSources,
   parseModelList,
@@ -200,5 +201,29 @@ describe('hubTransformersRecord', () => {
       quantization: 'fp32',
     });
     expect(hubTransformersRecord({ model: 'a/b', dtype: 'q4', name: 'Named' }).family).toBe('Named');
+  });
+});
+
+describe('applyModelSources', () => {
+  it('swaps the previous import for the new one, keeps the host page models, and sets the mirror', () => {
+    const host = { transformers: [{ url: 'https://a.example/m', dtype: 'q4' }] };
+    const first = { mirror: { webllm: 'https://m.example/' }, imported: { webllm: [WEBLLM] } };
+    const once = applyModelSources(host, undefined, first);
+    expect(once).toEqual({
+      webllm: [WEBLLM],
+      transformers: host.transformers,
+      transformersHub: [],
+      mirror: { webllm: 'https://m.example/' },
+    });
+    const second = {
+      mirror: { transformers: 'https://t.example/' },
+      imported: { transformersHub: [{ model: 'a/b', dtype: 'q4' }] },
+    };
+    expect(applyModelSources(once, first, second)).toEqual({
+      webllm: [],
+      transformers: host.transformers,
+      transformersHub: [{ model: 'a/b', dtype: 'q4' }],
+      mirror: { transformers: 'https://t.example/' },
+    });
   });
 });
