@@ -4,7 +4,7 @@ import { catalogClient } from '../client/shared-client.js';
 import { filterCatalog, isInstructModel } from '../core/catalog.js';
 import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
-import { applyModelSources, type ModelSourcesSetting } from '../core/model-list.js';
+import { applyModelSources, type ModelSourcesSetting } from '../core/model-sources.js';
 import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
 import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
 import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { checkMirrorBase } from '../core/mirror.js';
-import { MODEL_LIST_SCHEMA, parseModelList, type ModelSourcesSetting } from '../core/model-list.js';
+import type { ModelSourcesSetting } from '../core/model-sources.js';
 import type { CustomModelSource } from '../shared/engine-api.js';
 import { themeStyles } from './theme.js';
 
@@ -30,6 +30,9 @@ declare global {
     'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
   }
 }
+
+/** The list validator, loaded when a list is imported or restored: most visitors never need it. */
+const modelList = () => import('../core/model-list.js');
 
 function describeImport(models: CustomModelSource): string {
   const names = [
@@ -115,15 +118,7 @@ export class EdgeLlmModelSources extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    const saved = this.restore();
-    if (saved) {
-      this.mirror = saved.mirror;
-      this.imported = saved.imported;
-    }
-  }
-
-  protected override firstUpdated() {
-    if (Object.keys(this.mirror).length > 0 || Object.keys(this.imported).length > 0) this.announce();
+    void this.restore();
   }
 
   override render() {
@@ -242,6 +237,7 @@ export class EdgeLlmModelSources extends LitElement {
       ];
       return;
     }
+    const { parseModelList } = await modelList();
     const result = parseModelList(await file.text());
     if (!result.ok) {
       this.importErrors = result.errors;
@@ -275,14 +271,15 @@ export class EdgeLlmModelSources extends LitElement {
     }
   }
 
-  private restore(): ModelSourcesSetting | undefined {
+  /** Applies the saved setting, if there is one, and tells the page. */
+  private async restore() {
     let saved: unknown;
     try {
       saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
     } catch {
-      return undefined;
+      return;
     }
-    if (typeof saved !== 'object' || saved === null) return undefined;
+    if (typeof saved !== 'object' || saved === null) return;
     const { mirror, imported } = saved as Partial<ModelSourcesSetting>;
     // Saved data is checked again: it may come from an older version or have been edited.
     const bases: Partial<Record<MirrorEngine, string>> = {};
@@ -291,16 +288,23 @@ export class EdgeLlmModelSources extends LitElement {
       const check = typeof value === 'string' ? checkMirrorBase(value) : undefined;
       if (check?.ok) bases[id] = check.base;
     }
-    const list = imported ? parseModelList(JSON.stringify(toListFile(imported))) : undefined;
-    return { mirror: bases, imported: list?.ok ? list.models : {} };
+    let models: CustomModelSource = {};
+    if (imported && Object.keys(imported).length > 0) {
+      const { parseModelList, MODEL_LIST_SCHEMA } = await modelList();
+      const list = parseModelList(JSON.stringify(toListFile(imported, MODEL_LIST_SCHEMA)));
+      if (list.ok) models = list.models;
+    }
+    this.mirror = bases;
+    this.imported = models;
+    if (Object.keys(bases).length > 0 || Object.keys(this.imported).length > 0) this.announce();
   }
 }
 
 /** An imported setting written back in the file format, so that restoring runs the same checks. */
-function toListFile(models: CustomModelSource): unknown {
+function toListFile(models: CustomModelSource, schema: string): unknown {
   const transformers = [...(models.transformersHub ?? []), ...(models.transformers ?? [])];
   return {
-    schema: MODEL_LIST_SCHEMA,
+    schema,
     ...(models.webllm?.length ? { webllm: models.webllm } : {}),
     ...(transformers.length ? { transformers } : {}),
   };

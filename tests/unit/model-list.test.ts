@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   MODEL_LIST_SCHEMA,
-  applyModelSources,
   hubTransformersRecord,
-  mergeModelSources,
   parseModelList,
   validateModelList,
 } from '../../src/core/model-list.js';
+import { applyModelSources, mergeModelSources } from '../../src/core/model-sources.js';
 
 const WEBLLM = {
   model_id: 'SmolLM2-360M-Instruct-q4f32_1-MLC',
