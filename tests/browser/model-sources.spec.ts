@@ -6,15 +6,25 @@
  */
 import type { Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
+import { FIXTURES_DIR, TINY_MODEL_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 import { expect, guardLocalhost, test } from './test.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const MODEL = 'edge-test/onnx-tiny';
+/** A web-llm record on the public hosts' URLs, as a model list from a colleague would have it. */
+const WEBLLM_RECORD = {
+  model_id: 'edge-tiny-mirrored-q4f32_1-MLC',
+  model: 'https://huggingface.co/edge-test/edge-tiny-mirrored-q4f32_1-MLC',
+  // The smallest valid WebAssembly module: enough to see where the library is fetched from.
+  model_lib: 'https://raw.githubusercontent.com/edge-test/libs/main/empty-module.wasm',
+  vram_required_MB: 16,
+  low_resource_required: true,
+  overrides: { context_window_size: 512 },
+};
 const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
 
 let mirrorDir: string;
@@ -23,22 +33,31 @@ let mirror: StaticServer;
 test.beforeAll(async () => {
   ensureFixtures();
   mirrorDir = mkdtempSync(join(tmpdir(), 'edge-llm-mirror-'));
-  const hub = await startStaticServer({ roots: { [`/${MODEL}/resolve/main/`]: join(FIXTURES_DIR, 'onnx-tiny') } });
-  const run = await new Promise<{ code: number; output: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [join(REPO, 'scripts', 'mirror.mjs'), '--engine', 'transformers', '--model', MODEL, '--dtype', 'fp32'].concat([
-        '--out',
-        mirrorDir,
-        '--hub',
-        hub.url,
-      ]),
-      { cwd: REPO },
-      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: stdout + stderr }),
-    ),
-  );
+  const hub = await startStaticServer({
+    roots: {
+      [`/${MODEL}/resolve/main/`]: join(FIXTURES_DIR, 'onnx-tiny'),
+      '/edge-test/edge-tiny-mirrored-q4f32_1-MLC/resolve/main/': TINY_MODEL_DIR,
+      '/lib-host/edge-test/libs/main/': join(FIXTURES_DIR, 'libs'),
+    },
+  });
+  const recordFile = join(mirrorDir, 'record.json');
+  writeFileSync(recordFile, JSON.stringify(WEBLLM_RECORD));
+  const runs = [
+    ['--engine', 'transformers', '--model', MODEL, '--dtype', 'fp32'],
+    ['--engine', 'webllm', '--record', recordFile, '--lib-host', `${hub.url}/lib-host/`],
+  ];
+  for (const args of runs) {
+    const run = await new Promise<{ code: number; output: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [join(REPO, 'scripts', 'mirror.mjs'), ...args, '--out', mirrorDir, '--hub', hub.url],
+        { cwd: REPO },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: stdout + stderr }),
+      ),
+    );
+    expect(run.code, run.output).toBe(0);
+  }
   await hub.close();
-  expect(run.code, run.output).toBe(0);
   mirror = await startStaticServer({ roots: { '/': mirrorDir }, cors: true });
 });
 
@@ -67,7 +86,9 @@ test('a mirrored model loads through the mirror base URL and a chat completes on
   await sources(page)
     .getByLabel(/Import a model list/)
     .setInputFiles(join(mirrorDir, 'edge-llm-models.json'));
-  await expect(sources(page).locator('.import [role="status"]')).toContainText(`Imported 1 model: ${MODEL} (fp32)`);
+  await expect(sources(page).locator('.import [role="status"]')).toContainText(
+    `Imported 2 models: ${WEBLLM_RECORD.model_id}, ${MODEL} (fp32)`,
+  );
 
   const row = page.locator(`edge-llm-model-picker tr[data-model-id="${MODEL}@fp32"]`);
   await row.locator('input[type="radio"]').check();
@@ -98,6 +119,32 @@ test('a mirrored model loads through the mirror base URL and a chat completes on
     ).toBe(true);
   }
   expect(server.requests.some((request) => request.path.includes(MODEL))).toBe(false);
+  expect(outside).toEqual([]);
+});
+
+test('a web-llm model on the public hosts is fetched from the mirror once the web-llm base URL is set', async ({
+  page,
+  server,
+}) => {
+  const { outside } = await guardLocalhost(page);
+  await openSources(page, server, 'webllm');
+  await sources(page).getByLabel('web-llm mirror base URL').fill(`${mirror.url}/`);
+  await sources(page).getByRole('button', { name: 'Save mirrors' }).click();
+  await sources(page)
+    .getByLabel(/Import a model list/)
+    .setInputFiles(join(mirrorDir, 'edge-llm-models.json'));
+  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${WEBLLM_RECORD.model_id}"]`);
+  await row.locator('input[type="radio"]').check();
+  await page.locator('edge-llm-chat button[data-action="load"]').click();
+
+  // The library is a valid but empty module, so web-llm cannot start it: the message names the
+  // mirror's copy, which shows where the real worker fetched it from.
+  const error = page.locator('edge-llm-chat edge-llm-error-panel [role="alert"]');
+  await expect(error).toHaveAttribute('data-code', 'model-lib-invalid', { timeout: 30_000 });
+  await expect(error).toContainText(`${mirror.url}/libs/empty-module.wasm`);
+  const paths = mirror.requests.filter((request) => request.status === 200).map((request) => request.path);
+  expect(paths).toContain('/edge-test/edge-tiny-mirrored-q4f32_1-MLC/resolve/main/mlc-chat-config.json');
+  expect(paths).toContain('/libs/empty-module.wasm');
   expect(outside).toEqual([]);
 });
 
