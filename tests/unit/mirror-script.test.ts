@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
+  externalDataFiles,
   formatBytes,
   onnxFile,
   transformersModelPath,
@@ -232,6 +233,20 @@ describe('npm run mirror', () => {
       transformersHubFolderUrl('onnx-community/Qwen2.5-0.5B-Instruct', 'http://m.test/'),
     );
     for (const dtype of ['q4', 'q4f16', 'int8', 'fp16', 'fp32']) expect(onnxFile(dtype)).toBe(onnxFileForDtype(dtype));
+  });
+
+  it('names the external data files transformers.js reads for large ONNX files, as its config declares them', () => {
+    const config = (setting: unknown) => ({ 'transformers.js_config': { use_external_data_format: setting } });
+    expect(externalDataFiles({}, 'onnx/model_q4.onnx')).toEqual([]);
+    expect(externalDataFiles(config(false), 'onnx/model_q4.onnx')).toEqual([]);
+    expect(externalDataFiles(config(true), 'onnx/model_q4.onnx')).toEqual(['onnx/model_q4.onnx_data']);
+    expect(externalDataFiles(config(3), 'onnx/model.onnx')).toEqual([
+      'onnx/model.onnx_data',
+      'onnx/model.onnx_data_1',
+      'onnx/model.onnx_data_2',
+    ]);
+    expect(externalDataFiles(config({ 'model_fp16.onnx': 2 }), 'onnx/model_fp16.onnx')).toHaveLength(2);
+    expect(externalDataFiles(config({ 'model_fp16.onnx': 2 }), 'onnx/model_q4.onnx')).toEqual([]);
   });
 
   it('fails clearly on a 404, naming the URL, and leaves no half file', async () => {
