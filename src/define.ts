@@ -9,6 +9,7 @@ import { EdgeLlmDevicePanel } from './components/device-panel.js';
 import { EdgeLlmErrorPanel } from './components/error-panel.js';
 import { EdgeLlmLoadProgress } from './components/load-progress.js';
 import { EdgeLlmModelPicker } from './components/model-picker.js';
+import { EdgeLlmModelSources } from './components/model-sources.js';
 import { EdgeLlmStats } from './components/stats-panel.js';
 import { EdgeLlmTranscript } from './components/transcript.js';
 import { registerElements } from './register.js';
@@ -21,6 +22,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['edge-llm-device-panel', EdgeLlmDevicePanel],
   ['edge-llm-model-picker', EdgeLlmModelPicker],
   ['edge-llm-cache-manager', EdgeLlmCacheManager],
+  ['edge-llm-model-sources', EdgeLlmModelSources],
   ['edge-llm-chat', EdgeLlmChat],
   ['edge-llm-app', EdgeLlmApp],
 ];
@@ -36,6 +38,7 @@ declare global {
     'edge-llm-error-panel': EdgeLlmErrorPanel;
     'edge-llm-load-progress': EdgeLlmLoadProgress;
     'edge-llm-model-picker': EdgeLlmModelPicker;
+    'edge-llm-model-sources': EdgeLlmModelSources;
     'edge-llm-stats': EdgeLlmStats;
     'edge-llm-transcript': EdgeLlmTranscript;
   }

@@ -4,11 +4,13 @@ import { catalogClient } from '../client/shared-client.js';
 import { filterCatalog, isInstructModel } from '../core/catalog.js';
 import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
+import { applyModelSources, type ModelSourcesSetting } from '../core/model-sources.js';
 import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
 import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
 import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
 import type { EdgeLlmChat } from '../components/chat.js';
 import type { EdgeLlmModelPicker } from '../components/model-picker.js';
+import type { EdgeLlmSourcesChangeEvent } from '../components/model-sources.js';
 import type { StorageFigures } from '../components/stats-panel.js';
 import { themeStyles } from '../components/theme.js';
 
@@ -140,6 +142,7 @@ export class EdgeLlmApp extends LitElement {
 
   private readonly client = catalogClient();
   private catalogRequest = 0;
+  private sources: ModelSourcesSetting | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -199,6 +202,7 @@ export class EdgeLlmApp extends LitElement {
               )}
             </fieldset>
             ${this.engine === 'transformers' ? this.renderFolderForm() : nothing}
+            <edge-llm-model-sources @edge-llm-sources-change=${this.onSourcesChange}></edge-llm-model-sources>
             <edge-llm-model-picker
               .models=${this.models}
               .device=${this.device}
@@ -389,6 +393,11 @@ export class EdgeLlmApp extends LitElement {
     this.engine = engine;
     this.selected = '';
     this.models = [];
+  }
+
+  private onSourcesChange(event: EdgeLlmSourcesChangeEvent) {
+    this.customModels = applyModelSources(this.customModels, this.sources, event.detail);
+    this.sources = event.detail;
   }
 
   private onSelect(event: EdgeLlmModelSelectEvent) {

@@ -45,6 +45,22 @@ export interface CustomModelSource {
   webllm?: unknown[];
   /** transformers.js model folders: an absolute URL of a folder laid out like a hub repo. */
   transformers?: TransformersModelSource[];
+  /** transformers.js hub models ("org/name"), fetched from the hub or from the mirror. */
+  transformersHub?: TransformersHubSource[];
+  /**
+   * Mirror base URLs per engine (see src/core/mirror.ts). Carried with the custom models so that
+   * it reaches the worker wherever they do: listings, and every element's load.
+   */
+  mirror?: { webllm?: string; transformers?: string };
+}
+
+export interface TransformersHubSource {
+  /** Hub id, e.g. "onnx-community/Qwen2.5-0.5B-Instruct". */
+  model: string;
+  /** Weights variant to load, e.g. "q4". */
+  dtype: string;
+  /** Shown in the picker; defaults to the repository name. */
+  name?: string;
 }
 
 export interface TransformersModelSource {

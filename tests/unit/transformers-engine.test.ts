@@ -144,6 +144,61 @@ describe('TransformersEngine', () => {
     expect(calls.model[0]).toMatchObject({ name: 'onnx-tiny', options: { dtype: 'fp32', device: 'wasm' } });
   });
 
+  it('reads a hub model from the mirror when one is set, checking its files there first', async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        fetched.push(String(url));
+        return new Response(null, { status: 200 });
+      }),
+    );
+    const { module, calls, env } = fakeTransformers();
+    const engine = new TransformersEngine(async () => module);
+    const mirror = 'http://127.0.0.1:9/models/';
+    await engine.load('onnx-community/Qwen2.5-0.5B-Instruct@q4', () => undefined, new AbortController().signal, {
+      custom: { mirror: { transformers: mirror } },
+    });
+    expect(env).toMatchObject({ remoteHost: mirror, remotePathTemplate: '{model}/resolve/{revision}/' });
+    expect(calls.model[0]).toMatchObject({ name: 'onnx-community/Qwen2.5-0.5B-Instruct' });
+    const folder = `${mirror}onnx-community/Qwen2.5-0.5B-Instruct/resolve/main/`;
+    expect(fetched).toEqual([`${folder}config.json`, `${folder}tokenizer.json`, `${folder}onnx/model_q4.onnx`]);
+
+    // Without the mirror the same model comes from the hub again.
+    await engine.load('onnx-community/Qwen2.5-0.5B-Instruct@q4', () => undefined, new AbortController().signal);
+    expect(env).toMatchObject({ remoteHost: 'https://huggingface.co/' });
+  });
+
+  it('names the file a mirror lacks', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => new Response(null, { status: String(url).endsWith('.onnx') ? 404 : 200 })),
+    );
+    const { module } = fakeTransformers();
+    const engine = new TransformersEngine(async () => module);
+    await expect(
+      engine.load('a/b@fp16', () => undefined, new AbortController().signal, {
+        custom: { mirror: { transformers: 'http://127.0.0.1:9/m/' } },
+      }),
+    ).rejects.toMatchObject({
+      name: 'ModelFileMissingError',
+      detail: { url: 'http://127.0.0.1:9/m/a/b/resolve/main/onnx/model_fp16.onnx', status: 404 },
+    });
+  });
+
+  it('lists hub models from an imported list, without doubling catalog entries', async () => {
+    const { module } = fakeTransformers();
+    const engine = new TransformersEngine(async () => module);
+    const models = await engine.listModels({
+      transformersHub: [
+        { model: 'edge-test/onnx-tiny', dtype: 'fp32', name: 'Tiny' },
+        { model: 'HuggingFaceTB/SmolLM2-135M-Instruct', dtype: 'q4' },
+      ],
+    });
+    expect(models[0]).toMatchObject({ id: 'edge-test/onnx-tiny@fp32', family: 'Tiny' });
+    expect(models.filter((model) => model.id === 'HuggingFaceTB/SmolLM2-135M-Instruct@q4')).toHaveLength(1);
+  });
+
   it('names the file a self-hosted folder lacks', async () => {
     vi.stubGlobal(
       'fetch',

@@ -282,6 +282,26 @@ describe('WebLlmEngine.listModels', () => {
     expect(fake.loadModule).toHaveBeenCalledTimes(1);
   });
 
+  it('points public URLs at the mirror for listing and loading, and leaves self-hosted ones alone', async () => {
+    const fake = fakeWebLlm({ prebuilt: [SMOLLM, TINY] });
+    const adapter = new WebLlmEngine(fake.loadModule);
+    const custom = { mirror: { webllm: 'http://mirror.test/models/' } };
+    await adapter.listModels(custom);
+    const folder = 'http://mirror.test/models/mlc-ai/SmolLM2-360M-Instruct-q4f32_1-MLC/resolve/main/';
+    const library = 'http://mirror.test/models/libs/SmolLM2-360M-Instruct-q4f32_1_cs1k-webgpu.wasm';
+    serve({ [`${folder}mlc-chat-config.json`]: json({ context_window_size: 4096 }), [library]: bytes(WASM_BYTES) });
+
+    await adapter.load(SMOLLM.model_id, noProgress, new AbortController().signal, { custom });
+
+    expect(fetchedUrls()).toEqual([`${folder}mlc-chat-config.json`, library]);
+    const list = fake.engines[0]!.appConfig!.model_list;
+    expect(list.find((entry) => entry.model_id === SMOLLM.model_id)).toMatchObject({
+      model: folder,
+      model_lib: library,
+    });
+    expect(list.find((entry) => entry.model_id === TINY.model_id)).toEqual(TINY);
+  });
+
   it('lists only the prebuilt catalog without custom entries', async () => {
     const fake = fakeWebLlm({ prebuilt: [SMOLLM] });
     const models = await new WebLlmEngine(fake.loadModule).listModels();

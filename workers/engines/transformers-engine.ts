@@ -21,6 +21,8 @@ import {
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedFiles } from '../storage/model-cache.js';
+import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror.js';
+import { hubTransformersRecord } from '../../src/core/model-list.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 export type TransformersModule = Pick<
@@ -28,7 +30,6 @@ export type TransformersModule = Pick<
   'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria'
 >;
 
-const HUB = 'https://huggingface.co';
 const CACHE_KEY = 'transformers-cache';
 /** The files every load reads; a model counts as stored when all are in the cache. */
 const SHARED_FILES = ['config.json', 'tokenizer.json'];
@@ -39,10 +40,10 @@ function edgeError(name: string, message: string, detail?: Record<string, string
   return Object.assign(new Error(message), { name, detail });
 }
 
-/** Where a catalog id's files live: a hub repository, or a self-hosted folder URL. */
-function locate(source: string): { isUrl: boolean; folderUrl: string } {
+/** Where a catalog id's files live: a hub repository (or its mirror), or a self-hosted folder URL. */
+function locate(source: string, mirror?: string): { isUrl: boolean; folderUrl: string } {
   const isUrl = /^https?:\/\//.test(source);
-  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : `${HUB}/${source}/resolve/main/` };
+  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : transformersHubFolderUrl(source, mirror) };
 }
 
 interface Loaded {
@@ -63,8 +64,13 @@ export class TransformersEngine implements Engine {
   ) {}
 
   async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
-    const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...transformersRecords()];
-    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id) })));
+    const catalog = transformersRecords();
+    const hub = (custom?.transformersHub ?? [])
+      .map(hubTransformersRecord)
+      .filter((record) => !catalog.some((entry) => entry.id === record.id));
+    const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...hub, ...catalog];
+    const mirror = custom?.mirror?.transformers;
+    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id, mirror) })));
   }
 
   async load(
@@ -74,8 +80,9 @@ export class TransformersEngine implements Engine {
     options: LoadOptions = {},
   ): Promise<EngineLoadResult> {
     const { source, dtype } = parseTransformersModelId(modelId);
-    const { isUrl, folderUrl } = locate(source);
-    let fromCache = await this.isCached(modelId);
+    const mirror = options.custom?.mirror?.transformers;
+    const { isUrl, folderUrl } = locate(source, mirror);
+    let fromCache = await this.isCached(modelId, mirror);
     let stored = (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl));
     const damaged = await damagedFiles('transformers', folderUrl, stored);
     if (damaged.length > 0) {
@@ -90,11 +97,12 @@ export class TransformersEngine implements Engine {
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
     signal.throwIfAborted();
-    this.configure(module, isUrl ? folderUrl : undefined);
+    this.configure(module, isUrl ? folderUrl : undefined, mirror);
     // A stored model loads with no network at all (offline), so the folder is checked only when
     // files must be fetched; then the download is refused up front if the quota cannot hold it.
     if (!fromCache) {
-      const sizes = isUrl ? await this.checkFolder(folderUrl, dtype, signal) : undefined;
+      // A mirror is checked like a folder: a model missing there is a file missing, not a hub outage.
+      const sizes = isUrl || mirror ? await this.checkFolder(folderUrl, dtype, signal) : undefined;
       await ensureRoomFor(await this.bytesToFetch(source, folderUrl, dtype, sizes));
       signal.throwIfAborted();
     }
@@ -293,7 +301,7 @@ export class TransformersEngine implements Engine {
     return this.module;
   }
 
-  private configure(module: TransformersModule, folderUrl: string | undefined): void {
+  private configure(module: TransformersModule, folderUrl: string | undefined, mirror?: string): void {
     const { env } = module;
     // transformers.js would hand ONNX Runtime its loader as a blob: URL, which a host page's
     // script-src rarely allows; the loader is served beside the worker anyway.
@@ -313,8 +321,7 @@ export class TransformersEngine implements Engine {
     } else {
       env.allowLocalModels = false;
       env.allowRemoteModels = true;
-      env.remoteHost = `${HUB}/`;
-      env.remotePathTemplate = '{model}/resolve/{revision}/';
+      Object.assign(env, transformersRemote(mirror));
     }
   }
 
@@ -363,10 +370,10 @@ export class TransformersEngine implements Engine {
     return error;
   }
 
-  private async isCached(modelId: string): Promise<boolean> {
+  private async isCached(modelId: string, mirror?: string): Promise<boolean> {
     const { source, dtype } = parseTransformersModelId(modelId);
     // Self-hosted folders are fetched as a remote host too, so their files are cached the same way.
-    const { folderUrl } = locate(source);
+    const { folderUrl } = locate(source, mirror);
     if (!('caches' in globalThis)) return false;
     try {
       // A self-hosted folder is cached under its own URLs, like a hub file under the hub's.

@@ -7,9 +7,10 @@
  * and reports a compile error; the preflight says which file, where, and what the server said.
  */
 import type * as WebLlm from '@mlc-ai/web-llm';
-import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
 import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.js';
 import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { mirrorWebLlmRecord } from '../../src/core/mirror.js';
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
@@ -82,7 +83,7 @@ export class WebLlmEngine implements Engine {
   async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
     const module = await this.webllm();
     if (custom) this.register(custom);
-    const appConfig = this.currentAppConfig(module);
+    const appConfig = this.currentAppConfig(module, custom?.mirror?.webllm);
     return Promise.all(
       appConfig.model_list.map(async (entry) => ({
         ...recordFromWebLlm(entry),
@@ -97,15 +98,15 @@ export class WebLlmEngine implements Engine {
     }
   }
 
-  /** web-llm's catalog with the registered custom entries first. */
-  private currentAppConfig(module: WebLlmModule): WebLlm.AppConfig {
+  /** web-llm's catalog with the registered custom entries first, public URLs pointed at the mirror. */
+  private currentAppConfig(module: WebLlmModule, mirror?: string): WebLlm.AppConfig {
     const prebuilt = module.prebuiltAppConfig;
     this.appConfig = {
       ...prebuilt,
       model_list: [
         ...this.customEntries.values(),
         ...prebuilt.model_list.filter((entry) => !this.customEntries.has(entry.model_id)),
-      ],
+      ].map((entry) => mirrorWebLlmRecord(entry, mirror)),
     };
     return this.appConfig;
   }
@@ -143,9 +144,10 @@ export class WebLlmEngine implements Engine {
     modelId: string,
     onProgress: (progress: EngineProgress) => void,
     signal: AbortSignal,
+    options: LoadOptions = {},
   ): Promise<EngineLoadResult> {
     const module = await this.webllm();
-    const appConfig = this.currentAppConfig(module);
+    const appConfig = this.currentAppConfig(module, options.custom?.mirror?.webllm);
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
     if (!entry) throw edgeError('ModelNotFoundError', `web-llm has no model "${modelId}" in its catalog.`);
 
