@@ -10,7 +10,6 @@
 import './define.js';
 
 export { EdgeLlmChat } from './components/chat.js';
-export { EdgeLlmApp } from './app/app.js';
 export {
   EdgeLlmDoneEvent,
   EdgeLlmErrorEvent,
@@ -30,4 +29,12 @@ export type { BenchResult } from './core/bench-schema.js';
  */
 export async function loadBench(): Promise<void> {
   await import('./define-bench.js');
+}
+
+/**
+ * Registers `<edge-llm-app>` (the whole app: device, model picker, storage, chat and
+ * benchmark), loading its code on first call. Resolves once the element is defined.
+ */
+export async function loadApp(): Promise<void> {
+  await import('./define-app.js');
 }

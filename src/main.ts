@@ -3,7 +3,7 @@
  * `npm run bench:ui`); visitors get web-llm. `?view=bench` opens the benchmark, and a share
  * link's `#r=…` fragment opens it with the shared result.
  */
-import './define.js';
+import './define-app.js';
 import { registerAppServiceWorker } from './app/offline.js';
 
 const app = document.querySelector('edge-llm-app');
