@@ -24,7 +24,12 @@ test.beforeAll(async () => {
   if (existsSync(second)) rmSync(second, { recursive: true });
   cpSync(join(FIXTURES_DIR, 'onnx-tiny'), second, { recursive: true });
   // Origin A serves the library and the models with CORS; origin B is the host site.
-  library = await startStaticServer({ roots: { '/': DIST_DIR, '/fixtures/': FIXTURES_DIR }, cors: true });
+  library = await startStaticServer({
+    // /lib-copy/ is the same build at another URL: a second copy of the library, chunks and all,
+    // as when two sites' scripts bring their own.
+    roots: { '/': DIST_DIR, '/lib-copy/': join(DIST_DIR, 'lib'), '/fixtures/': FIXTURES_DIR },
+    cors: true,
+  });
   hostDir = mkdtempSync(join(tmpdir(), 'edge-llm-host-'));
   host = await startStaticServer({ roots: { '/': hostDir }, host: 'localhost' });
 });
@@ -291,7 +296,7 @@ test('a second copy of the library on the page warns and keeps the first definit
   });
   const url = hostPage(
     'twice',
-    `<script type="module" src="${library.url}/lib/edge-llm.js?second-copy"></script>${chatElement('twice')}`,
+    `<script type="module" src="${library.url}/lib-copy/edge-llm.js"></script>${chatElement('twice')}`,
   );
   await page.goto(url);
   await expect(page.locator('#twice [role="status"]')).toContainText('Not loaded');
