@@ -6,6 +6,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import {
   readSavedConversation,
+  SAVED_CONVERSATION_VERSION,
   type RestoredConversation,
   type SavedConversation,
 } from '../core/saved-conversation.js';
@@ -26,8 +27,9 @@ export async function loadConversation(key: string): Promise<RestoredConversatio
   return readSavedConversation(await get(key, conversations()));
 }
 
-export function saveConversation(key: string, conversation: SavedConversation): Promise<void> {
-  return set(key, conversation, conversations());
+/** Saves a conversation, stamped with the format's version so a later reader knows it. */
+export function saveConversation(key: string, conversation: Omit<SavedConversation, 'version'>): Promise<void> {
+  return set(key, { ...conversation, version: SAVED_CONVERSATION_VERSION }, conversations());
 }
 
 export function clearConversation(key: string): Promise<void> {

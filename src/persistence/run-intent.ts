@@ -15,12 +15,12 @@
  * browser releases a page's locks when the page goes away, however it goes, so a marker whose
  * lock nobody holds belongs to a page that is gone.
  */
-import { readRunIntent, type RunIntent } from '../core/crash-report.js';
+import type { RunIntent } from '../core/run-intent.js';
 
-export const RUN_INTENTS_KEY = 'edge-llm:run-intents';
-const LOCK_PREFIX = 'edge-llm-run:';
-/** Markers older than this are dropped unreported: the visitor will not remember the run. */
-const FORGET_AFTER_MS = 7 * 24 * 3_600_000;
+import { RUN_INTENTS_KEY } from './run-intent-key.js';
+
+export { RUN_INTENTS_KEY };
+export const LOCK_PREFIX = 'edge-llm-run:';
 
 export type IntentInput = Omit<RunIntent, 'id' | 'startedAt' | 'deviceMemoryGB'> &
   Partial<Pick<RunIntent, 'deviceMemoryGB'>>;
@@ -33,7 +33,8 @@ export interface IntentHandle {
   clear(): void;
 }
 
-const releases = new Map<string, () => void>();
+/** This page's runs in progress, by id: their lock is released when they are cleared. */
+export const releases = new Map<string, () => void>();
 
 function storage(): Storage | undefined {
   try {
@@ -44,7 +45,7 @@ function storage(): Storage | undefined {
   }
 }
 
-function readAll(): Record<string, unknown> {
+export function readAll(): Record<string, unknown> {
   try {
     const parsed = JSON.parse(storage()?.getItem(RUN_INTENTS_KEY) ?? '{}') as unknown;
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
@@ -55,7 +56,7 @@ function readAll(): Record<string, unknown> {
   }
 }
 
-function writeAll(intents: Record<string, unknown>): void {
+export function writeAll(intents: Record<string, unknown>): void {
   try {
     if (Object.keys(intents).length === 0) storage()?.removeItem(RUN_INTENTS_KEY);
     else storage()?.setItem(RUN_INTENTS_KEY, JSON.stringify(intents));
@@ -107,33 +108,4 @@ export function clearIntent(id: string): void {
   }
   releases.get(id)?.();
   releases.delete(id);
-}
-
-/**
- * Markers of runs that never finished: their page is gone. Newest first. Markers of runs still
- * going in another tab are left out; unreadable or very old markers are removed.
- */
-export async function unfinishedIntents(now = Date.now()): Promise<RunIntent[]> {
-  const all = readAll();
-  if (Object.keys(all).length === 0) return [];
-  let live = new Set<string>();
-  try {
-    const snapshot = await globalThis.navigator?.locks?.query();
-    live = new Set([...(snapshot?.held ?? []), ...(snapshot?.pending ?? [])].map((lock) => lock.name ?? ''));
-  } catch {
-    // Without Web Locks every marker counts as unfinished: a rare false report beats none.
-  }
-  const unfinished: RunIntent[] = [];
-  let changed = false;
-  for (const [id, value] of Object.entries(all)) {
-    const intent = readRunIntent(value);
-    if (!intent || intent.id !== id || now - intent.startedAt > FORGET_AFTER_MS) {
-      delete all[id];
-      changed = true;
-    } else if (!live.has(`${LOCK_PREFIX}${id}`) && !releases.has(id)) {
-      unfinished.push(intent);
-    }
-  }
-  if (changed) writeAll(all);
-  return unfinished.sort((a, b) => b.startedAt - a.startedAt);
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearIntent, recordIntent, RUN_INTENTS_KEY, unfinishedIntents } from '../../src/persistence/run-intent.js';
+import { clearIntent, recordIntent, RUN_INTENTS_KEY } from '../../src/persistence/run-intent.js';
+import { hasIntents } from '../../src/persistence/run-intent-key.js';
+import { unfinishedIntents } from '../../src/persistence/unfinished-runs.js';
 
 /** localStorage as the browser has it: strings in, strings out. */
 class MemoryStorage {
@@ -49,8 +51,10 @@ describe('run intents', () => {
     expect(stored[handle.id]).toMatchObject({ ...load, sizeBytes: 1.2e9, deviceMemoryGB: 4 });
     handle.update({ phase: 'downloading' });
     expect(JSON.parse(storage.getItem(RUN_INTENTS_KEY)!)[handle.id].phase).toBe('downloading');
+    expect(hasIntents()).toBe(true);
     handle.clear();
     expect(storage.getItem(RUN_INTENTS_KEY)).toBeNull();
+    expect(hasIntents()).toBe(false);
   });
 
   it('reports a marker whose page is gone, not one whose page still holds its lock', async () => {
@@ -59,7 +63,7 @@ describe('run intents', () => {
     // The crashed page's lock went with it; this page's record of its own runs went too (a new page).
     locks.held = locks.held.filter((name) => !name.endsWith(crashed.id));
     vi.resetModules();
-    const fresh = await import('../../src/persistence/run-intent.js');
+    const fresh = await import('../../src/persistence/unfinished-runs.js');
     const unfinished = await fresh.unfinishedIntents();
     expect(unfinished.map((intent) => intent.model)).toEqual(['crashed']);
   });

@@ -4,6 +4,7 @@ import {
   SAVED_CONVERSATION_VERSION,
   type SavedConversation,
 } from '../../src/core/saved-conversation.js';
+import { restoredSelection } from '../../src/core/restore-selection.js';
 import type { GenerationStats } from '../../src/shared/engine-api.js';
 
 const stats = {
@@ -101,5 +102,36 @@ describe('readSavedConversation', () => {
       settings: {},
       turns: [],
     });
+  });
+});
+
+describe('restoredSelection', () => {
+  it('restores the saved engine and its model when the URL names no engine', () => {
+    expect(restoredSelection({ engine: 'transformers', model: 'm' }, 'webllm', false)).toEqual({
+      engine: 'transformers',
+      model: 'm',
+    });
+  });
+
+  it('lets an engine in the URL win, keeping the saved model only if it belongs to that engine', () => {
+    expect(restoredSelection({ engine: 'transformers', model: 'm' }, 'webllm', true)).toEqual({
+      engine: 'webllm',
+      model: undefined,
+    });
+    expect(restoredSelection({ engine: 'double', model: 'double-skewed' }, 'double', true)).toEqual({
+      engine: 'double',
+      model: 'double-skewed',
+    });
+  });
+
+  it('never switches a visitor to the engine double', () => {
+    expect(restoredSelection({ engine: 'double', model: 'double-timed' }, 'webllm', false)).toEqual({
+      engine: 'webllm',
+      model: undefined,
+    });
+  });
+
+  it('keeps the current engine when nothing was saved', () => {
+    expect(restoredSelection(undefined, 'webllm', false)).toEqual({ engine: 'webllm', model: undefined });
   });
 });
