@@ -21,7 +21,22 @@ export default defineConfig({
     rollupOptions: {
       input: 'src/lib.ts',
       preserveEntrySignatures: 'strict',
-      output: { entryFileNames: 'edge-llm.js' },
+      output: {
+        entryFileNames: 'edge-llm.js',
+        // One chunk for everything the entry shares with lazily loaded chunks (the benchmark,
+        // the crash report). Left to itself the bundler makes one small chunk per combination of
+        // importers, and a page pays gzip and module overhead on each. Persistence code is left
+        // out: only lazy chunks share it, and pages that do not persist never load it.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'shared',
+              minShareCount: 2,
+              test: (id: string) => !/[\\/]src[\\/]persistence[\\/](?!run-intent-key)/.test(id),
+            },
+          ],
+        },
+      },
     },
   },
   worker: { format: 'es' },

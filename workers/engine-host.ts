@@ -5,6 +5,7 @@
 import type {
   CachedModel,
   CustomModelSource,
+  DeviceLoss,
   EngineId,
   EngineWorkerApi,
   GenerateRequest,
@@ -44,12 +45,20 @@ export class EngineHost implements EngineWorkerApi {
   private readonly engines = new Map<EngineId, Promise<Engine>>();
   private active: { engine: Engine; modelId: string } | undefined;
   private loadController: AbortController | undefined;
+  private readonly lossWatchers = new Set<(loss: DeviceLoss) => void>();
 
   constructor(
     private readonly factories: EngineFactories,
     private readonly tracker: GpuMemoryTracker,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    tracker.onDeviceLost((info, counted) => {
+      if (!counted) return;
+      const loss = { reason: info.reason, message: info.message, lostDevices: tracker.totals().lostDevices };
+      // Each watcher is a comlink proxy: the call posts a message; a page that is gone rejects.
+      for (const watcher of this.lossWatchers) void Promise.resolve(watcher(loss)).catch(() => undefined);
+    });
+  }
 
   probeDevice() {
     return probeDevice();
@@ -203,6 +212,14 @@ export class EngineHost implements EngineWorkerApi {
 
   async lastOutputTokenIds(): Promise<number[] | undefined> {
     return this.active?.engine.outputTokenIds?.();
+  }
+
+  async watchDeviceLoss(onLost: (loss: DeviceLoss) => void): Promise<void> {
+    this.lossWatchers.add(onLost);
+  }
+
+  async loseDevice(): Promise<number> {
+    return this.tracker.loseDevices();
   }
 
   async memory(): Promise<MemorySnapshot> {

@@ -2,11 +2,17 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { catalogClient } from '../client/shared-client.js';
 import { filterCatalog, isInstructModel } from '../core/catalog.js';
+import type { CrashReport } from '../core/crash-report.js';
+import type * as CrashCheck from './crash-check.js';
+import type { RunIntent } from '../core/run-intent.js';
+import { restoredSelection } from '../core/restore-selection.js';
 import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
 import { applyModelSources, type ModelSourcesSetting } from '../core/model-sources.js';
 import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
 import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
+import { hasIntents } from '../persistence/run-intent-key.js';
+import type { EdgeLlmCrashNoticeEvent } from '../components/crash-notice.js';
 import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
 import type { EdgeLlmChat } from '../components/chat.js';
 import type { EdgeLlmModelPicker } from '../components/model-picker.js';
@@ -21,6 +27,11 @@ const ENGINE_LABELS: Record<EngineId, string> = {
 };
 
 const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = { webllm: 'transformers', transformers: 'webllm' };
+
+/** The app's chat saves under this record; the app reads its engine and model back from it. */
+export const APP_STORAGE_KEY = 'app';
+/** Longest the catalog waits for the saved engine and model (IndexedDB can be slow to open). */
+const RESTORE_WAIT_MS = 1000;
 
 /**
  * The edge-llm app: this device, the models that fit it, and a chat, composed from the same
@@ -136,6 +147,9 @@ export class EdgeLlmApp extends LitElement {
   @state() private alsoIn: { label: string; keys: Set<string> } | undefined;
   /** Set once the Bench view has been opened: its code loads on demand, then stays. */
   @state() private benchLoaded = false;
+  /** The newest run the last visit never finished, and the catalog of its engine. */
+  @state() private crashIntent: { intent: RunIntent; catalog: ModelRecord[] } | undefined;
+  @state() private crashReport: CrashReport | undefined;
 
   @query('edge-llm-chat') private chat!: EdgeLlmChat;
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
@@ -143,10 +157,25 @@ export class EdgeLlmApp extends LitElement {
   private readonly client = catalogClient();
   private catalogRequest = 0;
   private sources: ModelSourcesSetting | undefined;
+  private restored: Promise<void> | undefined;
+  private crashIds: string[] = [];
+  private crashCheck: typeof CrashCheck | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
+    this.restored ??= this.restoreSelection();
     void this.inspectDevice();
+    void this.checkUnfinishedRuns();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if ((changed.has('crashIntent') || changed.has('device')) && this.crashIntent && this.crashCheck) {
+      this.crashReport = this.crashCheck.describeCrash(this.crashIntent.intent, {
+        catalog: this.crashIntent.catalog,
+        device: this.device,
+        now: Date.now(),
+      });
+    }
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>) {
@@ -163,6 +192,14 @@ export class EdgeLlmApp extends LitElement {
         <p class="muted">A small language model on your own GPU, in this tab. Private, offline-capable, no server.</p>
       </header>
       ${this.error ? html`<edge-llm-error-panel .error=${this.error}></edge-llm-error-panel>` : nothing}
+      ${
+        this.crashReport
+          ? html`<edge-llm-crash-notice
+              .report=${this.crashReport}
+              @edge-llm-crash-notice=${this.onCrashNotice}
+            ></edge-llm-crash-notice>`
+          : nothing
+      }
       <nav aria-label="Views">
         ${(['chat', 'bench'] as const).map(
           (view) =>
@@ -220,6 +257,7 @@ export class EdgeLlmApp extends LitElement {
             ? html`<section aria-labelledby="bench-heading" ?hidden=${this.view !== 'bench'}>
                 <h2 id="bench-heading" class="visually-hidden">Benchmark</h2>
                 <edge-llm-bench
+                  crash-markers
                   .engine=${this.engine}
                   .model=${this.selected}
                   .customModels=${this.customModels}
@@ -231,6 +269,8 @@ export class EdgeLlmApp extends LitElement {
         <section aria-labelledby="chat-heading" ?hidden=${this.view !== 'chat'}>
           <h2 id="chat-heading" class="visually-hidden">Chat</h2>
           <edge-llm-chat
+            persist
+            storage-key=${APP_STORAGE_KEY}
             .engine=${this.engine}
             .model=${this.selected}
             .customModels=${this.customModels}
@@ -240,6 +280,58 @@ export class EdgeLlmApp extends LitElement {
         </section>
       </div>
     `;
+  }
+
+  /** The engine and model the chat was saved with, unless the URL names an engine. */
+  private async restoreSelection() {
+    const saved = await Promise.race([
+      import('../persistence/conversation-store.js')
+        .then(({ loadConversation }) => loadConversation(APP_STORAGE_KEY))
+        .catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(resolve, RESTORE_WAIT_MS)),
+    ]);
+    if (!saved) return;
+    const engineFromUrl = new URLSearchParams(location.search).has('engine');
+    const { engine, model } = restoredSelection(saved.settings, this.engine, engineFromUrl);
+    this.engine = engine;
+    if (model) this.selected = model;
+  }
+
+  /** Runs a page that is gone never finished: report the newest once the device is known. */
+  private async checkUnfinishedRuns() {
+    try {
+      if (!hasIntents()) return;
+      const crashCheck = await import('./crash-check.js');
+      const intents = await crashCheck.unfinishedIntents();
+      const intent = intents[0];
+      if (!intent) return;
+      this.crashIds = intents.map((entry) => entry.id);
+      const catalog = await this.client.listModels(intent.engine, this.customModels).catch(() => []);
+      this.crashCheck = crashCheck;
+      this.crashIntent = { intent, catalog };
+    } catch (error) {
+      // The report is a courtesy: failing to make it must not disturb the app.
+      console.warn('[edge-llm] could not check for unfinished runs:', error);
+    }
+  }
+
+  private onCrashNotice(event: EdgeLlmCrashNoticeEvent) {
+    const { action, modelId } = event.detail;
+    for (const id of this.crashIds) this.crashCheck?.clearIntent(id);
+    this.crashIds = [];
+    const suggestion = this.crashReport?.suggestion;
+    this.crashIntent = undefined;
+    this.crashReport = undefined;
+    if (action === 'use-suggestion' && modelId && suggestion) {
+      if (suggestion.engine !== this.engine) this.chooseEngine(suggestion.engine);
+      this.selected = modelId;
+      void this.updateComplete.then(() => this.focusPicker());
+    } else {
+      // The notice and its buttons are gone: keep keyboard focus in the page, not on <body>.
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLButtonElement>('nav button[aria-current="page"]')?.focus(),
+      );
+    }
   }
 
   private showView(view: 'chat' | 'bench') {
@@ -288,6 +380,9 @@ export class EdgeLlmApp extends LitElement {
 
   private async loadCatalog() {
     const request = ++this.catalogRequest;
+    // The saved engine and model first, so the wrong catalog is never listed.
+    await this.restored;
+    if (request !== this.catalogRequest) return;
     try {
       const models = await this.client.listModels(this.engine, this.customModels);
       if (request !== this.catalogRequest) return;

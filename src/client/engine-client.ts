@@ -9,6 +9,7 @@ import '../shared/comlink-errors.js';
 import type {
   CachedModel,
   CustomModelSource,
+  DeviceLoss,
   DeviceReport,
   EngineId,
   EngineWorkerApi,
@@ -53,6 +54,9 @@ export class EngineClient {
   private remote: Remote<EngineWorkerApi> | undefined;
   private crash: { promise: Promise<never>; reject: (error: Error) => void } | undefined;
   private readonly crashListeners = new Set<(error: Error) => void>();
+  private readonly lossListeners = new Set<(loss: DeviceLoss) => void>();
+  /** The worker that has been asked to report device losses (each new worker is asked again). */
+  private watchedWorker: Worker | undefined;
 
   constructor(private readonly createWorker: WorkerFactory = defaultWorkerFactory) {}
 
@@ -65,6 +69,24 @@ export class EngineClient {
   onCrash(listener: (error: Error) => void): () => void {
     this.crashListeners.add(listener);
     return () => this.crashListeners.delete(listener);
+  }
+
+  /**
+   * Called as soon as the worker's engines lose a GPU device. The model is unusable until it is
+   * loaded again (see {@link restart}).
+   */
+  onDeviceLost(listener: (loss: DeviceLoss) => void): () => void {
+    this.lossListeners.add(listener);
+    if (this.worker && this.remote) this.watchDeviceLoss(this.worker, this.remote);
+    return () => this.lossListeners.delete(listener);
+  }
+
+  /**
+   * For testing recovery paths only: destroys the worker's GPU devices as a lost GPU would
+   * (see {@link EngineWorkerApi.loseDevice}). Resolves with how many it destroyed.
+   */
+  loseDevice(): Promise<number> {
+    return this.call((api) => api.loseDevice());
   }
 
   probeDevice(): Promise<DeviceReport> {
@@ -147,6 +169,11 @@ export class EngineClient {
   }
 
   dispose(): void {
+    // Calls still waiting on this worker would otherwise wait forever (a reply queued behind
+    // them too): they end as cancelled.
+    this.crash?.reject(
+      Object.assign(new Error('The engine worker was replaced before this call finished.'), { name: 'AbortError' }),
+    );
     this.remote?.[releaseProxy]();
     this.worker?.terminate();
     this.worker = undefined;
@@ -175,7 +202,18 @@ export class EngineClient {
     worker.addEventListener('messageerror', onFailure);
     this.worker = worker;
     this.remote = wrap<EngineWorkerApi>(worker);
+    if (this.lossListeners.size > 0) this.watchDeviceLoss(worker, this.remote);
     return this.remote;
+  }
+
+  private watchDeviceLoss(worker: Worker, remote: Remote<EngineWorkerApi>): void {
+    if (this.watchedWorker === worker) return;
+    this.watchedWorker = worker;
+    const notify = (loss: DeviceLoss) => {
+      if (this.worker !== worker) return;
+      for (const listener of this.lossListeners) listener(loss);
+    };
+    void remote.watchDeviceLoss(proxy(notify)).catch(() => undefined);
   }
 
   private failWorker(worker: Worker, error: Error): void {

@@ -95,6 +95,12 @@ class PoolEntry {
     await this.client.unload();
   }
 
+  /** A fresh worker for the next load: the old one's model sat on a GPU device that is gone. */
+  restart(): void {
+    this.forget();
+    this.client.restart();
+  }
+
   memory(): Promise<MemorySnapshot> {
     return this.client.memory();
   }
@@ -115,6 +121,11 @@ export interface EngineLease {
   cancelLoad(): Promise<void>;
   /** Frees the model for every element sharing it. */
   unload(): Promise<void>;
+  /**
+   * Replaces the worker, for every element sharing it, so the next load starts on a new GPU
+   * device (after a device loss). The loaded model is gone.
+   */
+  restart(): void;
   memory(): Promise<MemorySnapshot>;
   release(): void;
 }
@@ -150,6 +161,7 @@ export class EnginePool {
       interrupt: () => held.interrupt(),
       cancelLoad: () => held.cancelLoad(),
       unload: () => held.unload(),
+      restart: () => held.restart(),
       memory: () => held.memory(),
       release: () => {
         if (released) return;

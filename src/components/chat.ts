@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { EngineLease } from '../client/engine-pool.js';
 import { enginePool } from '../client/shared-client.js';
-import { describeError, serializeError, type FriendlyError } from '../core/errors.js';
+import { describeError, serializeError, type FriendlyError, type RecoveryAction } from '../core/errors.js';
+import type { RestoredConversation } from '../core/saved-conversation.js';
 import { RateSeries } from '../core/stats.js';
 import {
   EdgeLlmDoneEvent,
@@ -12,10 +13,12 @@ import {
   EdgeLlmTokenEvent,
   type EdgeLlmRecoverEvent,
 } from '../events.js';
+import type { ChatPersistence } from '../persistence/chat-persistence.js';
 import type {
   ChatMessage,
   ComputeDevice,
   CustomModelSource,
+  DeviceLoss,
   EngineId,
   GenerationStats,
   LoadProgress,
@@ -33,11 +36,23 @@ type Status = 'idle' | 'loading' | 'ready' | 'generating';
 
 const MEMORY_POLL_MS = 1000;
 const LIVE_STATS_INTERVAL_MS = 100;
+/**
+ * After a lost GPU device the chat can reload the model on a fresh worker and device, keeping
+ * the conversation; other elements (the benchmark) only know how to retry their own work.
+ */
+const DEVICE_LOST_ACTIONS: RecoveryAction[] = ['reload-model', 'pick-another-model', 'reload-page'];
 
 /**
  * Chat with a small language model running on the visitor's GPU, with live tokens/s and memory.
  *
  * @summary An embeddable, streaming chat backed by an in-browser engine in a Web Worker.
+ *
+ * Persistence is opt-in: with `persist`, the conversation and settings are kept in this
+ * origin's IndexedDB (database "edge-llm", store "conversations", record `storage-key`) and
+ * restored on the next visit, even after a crash mid-reply (saved settings take precedence over
+ * the attributes); a "Clear saved conversation and settings" button deletes them. While a model loads, a small crash marker is also kept in
+ * localStorage ("edge-llm:run-intents") so the next visit can tell what was running if the tab
+ * died. Without `persist` nothing is written to the host page's storage.
  *
  * @fires edge-llm-progress - Loading progress (`detail`: LoadProgress).
  * @fires edge-llm-ready - The model is loaded (`detail`: LoadReport).
@@ -144,6 +159,16 @@ export class EdgeLlmChat extends LitElement {
         border: 1px solid var(--_border);
         border-radius: calc(var(--_radius) * 0.6);
       }
+      .saved {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: center;
+        justify-content: space-between;
+        margin: 0;
+        font-size: 0.85em;
+        color: var(--_muted);
+      }
       .empty {
         color: var(--_muted);
         margin: auto;
@@ -175,6 +200,10 @@ export class EdgeLlmChat extends LitElement {
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
+  /** Save the conversation and settings on this device (IndexedDB) and restore them on return. */
+  @property({ type: Boolean }) persist = false;
+  /** Name of the saved record; chats on one origin that persist need different names. */
+  @property({ attribute: 'storage-key' }) storageKey = 'default';
 
   @state() private status: Status = 'idle';
   @state() private progress: LoadProgress | undefined;
@@ -186,6 +215,7 @@ export class EdgeLlmChat extends LitElement {
   @state() private memory: MemorySnapshot | undefined;
   @state() private storage: StorageFigures | undefined;
   @state() private note = '';
+  @state() private savedNote = '';
 
   @query('textarea[name="message"]') private input!: HTMLTextAreaElement;
 
@@ -199,6 +229,14 @@ export class EdgeLlmChat extends LitElement {
   private stopCrashListener: (() => void) | undefined;
   private lastFailure: 'load' | 'generate' | undefined;
   private liveRenderedAt = 0;
+  private stopLossListener: (() => void) | undefined;
+  /** The settings before a saved record replaced them: what "Clear" goes back to. */
+  private defaults: { systemPrompt: string; maxTokens: number; temperature: number } | undefined;
+  /** Set while "Clear" resets the element, so the reset is not saved straight back. */
+  private clearing = false;
+  /** Present once a chat with `persist` has loaded its persistence code and read its record. */
+  private persistence: ChatPersistence | undefined;
+  private persistenceStarting: Promise<void> | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -216,6 +254,16 @@ export class EdgeLlmChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('persist') && this.persist) void this.startPersistence();
+    if (
+      this.persist &&
+      !this.clearing &&
+      (['systemPrompt', 'maxTokens', 'temperature', 'engine', 'model', 'device'] as const).some((name) =>
+        changed.has(name),
+      )
+    ) {
+      this.persistence?.changed();
+    }
     // A different model or engine means the loaded one no longer answers for this element.
     if (
       (changed.has('model') || changed.has('engine') || changed.has('device')) &&
@@ -237,6 +285,11 @@ export class EdgeLlmChat extends LitElement {
   async load(): Promise<LoadReport> {
     if (!this.model) throw new Error('Set the "model" attribute before loading.');
     if (this.loading) return this.loading;
+    // The crash marker below needs the persistence code: an autoloading chat may get here first.
+    if (this.persist && !this.persistence) {
+      await this.startPersistence();
+      if (this.loading) return this.loading;
+    }
     const key = this.key();
     this.error = undefined;
     this.note = '';
@@ -249,8 +302,20 @@ export class EdgeLlmChat extends LitElement {
       elapsedMs: 0,
       detail: '',
     };
+    // Written before the load starts, removed however it ends, unless the tab dies first.
+    const intent = this.persist
+      ? this.persistence?.recordIntent({
+          kind: 'load',
+          engine: this.engine,
+          model: this.model,
+          device: this.device,
+          ...(this.declaredVramMB ? { sizeBytes: this.declaredVramMB * 2 ** 20 } : {}),
+        })
+      : undefined;
+    let phase = this.progress.phase;
     this.loading = this.acquire().load((progress) => {
       this.progress = progress;
+      if (progress.phase !== phase) intent?.update({ phase: (phase = progress.phase) });
       this.dispatchEvent(new EdgeLlmProgressEvent(progress));
     }, this.customModels);
     try {
@@ -274,6 +339,7 @@ export class EdgeLlmChat extends LitElement {
       }
       throw error;
     } finally {
+      intent?.clear();
       this.loading = undefined;
     }
   }
@@ -296,6 +362,7 @@ export class EdgeLlmChat extends LitElement {
     this.live = { outputTokens: 0, ttftMs: undefined, decodeTokensPerSecond: undefined, series: series.points };
     const transcript = this.renderRoot.querySelector('edge-llm-transcript');
     const unpin = reply.body.onWrite(() => transcript?.keepPinned());
+    if (this.persist) void this.persistence?.saveNow();
 
     const messages: ChatMessage[] = [
       ...(this.systemPrompt.trim() ? [{ role: 'system' as const, content: this.systemPrompt.trim() }] : []),
@@ -314,13 +381,16 @@ export class EdgeLlmChat extends LitElement {
       return stats;
     } catch (error) {
       reply.body.flush();
-      this.fail(error, 'generate');
+      // A lost device was already reported; what the engine throws afterwards only repeats it.
+      // (The compiler cannot see that the device-loss listener set `error` during the await.)
+      if ((this.error as FriendlyError | undefined)?.code !== 'device-lost') this.fail(error, 'generate');
       throw error;
     } finally {
       unpin();
       reply.streaming = false;
       if (this.status === 'generating') this.status = 'ready';
       this.turns = [...this.turns];
+      if (this.persist) void this.persistence?.saveNow();
       void this.pollMemory();
     }
   }
@@ -354,6 +424,21 @@ export class EdgeLlmChat extends LitElement {
     this.lastStats = undefined;
     this.live = undefined;
     if (this.error?.code === 'context-window-exceeded') this.error = undefined;
+    if (this.persist && !this.clearing) void this.persistence?.saveNow();
+  }
+
+  /** Deletes the saved conversation and settings; starts over with the element's own settings. */
+  async clearSaved(): Promise<void> {
+    this.clearing = true;
+    try {
+      this.reset();
+      if (this.defaults) Object.assign(this, this.defaults);
+      await this.updateComplete;
+    } finally {
+      this.clearing = false;
+    }
+    await this.persistence?.clear();
+    this.savedNote = 'Cleared: nothing is saved on this device until you chat or change a setting.';
   }
 
   override render() {
@@ -463,6 +548,18 @@ export class EdgeLlmChat extends LitElement {
         </div>
       </details>
       ${
+        this.persist
+          ? html`<p class="saved">
+              <span aria-live="polite"
+                >${this.savedNote || 'Your conversation and settings are saved on this device.'}</span
+              >
+              <button type="button" data-action="clear-saved" @click=${() => void this.clearSaved()}>
+                Clear saved conversation and settings
+              </button>
+            </p>`
+          : nothing
+      }
+      ${
         this.showStats
           ? html`<edge-llm-stats
               exportparts="stats, chart"
@@ -488,12 +585,15 @@ export class EdgeLlmChat extends LitElement {
     this.stopCrashListener = lease.client.onCrash((error) =>
       this.fail(error, this.status === 'loading' ? 'load' : 'generate'),
     );
+    this.stopLossListener = lease.client.onDeviceLost((loss) => this.onDeviceLost(loss));
     return lease;
   }
 
   private releaseLease(): void {
     this.stopCrashListener?.();
     this.stopCrashListener = undefined;
+    this.stopLossListener?.();
+    this.stopLossListener = undefined;
     this.lease?.release();
     this.lease = undefined;
     this.loadedKey = undefined;
@@ -529,6 +629,7 @@ export class EdgeLlmChat extends LitElement {
   private onTokens(reply: ChatTurn, batch: TokenBatch, series: RateSeries): void {
     reply.body.append(batch.text);
     series.add(batch.tokens, batch.elapsedMs);
+    if (this.persist) this.persistence?.changed();
     this.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
     // The figures re-render the panel: a few times a second is enough to read them, and keeps a
     // fast engine from spending the page's frames on statistics.
@@ -545,7 +646,8 @@ export class EdgeLlmChat extends LitElement {
   }
 
   private fail(error: unknown, during: 'load' | 'generate'): void {
-    const friendly = describeError(serializeError(error));
+    const described = describeError(serializeError(error));
+    const friendly = described.code === 'device-lost' ? { ...described, actions: DEVICE_LOST_ACTIONS } : described;
     // Nothing is swallowed: the original goes to the console, the explanation to the page.
     console.error(`[edge-llm] ${friendly.code}:`, error);
     this.lastFailure = during;
@@ -578,9 +680,11 @@ export class EdgeLlmChat extends LitElement {
       } else {
         void this.load().catch(() => undefined);
       }
-    } else if (action === 'restart-worker') {
+    } else if (action === 'restart-worker' || action === 'reload-model') {
+      // A fresh worker means a fresh GPU device: engines (ONNX Runtime in particular) keep the
+      // device they started with, so a lost one cannot be replaced in the same worker.
       event.stopPropagation();
-      this.lease?.client.restart();
+      this.lease?.restart();
       this.lostDevicesSeen = 0;
       void this.load().catch(() => undefined);
     } else if (action === 'new-conversation') {
@@ -653,6 +757,65 @@ export class EdgeLlmChat extends LitElement {
     } catch {
       // A crashed worker reports itself through onCrash; a missed sample is harmless.
     }
+  }
+
+  /** Reported by the worker as soon as a device's `lost` promise resolves. */
+  private onDeviceLost(loss: DeviceLoss) {
+    this.lostDevicesSeen = Math.max(this.lostDevicesSeen, loss.lostDevices);
+    if (this.status !== 'ready' && this.status !== 'generating') return;
+    if (this.status === 'generating') void this.lease?.interrupt().catch(() => undefined);
+    const detail = loss.message ? `${loss.reason}: ${loss.message}` : loss.reason;
+    this.note = 'The GPU device was lost: reload the model to go on.';
+    this.fail(Object.assign(new Error(`The GPU device was lost (${detail}).`), { name: 'DeviceLostError' }), 'load');
+  }
+
+  /** Loads the persistence code and restores the saved record; once per element. */
+  private startPersistence(): Promise<void> {
+    this.persistenceStarting ??= import('../persistence/chat-persistence.js')
+      .then(async ({ ChatPersistence }) => {
+        const persistence = new ChatPersistence(this, {
+          key: () => this.storageKey,
+          snapshot: () => ({
+            savedAt: Date.now(),
+            settings: {
+              systemPrompt: this.systemPrompt,
+              maxTokens: this.maxTokens,
+              temperature: this.temperature,
+              engine: this.engine,
+              model: this.model,
+              device: this.device,
+            },
+            turns: this.turns.map((turn) => ({
+              role: turn.role,
+              text: turn.body.value,
+              ...(turn.stats ? { stats: turn.stats } : {}),
+              ...(turn.streaming ? { partial: true } : {}),
+            })),
+          }),
+          apply: (saved) => this.applySaved(saved),
+        });
+        await persistence.restore();
+        this.persistence = persistence;
+      })
+      .catch((error: unknown) => console.warn('[edge-llm] could not start saving the conversation:', error));
+    return this.persistenceStarting;
+  }
+
+  private applySaved(saved: RestoredConversation) {
+    this.defaults = { systemPrompt: this.systemPrompt, maxTokens: this.maxTokens, temperature: this.temperature };
+    const { systemPrompt, maxTokens, temperature } = saved.settings;
+    if (systemPrompt !== undefined) this.systemPrompt = systemPrompt;
+    if (maxTokens !== undefined) this.maxTokens = maxTokens;
+    if (temperature !== undefined) this.temperature = temperature;
+    // Whatever was typed while the record was being read wins over the saved conversation.
+    if (this.turns.length > 0) return;
+    // Saved text goes back in as text nodes, exactly like a reply that streams in.
+    this.turns = saved.turns.map((turn) => ({
+      id: this.nextTurnId++,
+      role: turn.role,
+      body: new StreamingText(turn.text),
+      ...(turn.stats ? { stats: turn.stats } : {}),
+    }));
   }
 
   private async refreshStorage() {

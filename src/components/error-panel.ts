@@ -10,6 +10,7 @@ const ACTION_LABELS: Record<RecoveryAction, string> = {
   'use-alternative': 'Use the suggested model',
   'reload-page': 'Reload the page',
   'restart-worker': 'Restart the engine',
+  'reload-model': 'Reload the model',
   'new-conversation': 'New conversation',
   'webgpu-help': 'Which browsers have WebGPU?',
 };

@@ -37,6 +37,8 @@ export type RecoveryAction =
   | 'use-alternative'
   | 'reload-page'
   | 'restart-worker'
+  /** Load the model again on a new GPU device (after a lost device), keeping the conversation. */
+  | 'reload-model'
   | 'new-conversation'
   | 'webgpu-help';
 

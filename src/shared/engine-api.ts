@@ -199,6 +199,16 @@ export interface MemorySnapshot {
   workerHeapBytes: number | undefined;
 }
 
+/** A GPU device the worker's engines held was lost (not destroyed on purpose). */
+export interface DeviceLoss {
+  /** `GPUDeviceLostInfo.reason`: "unknown" for a real loss, "destroyed" for a simulated one. */
+  reason: string;
+  /** The browser's own words. */
+  message: string;
+  /** Devices lost in this worker so far, as in {@link MemorySnapshot.lostDevices}. */
+  lostDevices: number;
+}
+
 /** An error as it crosses the boundary: the original name and message, never swallowed. */
 export interface SerializedError {
   name: string;
@@ -324,4 +334,15 @@ export interface EngineWorkerApi {
   cachedModels(): Promise<CachedModel[]>;
   /** Deletes every stored file of one model (by {@link CachedModel.key}) through its engine. */
   deleteCachedModel(engine: EngineId, key: string): Promise<void>;
+  /**
+   * Calls `onLost` as soon as a GPU device the engines hold is lost (its `lost` promise), so
+   * the page need not wait for the next memory poll.
+   */
+  watchDeviceLoss(onLost: (loss: DeviceLoss) => void): Promise<void>;
+  /**
+   * For testing recovery paths only, like `WEBGL_lose_context.loseContext()`: destroys every
+   * GPU device the worker's engines hold and reports each as lost. Nothing in the app calls it.
+   * Resolves with the number of devices destroyed.
+   */
+  loseDevice(): Promise<number>;
 }

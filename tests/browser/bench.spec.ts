@@ -206,3 +206,25 @@ test('bad imports get a specific message each and never become markup', async ({
   );
   await expect(bench(page).locator('button[data-action="probe"]')).toBeEnabled();
 });
+
+test('a benchmark cut short by a closed tab is reported on the next visit', async ({ page, server }) => {
+  const context = page.context();
+  await page.goto(`${server.url}/?engine=double&view=bench`);
+  await page.locator('edge-llm-model-picker tr[data-model-id="double-slow-load"] input[type="radio"]').check();
+  await expect(bench(page).locator('input[name="model"]')).toHaveValue('double-slow-load');
+  await page.evaluate((probe) => {
+    document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-bench')!.probeOptions = probe;
+  }, QUICK_PROBE);
+  await bench(page).locator('button[data-action="run"]').click();
+  await expect(bench(page).locator('[role="status"]')).toContainText('Cold load', { timeout: 60_000 });
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('edge-llm:run-intents')))
+    .toMatch(/"kind":"bench".*"model":"double-slow-load"/);
+
+  await page.close({ runBeforeUnload: false });
+  const next = await context.newPage();
+  await next.goto(`${server.url}/?engine=double`);
+  const notice = next.locator('edge-llm-crash-notice [part="notice"]');
+  await expect(notice).toBeVisible();
+  await expect(notice.locator('h2')).toHaveText('The last benchmark did not finish');
+});

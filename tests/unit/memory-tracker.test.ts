@@ -213,4 +213,39 @@ describe('GpuMemoryTracker', () => {
       expect(() => new GpuMemoryTracker().install()).not.toThrow();
     });
   });
+
+  it('loseDevices destroys every live device and counts each as a loss, for recovery tests', async () => {
+    const tracker = new GpuMemoryTracker();
+    const first = new FakeGPUDevice('first');
+    const second = new FakeGPUDevice('second');
+    const gone = new FakeGPUDevice('gone');
+    for (const device of [first, second, gone]) tracker.track(device.gpu);
+    buffer(first, 100);
+    buffer(second, 200);
+    gone.gpu.destroy();
+    await settle();
+    const seen: [string, boolean][] = [];
+    tracker.onDeviceLost((info, counted) => seen.push([info.reason, counted]));
+
+    expect(tracker.loseDevices()).toBe(2);
+    expect([first.destroyCalls, second.destroyCalls, gone.destroyCalls]).toEqual([1, 1, 1]);
+    await settle();
+    expect(tracker.totals()).toMatchObject({ currentBytes: 0, devices: 0, lostDevices: 2 });
+    expect(seen).toEqual([
+      ['destroyed', true],
+      ['destroyed', true],
+    ]);
+    expect(tracker.loseDevices()).toBe(0);
+  });
+
+  it('tells listeners a device destroyed on purpose is not a loss', async () => {
+    const tracker = new GpuMemoryTracker();
+    const device = new FakeGPUDevice();
+    const seen: boolean[] = [];
+    tracker.onDeviceLost((_info, counted) => seen.push(counted));
+    tracker.track(device.gpu);
+    device.gpu.destroy();
+    await settle();
+    expect(seen).toEqual([false]);
+  });
 });

@@ -35,6 +35,8 @@ const MODELS: DoubleModel[] = [
   { id: 'double-flood', prefillMs: 0, tokenIntervalMs: 0, weightBytes: 4 * 2 ** 20 },
   { id: 'double-paced', prefillMs: 0, tokenIntervalMs: 0, tokensPerSecond: 6000, weightBytes: 4 * 2 ** 20 },
   { id: 'double-slow-load', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20, loadMs: 20_000 },
+  // Three times the others' size, so a crash while it loads has smaller models to suggest.
+  { id: 'double-big-slow-load', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 6 * 2 ** 20, loadMs: 20_000 },
   { id: 'double-skewed', prefillMs: 100, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20, reportedDecodeSkew: 2 },
   { id: 'double-crash', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 8 * 2 ** 20, crashAfterTokens: 5 },
 ];

@@ -10,6 +10,8 @@
 interface DeviceLedger {
   buffers: Map<GPUBuffer, number>;
   lost: boolean;
+  /** Destroyed by {@link GpuMemoryTracker.loseDevices}: counts as a loss, not a clean destroy. */
+  simulatedLoss?: boolean;
 }
 
 export interface TrackerTotals {
@@ -25,7 +27,7 @@ export class GpuMemoryTracker {
   private currentBytes = 0;
   private peakBytes = 0;
   private lostDevices = 0;
-  private readonly lostListeners = new Set<(info: GPUDeviceLostInfo) => void>();
+  private readonly lostListeners = new Set<(info: GPUDeviceLostInfo, counted: boolean) => void>();
 
   /** Wraps `GPUAdapter.prototype.requestDevice` so every new device is tracked. Idempotent. */
   install(adapterPrototype: GPUAdapter = globalThis.GPUAdapter?.prototype): void {
@@ -76,16 +78,37 @@ export class GpuMemoryTracker {
 
     void device.lost.then((info) => {
       // A destroyed device also resolves `lost` (reason "destroyed"): only count real losses.
-      if (info.reason !== 'destroyed') this.lostDevices += 1;
+      const counted = info.reason !== 'destroyed' || ledger.simulatedLoss === true;
+      if (counted) this.lostDevices += 1;
       this.release(ledger);
-      for (const listener of this.lostListeners) listener(info);
+      for (const listener of this.lostListeners) listener(info, counted);
     });
   }
 
-  /** Called when any tracked device is lost (not when it is destroyed on purpose). */
-  onDeviceLost(listener: (info: GPUDeviceLostInfo) => void): () => void {
+  /**
+   * Called when any tracked device's `lost` promise resolves. `counted` is false for a device
+   * destroyed on purpose (an engine unloading), true for a real loss or a simulated one.
+   */
+  onDeviceLost(listener: (info: GPUDeviceLostInfo, counted: boolean) => void): () => void {
     this.lostListeners.add(listener);
     return () => this.lostListeners.delete(listener);
+  }
+
+  /**
+   * Destroys every live tracked device and counts each as lost, as if the browser had taken the
+   * GPU away. For testing recovery paths only (like `WEBGL_lose_context.loseContext()`): WebGPU
+   * has no way to lose a device on demand, and `destroy()` produces the same state for the
+   * engine, a device whose every later call fails. Returns how many devices it destroyed.
+   */
+  loseDevices(): number {
+    let count = 0;
+    for (const [device, ledger] of this.ledgers) {
+      if (ledger.lost) continue;
+      ledger.simulatedLoss = true;
+      device.destroy();
+      count += 1;
+    }
+    return count;
   }
 
   totals(): TrackerTotals {

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { benchDevice } from '../../bench/fingerprint.js';
+import { recordIntent } from '../../persistence/run-intent.js';
 import { benchmarkModel, type BenchProgress } from '../../bench/model-benchmark.js';
 import { saveFile } from '../../bench/save-file.js';
 import type { EngineClient } from '../../client/engine-client.js';
@@ -222,6 +223,11 @@ export class EdgeLlmBench extends LitElement {
   @property({ type: Number, attribute: 'decode-tokens' }) decodeTokens = 128;
   /** Prompt lengths in tokens, separated by spaces or commas; capped by the context window. */
   @property({ attribute: 'prompt-lengths' }) promptLengths = '128 512 1024';
+  /**
+   * Leave a crash marker while measuring, so the next visit can say a benchmark never finished
+   * (the app turns this on; see src/persistence/run-intent.ts).
+   */
+  @property({ type: Boolean, attribute: 'crash-markers' }) crashMarkers = false;
   /** Sizes and runs of the GPU probe's kernels; the probe's defaults when unset. */
   @property({ attribute: false }) probeOptions: GpuProbeOptions | undefined;
 
@@ -693,6 +699,15 @@ export class EdgeLlmBench extends LitElement {
     const controller = new AbortController();
     this.controller = controller;
     const client = (this.client ??= createEngineClient());
+    // Written before the GPU work starts, removed however it ends, unless the tab dies first.
+    const intent = this.crashMarkers
+      ? recordIntent({
+          kind: 'bench',
+          engine: this.engine,
+          model: withModel ? this.model : 'GPU probe',
+          device: this.device,
+        })
+      : undefined;
     const report = (progress: BenchProgress) => {
       this.progress = progress;
       this.dispatchEvent(new EdgeLlmBenchProgressEvent(progress));
@@ -744,6 +759,7 @@ export class EdgeLlmBench extends LitElement {
       }
       throw error;
     } finally {
+      intent?.clear();
       this.status = 'idle';
       this.progress = undefined;
       this.controller = undefined;
