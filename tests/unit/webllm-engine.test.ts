@@ -126,6 +126,8 @@ const TINY: FakeEntry = {
   low_resource_required: true,
 };
 const TINY_CONFIG_URL = 'http://localhost:1234/models/tiny-Instruct-q4f32_1-MLC/resolve/main/mlc-chat-config.json';
+/** Read after the library for the up-front quota check (unrouted here, so the check is skipped). */
+const TINY_TENSOR_CACHE_URL = 'http://localhost:1234/models/tiny-Instruct-q4f32_1-MLC/resolve/main/tensor-cache.json';
 // A real prebuilt entry (already cached in these tests, so never fetched).
 const SMOLLM: FakeEntry = {
   model: 'https://huggingface.co/mlc-ai/SmolLM2-360M-Instruct-q4f32_1-MLC',
@@ -293,7 +295,7 @@ describe('WebLlmEngine.listModels', () => {
 
     await adapter.load(SMOLLM.model_id, noProgress, new AbortController().signal, { custom });
 
-    expect(fetchedUrls()).toEqual([`${folder}mlc-chat-config.json`, library]);
+    expect(fetchedUrls()).toEqual([`${folder}mlc-chat-config.json`, library, `${folder}tensor-cache.json`]);
     const list = fake.engines[0]!.appConfig!.model_list;
     expect(list.find((entry) => entry.model_id === SMOLLM.model_id)).toMatchObject({
       model: folder,
@@ -481,6 +483,24 @@ describe('WebLlmEngine.load', () => {
 });
 
 describe('WebLlmEngine.load preflight (model not cached)', () => {
+  it('refuses a download the storage quota cannot hold, before web-llm fetches a weight', async () => {
+    serve({
+      [TINY_CONFIG_URL]: json({ context_window_size: 2048 }),
+      [TINY.model_lib]: bytes(WASM_BYTES),
+      [TINY_TENSOR_CACHE_URL]: json({
+        records: [{ dataPath: 'params_shard_0.bin', nbytes: 600_000 }, { nbytes: 400_000 }],
+      }),
+    });
+    vi.stubGlobal('navigator', { storage: { estimate: async () => ({ usage: 100_000, quota: 600_000 }) } });
+    const fake = fakeWebLlm();
+    const adapter = new WebLlmEngine(fake.loadModule);
+    await expect(adapter.load(TINY.model_id, noProgress, new AbortController().signal)).rejects.toMatchObject({
+      name: EDGE_ERROR_NAMES.storageInsufficient,
+      detail: { neededBytes: 1_000_000, freeBytes: 500_000, quotaBytes: 600_000 },
+    });
+    expect(fake.engines.flatMap((engine) => engine.calls).filter((call) => call.startsWith('reload:'))).toEqual([]);
+  });
+
   it('fetches the chat config, then the library, then reloads', async () => {
     serve({
       [TINY_CONFIG_URL]: json({ context_window_size: 2048 }),
@@ -505,7 +525,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       controller.signal,
     );
 
-    expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, TINY.model_lib]);
+    expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, TINY.model_lib, TINY_TENSOR_CACHE_URL]);
     for (const [, init] of fetchMock.mock.calls) expect(init?.signal).toBe(controller.signal);
     expect(fake.engines[0]!.calls).toContain(`reload:${TINY.model_id}`);
     expect(progress.slice(0, 3)).toEqual([
@@ -553,7 +573,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       noProgress,
       new AbortController().signal,
     );
-    expect(fetchedUrls()).toEqual([TINY.model_lib]);
+    expect(fetchedUrls()).toEqual([TINY.model_lib, TINY_TENSOR_CACHE_URL]);
     expect(result.contextWindow).toBeUndefined();
   });
 
@@ -683,7 +703,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       noProgress,
       new AbortController().signal,
     );
-    expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib]);
+    expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib, TINY_TENSOR_CACHE_URL]);
     expect(result.downloadedBytes).toBe(8);
   });
 
@@ -716,7 +736,13 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       expect(first.downloadedBytes).toBe(8);
 
       const second = await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib, TINY_CONFIG_URL]);
+      expect(fetchedUrls()).toEqual([
+        TINY_CONFIG_URL,
+        remote.model_lib,
+        TINY_TENSOR_CACHE_URL,
+        TINY_CONFIG_URL,
+        TINY_TENSOR_CACHE_URL,
+      ]);
       expect(second.downloadedBytes).toBe(0);
     });
 

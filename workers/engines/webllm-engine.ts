@@ -16,7 +16,7 @@ import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 import type { StoredFile } from '../../src/core/storage.js';
-import { deleteStoredFiles, storedFiles } from '../storage/model-cache.js';
+import { deleteStoredFiles, ensureRoomFor, storedFiles } from '../storage/model-cache.js';
 
 /** The parts of the web-llm module the adapter uses; a mock provides the same. */
 export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'> &
@@ -286,11 +286,34 @@ export class WebLlmEngine implements Engine {
     const libraryUrl = entry.model_lib;
     const cache =
       webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
-    if (await cache?.match(libraryUrl)) return { libraryBytes: 0, contextWindow, config: chatConfig };
+    let libraryBytes = 0;
+    if (!(await cache?.match(libraryUrl))) {
+      const bytes = await this.downloadLibrary(libraryUrl, onProgress, signal);
+      await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
+      libraryBytes = bytes.byteLength;
+    }
+    // The weights are refused up front when the storage quota cannot hold them; checked after
+    // the library, so a model whose library is missing never costs a weights request.
+    const weights = await this.declaredWeightBytes(entry, signal);
+    if (weights !== undefined) await ensureRoomFor(weights);
+    return { libraryBytes, contextWindow, config: chatConfig };
+  }
 
-    const bytes = await this.downloadLibrary(libraryUrl, onProgress, signal);
-    await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
-    return { libraryBytes: bytes.byteLength, contextWindow, config: chatConfig };
+  /** The weight shards' total size as the model's tensor cache declares it; undefined when unknown. */
+  private async declaredWeightBytes(entry: WebLlm.ModelRecord, signal: AbortSignal): Promise<number | undefined> {
+    try {
+      const response = await fetch(new URL('tensor-cache.json', modelBaseUrl(entry.model)).href, { signal });
+      if (!response.ok) return undefined;
+      const manifest = (await response.json()) as { records?: { nbytes?: unknown }[] };
+      const sizes = (manifest.records ?? []).map((record) => record.nbytes);
+      return sizes.length > 0 && sizes.every((n) => typeof n === 'number' && n >= 0)
+        ? (sizes as number[]).reduce((sum, n) => sum + n, 0)
+        : undefined;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // web-llm fetches the manifest itself and reports its own failure; this check only helps.
+      return undefined;
+    }
   }
 
   /** The chat config web-llm cached on an earlier load, for figures the preflight would have read. */
