@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../../src/core/format.ts';
-import { FIXTURES_DIR } from '../support/fixtures.ts';
+import { FIXTURES_DIR, tinyWebLlmRecord } from '../support/fixtures.ts';
 import {
   cachedEntries,
   chat,
@@ -217,4 +217,58 @@ test('a stored file corrupted in place is reported, deleted, and fetched again w
       .filter((request) => request.method === 'GET' && request.path === `/fixtures/${TINY}/onnx/model.onnx`),
   ).not.toHaveLength(0);
   expect((await cachedEntries(page, folder))['onnx/model.onnx']).toBe(fixtureFiles(TINY).get('onnx/model.onnx'));
+});
+
+test('a stored web-llm model is listed with its files and deleted through web-llm, library included', async ({
+  page,
+  server,
+}) => {
+  // The fixture library cannot run a model, so a load never completes: the files are stored
+  // where web-llm stores them (config and tensor cache in webllm/config, shards in
+  // webllm/model, the library in webllm/wasm, each under its URL), from the fixtures' bytes.
+  const library = `${server.url}/fixtures/libs/empty-module.wasm`;
+  const record = { ...tinyWebLlmRecord(server.url, library), model_id: 'edge-tiny-stored-MLC' };
+  const folder = `${server.url}/fixtures/mlc-tiny/resolve/main/`;
+  const files = {
+    'webllm/config': [`${folder}mlc-chat-config.json`, `${folder}tensor-cache.json`],
+    'webllm/model': [`${folder}params_shard_0.bin`, `${folder}params_shard_1.bin`],
+    'webllm/wasm': [library],
+  };
+  await page.goto(`${server.url}/favicon.svg`);
+  const total = await page.evaluate(async (files) => {
+    let bytes = 0;
+    for (const [scope, urls] of Object.entries(files)) {
+      const cache = await caches.open(scope);
+      for (const url of urls) {
+        const body = await (await fetch(url)).arrayBuffer();
+        bytes += body.byteLength;
+        await cache.put(url, new Response(body));
+      }
+    }
+    return bytes;
+  }, files);
+
+  await page.goto(`${server.url}/`);
+  await page.evaluate(
+    (webllm) => {
+      document.querySelector('edge-llm-app')!.customModels = { webllm };
+    },
+    [record],
+  );
+  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${record.model_id}"]`)).toBeVisible();
+  await manager(page).evaluate((element) => (element as HTMLElement & { refresh(): Promise<void> }).refresh());
+  const row = manager(page).locator(`tr[data-key="${folder}"]`);
+  await expect(row).toHaveAttribute('data-engine', 'webllm');
+  await expect(row).toHaveAttribute('data-bytes', String(total));
+
+  await row.locator('button[data-action="delete"]').click();
+  await expect(row).toHaveCount(0);
+  const left = await page.evaluate(async (scopes) => {
+    const keys: string[] = [];
+    for (const scope of scopes) {
+      if (await caches.has(scope)) keys.push(...(await (await caches.open(scope)).keys()).map((r) => r.url));
+    }
+    return keys;
+  }, Object.keys(files));
+  expect(left).toEqual([]);
 });
