@@ -137,15 +137,20 @@ export async function benchmarkModel(
     // Tokenizers and chat templates are not linear everywhere: a prompt-only pass (one output
     // token) corrects the filler until the prompt is within tolerance, so every measured run
     // of a length reads the same prompt.
+    // Whole words move a byte-level tokenizer's count by several tokens, so the closest filler
+    // seen is kept when none lands within tolerance.
     const fitPrompt = async (target: number): Promise<number> => {
       let words = wordsForTokens(target, calibration);
+      let best = { words, miss: Infinity };
       for (let attempt = 0; attempt < MAX_PROMPT_FITS; attempt++) {
         const tokens = (await generate(benchPrompt(words), 1, false)).promptTokens;
-        if (Math.abs(tokens - target) <= target * PROMPT_TOLERANCE) break;
+        const miss = Math.abs(tokens - target);
+        if (miss < best.miss) best = { words, miss };
+        if (miss <= target * PROMPT_TOLERANCE) break;
         const change = Math.round((target - tokens) / calibration.perWord);
         words = Math.max(1, words + (change === 0 ? Math.sign(target - tokens) : change));
       }
-      return words;
+      return best.words;
     };
     step += 1;
 

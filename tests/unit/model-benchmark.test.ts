@@ -11,7 +11,14 @@ class BenchEngineDouble implements BenchEngine {
   calls: string[] = [];
   requests: GenerateRequest[] = [];
   loads = 0;
-  constructor(private readonly options: { cachedAtStart?: boolean; contextWindow?: number; stopAfter?: number } = {}) {}
+  constructor(
+    private readonly options: {
+      cachedAtStart?: boolean;
+      contextWindow?: number;
+      stopAfter?: number;
+      tokensPerWord?: number;
+    } = {},
+  ) {}
 
   async load(): Promise<LoadReport> {
     this.calls.push('load');
@@ -32,7 +39,7 @@ class BenchEngineDouble implements BenchEngine {
     this.calls.push(`generate:${request.maxTokens}`);
     this.requests.push(request);
     const words = request.messages[0]!.content.split('\n\n')[1]!.split(' ').length;
-    const promptTokens = 12 + Math.floor(words * 1.5);
+    const promptTokens = 12 + Math.floor(words * (this.options.tokensPerWord ?? 1.5));
     const outputTokens = Math.min(request.maxTokens, this.options.stopAfter ?? Infinity);
     const figures = { ttftMs: promptTokens / 10, prefillTokensPerSecond: 1000, decodeTokensPerSecond: 50 };
     return {
@@ -85,6 +92,13 @@ describe('benchmarkModel', () => {
     expect(notes).toEqual([]);
     expect(progress.at(-1)).toEqual({ message: 'Done', fraction: 1 });
     expect(progress.map((p) => p.fraction)).toEqual([...progress.map((p) => p.fraction)].sort((a, b) => a - b));
+  });
+
+  it('keeps the closest prompt when whole words cannot land within 2%', async () => {
+    // 7 tokens a word: 17 words make 131 tokens, 16 make 124; 131 is the closer to 128.
+    const engine = new BenchEngineDouble({ tokensPerWord: 7 });
+    const { runs } = await benchmarkModel(engine, subject, { ...protocol, promptLengths: [128] });
+    expect(runs[0]!.promptTokens).toBe(131);
   });
 
   it('caps prompts by the context window and says so', async () => {
