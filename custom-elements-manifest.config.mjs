@@ -17,10 +17,18 @@ const root = dirname(fileURLToPath(import.meta.url));
 const read = (path) => readFileSync(join(root, path), 'utf8');
 
 /** Class name → tag, from the `[tag, Class]` registration array in src/define.ts. */
-export function registeredTags(source = read('src/define.ts')) {
+/** The files that register elements: the chat's, the app's, the benchmark's, the crash notice's. */
+const DEFINE_FILES = ['src/define.ts', 'src/define-app.ts', 'src/define-bench.ts', 'src/app/crash-check.ts'];
+
+/** Class name → { tag, file } from the `['edge-llm-…', Class]` pairs each define file registers. */
+export function registeredTags(files = DEFINE_FILES) {
   const tags = new Map();
-  for (const [, tag, className] of source.matchAll(/\[\s*'([a-z][a-z0-9]*-[a-z0-9-]*)'\s*,\s*([A-Za-z_$][\w$]*)\s*\]/g))
-    tags.set(className, tag);
+  for (const file of files) {
+    for (const [, tag, className] of read(file).matchAll(
+      /\[\s*'([a-z][a-z0-9]*-[a-z0-9-]*)'\s*,\s*([A-Za-z_$][\w$]*)\s*\]/g,
+    ))
+      tags.set(className, { tag, file });
+  }
   return tags;
 }
 
@@ -44,24 +52,25 @@ function tagsFromDefine() {
     name: 'edge-llm-tags-from-define',
     packageLinkPhase({ customElementsManifest }) {
       const tags = registeredTags();
-      const definitions = [];
+      const definitions = new Map(DEFINE_FILES.map((file) => [file, []]));
       for (const [mod, declaration] of classes(customElementsManifest)) {
-        const tag = tags.get(declaration.name);
-        if (!tag) continue;
+        const registered = tags.get(declaration.name);
+        if (!registered) continue;
         declaration.customElement = true;
-        declaration.tagName = tag;
-        definitions.push({
+        declaration.tagName = registered.tag;
+        definitions.get(registered.file).push({
           kind: 'custom-element-definition',
-          name: tag,
+          name: registered.tag,
           declaration: { name: declaration.name, module: mod.path },
         });
       }
-      const define = customElementsManifest.modules.find((mod) => mod.path === 'src/define.ts');
-      if (define) {
-        // The analyzer reads the loop's `customElements.define(name, constructor)` literally.
+      for (const [file, list] of definitions) {
+        const define = customElementsManifest.modules.find((mod) => mod.path === file);
+        if (!define) continue;
+        // The analyzer reads `registerElements([...])` as no definition at all.
         define.exports = [
           ...(define.exports ?? []).filter((e) => e.kind !== 'custom-element-definition'),
-          ...definitions.sort((a, b) => a.name.localeCompare(b.name)),
+          ...list.sort((a, b) => a.name.localeCompare(b.name)),
         ];
       }
     },
@@ -184,6 +193,16 @@ function litAttributeNames() {
   };
 }
 
+/** Modules in path order: the analyzer reads files concurrently, and its order varies under load. */
+function modulesInPathOrder() {
+  return {
+    name: 'edge-llm-modules-in-path-order',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+  };
+}
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['tests/**', 'src/**/*.test.ts', 'src/**/*.spec.ts', 'src/vite-env.d.ts'],
@@ -192,6 +211,7 @@ export default {
   // package.json already names the manifest; never let the CLI rewrite that file.
   packagejson: false,
   plugins: [
+    modulesInPathOrder(),
     tagsFromDefine(),
     eventsFromClasses(),
     exportedParts(),

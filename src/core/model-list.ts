@@ -30,7 +30,7 @@ import type {
   TransformersModelSource,
 } from '../shared/engine-api.js';
 import { isHttpUrl } from './mirror.js';
-import { transformersModelId } from './transformers-catalog.js';
+import { transformersModelId, unlistedTransformersRecord } from './transformers-catalog.js';
 
 export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
 
@@ -270,20 +270,6 @@ export function parseModelList(text: string): ModelListResult {
 
 /** A catalog row for a transformers.js hub model from an imported list. */
 export function hubTransformersRecord(source: TransformersHubSource): ModelRecord {
-  return {
-    id: transformersModelId(source.model, source.dtype),
-    engine: 'transformers',
-    kind: 'chat',
-    family: source.name ?? source.model.split('/').at(-1) ?? source.model,
-    parameters: '?',
-    parameterCount: undefined,
-    quantization: source.dtype,
-    vramMB: 0,
-    vramIsEstimate: true,
-    contextWindow: undefined,
-    requiredFeatures: [],
-    bufferSizeRequiredBytes: undefined,
-    lowResource: true,
-    cached: false,
-  };
+  const family = source.name ?? source.model.split('/').at(-1) ?? source.model;
+  return unlistedTransformersRecord(transformersModelId(source.model, source.dtype), family, source.dtype);
 }

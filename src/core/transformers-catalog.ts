@@ -112,17 +112,16 @@ export function transformersRecords(): ModelRecord[] {
   );
 }
 
-/** A catalog row for a self-hosted model folder; size unknown until its config is read. */
-export function customTransformersRecord(source: TransformersModelSource): ModelRecord {
-  const name = source.name ?? (new URL(source.url).pathname.split('/').filter(Boolean).at(-1) || source.url);
+/** A catalog row for a model outside the catalog, whose size is unknown until its config is read. */
+export function unlistedTransformersRecord(id: string, family: string, dtype: string): ModelRecord {
   return {
-    id: transformersModelId(source.url.replace(/\/+$/, ''), source.dtype),
+    id,
     engine: 'transformers',
     kind: 'chat',
-    family: name,
+    family,
     parameters: '?',
     parameterCount: undefined,
-    quantization: source.dtype,
+    quantization: dtype,
     vramMB: 0,
     vramIsEstimate: true,
     contextWindow: undefined,
@@ -131,6 +130,16 @@ export function customTransformersRecord(source: TransformersModelSource): Model
     lowResource: true,
     cached: false,
   };
+}
+
+/** A catalog row for a self-hosted model folder. */
+export function customTransformersRecord(source: TransformersModelSource): ModelRecord {
+  const name = source.name ?? (new URL(source.url).pathname.split('/').filter(Boolean).at(-1) || source.url);
+  return unlistedTransformersRecord(
+    transformersModelId(source.url.replace(/\/+$/, ''), source.dtype),
+    name,
+    source.dtype,
+  );
 }
 
 /**
