@@ -12,6 +12,14 @@ export function deviceLabel(result: BenchResult): string {
   return `${gpu || 'unknown GPU'}${adapter.isFallbackAdapter ? ' (fallback)' : ''} · ${browser.brand} ${browser.version} · ${platform}`;
 }
 
+/** A model folder URL by its folder name (and variant); catalog ids as they are. */
+export function shortModelName(model: string): string {
+  if (!/^https?:\/\//.test(model)) return model;
+  const [path = model, variant] = model.split(/@(?=[^/@]*$)/);
+  const name = path.replace(/\/+$/, '').split('/').at(-1) ?? path;
+  return variant ? `${name}@${variant}` : name;
+}
+
 /** A text cell a spreadsheet would read as a formula gets a leading apostrophe. */
 function defuseFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;

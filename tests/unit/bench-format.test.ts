@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, deviceLabel, markdownCell, toCsv, toMarkdown } from '../../src/core/bench-format.js';
+import {
+  CSV_HEADER,
+  deviceLabel,
+  markdownCell,
+  shortModelName,
+  toCsv,
+  toMarkdown,
+} from '../../src/core/bench-format.js';
 import { createBenchResult, type BenchResult } from '../../src/core/bench-schema.js';
 import { sampleResult } from './bench-fixture.js';
 
@@ -118,5 +125,14 @@ describe('toMarkdown', () => {
     const md = toMarkdown([withRun('x|y', 'line\nbreak')]);
     expect(md.split('\n')[2]).toContain('| x\\|y | line break |');
     expect(md.split('\n')).toHaveLength(4);
+  });
+});
+
+describe('shortModelName', () => {
+  it('names a model folder URL by its folder and variant, and keeps catalog ids', () => {
+    expect(shortModelName('http://127.0.0.1:4173/models/onnx-tiny@fp32')).toBe('onnx-tiny@fp32');
+    expect(shortModelName('https://models.example/team/SmolLM2-135M/')).toBe('SmolLM2-135M');
+    expect(shortModelName('Llama-3.2-1B-Instruct-q4f16_1-MLC')).toBe('Llama-3.2-1B-Instruct-q4f16_1-MLC');
+    expect(shortModelName('HuggingFaceTB/SmolLM2-135M-Instruct@q4')).toBe('HuggingFaceTB/SmolLM2-135M-Instruct@q4');
   });
 });

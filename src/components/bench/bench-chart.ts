@@ -50,8 +50,13 @@ export class EdgeLlmBenchChart extends LitElement {
       :host {
         display: block;
       }
+      .scroll {
+        overflow-x: auto;
+      }
       svg {
         width: 100%;
+        /* Below this the labels would shrink past reading: scroll instead. */
+        min-width: 36rem;
         height: auto;
         font-size: 12px;
       }
@@ -88,17 +93,18 @@ export class EdgeLlmBenchChart extends LitElement {
     const summary = `${this.metric}, median with p10 to p90: ${this.bars
       .map((bar) => `${bar.label} ${short(bar.median)}`)
       .join('; ')}`;
-    return html`<svg part="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label=${summary}>
-      ${ticks.map(
-        (tick) =>
-          svg`<line class="grid" x1=${x(tick)} x2=${x(tick)} y1="0" y2=${height - AXIS_HEIGHT}></line>
+    return html`<div class="scroll" tabindex="0" role="region" aria-label=${`Chart: ${this.metric}`}>
+      <svg part="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label=${summary}>
+        ${ticks.map(
+          (tick) =>
+            svg`<line class="grid" x1=${x(tick)} x2=${x(tick)} y1="0" y2=${height - AXIS_HEIGHT}></line>
             <text class="axis" x=${x(tick)} y=${height - 6} text-anchor="middle">${short(tick)}</text>`,
-      )}
-      ${this.bars.map((bar, i) => {
-        const y = i * ROW_HEIGHT;
-        const middle = y + ROW_HEIGHT / 2;
-        const hasSpread = bar.n > 1 && Number.isFinite(bar.p10) && Number.isFinite(bar.p90);
-        return svg`<g data-bar=${i}>
+        )}
+        ${this.bars.map((bar, i) => {
+          const y = i * ROW_HEIGHT;
+          const middle = y + ROW_HEIGHT / 2;
+          const hasSpread = bar.n > 1 && Number.isFinite(bar.p10) && Number.isFinite(bar.p90);
+          return svg`<g data-bar=${i}>
           <title>${bar.label}: median ${short(bar.median)}, p10–p90 ${short(bar.p10)}–${short(bar.p90)}, n=${bar.n}</title>
           <text x=${LABEL_WIDTH - 8} y=${middle + 4} text-anchor="end">${clip(bar.label)}</text>
           <rect class="bar" x=${LABEL_WIDTH} y=${y + 5} width=${Math.max(0, x(bar.median) - LABEL_WIDTH)} height=${ROW_HEIGHT - 10}></rect>
@@ -111,7 +117,8 @@ export class EdgeLlmBenchChart extends LitElement {
           }
           <text x=${LABEL_WIDTH + PLOT_WIDTH + 8} y=${middle + 4}>${short(bar.median)} (${short(bar.p10)}–${short(bar.p90)})</text>
         </g>`;
-      })}
-    </svg>`;
+        })}
+      </svg>
+    </div>`;
   }
 }

@@ -6,7 +6,7 @@ import { benchmarkModel, type BenchProgress } from '../../bench/model-benchmark.
 import { saveFile } from '../../bench/save-file.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import { catalogClient, createEngineClient } from '../../client/shared-client.js';
-import { deviceLabel, spread, toCsv, toMarkdown } from '../../core/bench-format.js';
+import { deviceLabel, shortModelName, spread, toCsv, toMarkdown } from '../../core/bench-format.js';
 import {
   checkProtocol,
   parsePromptLengths,
@@ -584,7 +584,7 @@ export class EdgeLlmBench extends LitElement {
       const figure = summary[this.metric];
       const scale = this.metric === 'peakGpuMemoryBytes' ? MIB : 1;
       return {
-        label: `${shown.length > 1 ? `${entry.source} · ` : ''}${run.model} · ${run.promptTokens} tok`,
+        label: `${shown.length > 1 ? `${entry.source} · ` : ''}${shortModelName(run.model)} · ${run.promptTokens} tok`,
         median: figure.median / scale,
         p10: figure.p10 / scale,
         p90: figure.p90 / scale,
