@@ -136,9 +136,10 @@ export class EngineHost implements EngineWorkerApi {
     }
     if (this.loadController === controller) this.loadController = undefined;
     this.active = { engine, modelId };
+    // Measured before the bookkeeping below: a load's time is the engine's, not ours.
+    const durationMs = elapsed();
     const storageKey = engine.storageKeyOf?.(modelId);
     if (storageKey) await recordUse(engineId, storageKey);
-    const durationMs = elapsed();
     report({
       phase: 'done',
       fraction: 1,

@@ -17,7 +17,6 @@ import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../
 import type { EdgeLlmChat } from '../components/chat.js';
 import type { EdgeLlmModelPicker } from '../components/model-picker.js';
 import type { EdgeLlmSourcesChangeEvent } from '../components/model-sources.js';
-import type { StorageFigures } from '../components/stats-panel.js';
 import { themeStyles } from '../components/theme.js';
 
 const ENGINE_LABELS: Record<EngineId, string> = {
@@ -139,7 +138,6 @@ export class EdgeLlmApp extends LitElement {
   @property({ attribute: false }) sharedFragment = '';
 
   @state() private device: DeviceReport | undefined;
-  @state() private storage: StorageFigures | undefined;
   @state() private models: ModelRecord[] = [];
   @state() private selected = '';
   @state() private error: FriendlyError | undefined;
@@ -218,7 +216,7 @@ export class EdgeLlmApp extends LitElement {
         <div>
           <section class="card" aria-labelledby="device-heading">
             <h2 id="device-heading">This device</h2>
-            <edge-llm-device-panel .report=${this.device} .storage=${this.storage}></edge-llm-device-panel>
+            <edge-llm-device-panel .report=${this.device}></edge-llm-device-panel>
           </section>
           <section class="card" aria-labelledby="models-heading">
             <h2 id="models-heading">Models</h2>
@@ -361,12 +359,8 @@ export class EdgeLlmApp extends LitElement {
 
   private async inspectDevice() {
     try {
-      const [device, estimate] = await Promise.all([
-        this.client.probeDevice(),
-        navigator.storage?.estimate?.().catch(() => undefined),
-      ]);
+      const device = await this.client.probeDevice();
       this.device = device;
-      if (estimate) this.storage = { usageBytes: estimate.usage, quotaBytes: estimate.quota };
       if (device.webgpu === 'no-navigator-gpu') {
         this.showError({ name: 'WebGPUNotAvailableError', message: 'navigator.gpu is undefined in this browser.' });
       } else if (device.webgpu === 'no-adapter') {

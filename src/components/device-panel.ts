@@ -2,7 +2,6 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { DeviceReport } from '../shared/engine-api.js';
 import { formatBytes } from '../core/format.js';
-import type { StorageFigures } from './stats-panel.js';
 import { themeStyles } from './theme.js';
 
 /** True for software GPUs (SwiftShader, WARP, llvmpipe): correct but very slow. */
@@ -14,7 +13,8 @@ export function isSoftwareGpu(report: DeviceReport): boolean {
 }
 
 /**
- * What this device offers a model: the GPU adapter, its features and limits, memory and storage.
+ * What this device offers a model: the GPU adapter, its features and limits, and memory. Storage
+ * is the storage card's (cache-manager.ts), which stays current as models are stored and deleted.
  *
  * @summary The visitor's GPU, as WebGPU reports it.
  * @csspart device - The panel.
@@ -57,7 +57,6 @@ export class EdgeLlmDevicePanel extends LitElement {
   ];
 
   @property({ attribute: false }) report: DeviceReport | undefined;
-  @property({ attribute: false }) storage: StorageFigures | undefined;
 
   override render() {
     const report = this.report;
@@ -101,14 +100,6 @@ export class EdgeLlmDevicePanel extends LitElement {
             ${
               report.deviceMemoryGB !== undefined
                 ? `about ${report.deviceMemoryGB} GB${report.deviceMemoryGB >= 8 ? ' or more' : ''} (the browser rounds and caps it)`
-                : 'not reported by this browser'
-            }
-          </dd>
-          <dt>Storage</dt>
-          <dd data-field="storage">
-            ${
-              this.storage?.quotaBytes !== undefined
-                ? `${formatBytes(this.storage.usageBytes)} used of ${formatBytes(this.storage.quotaBytes)} quota`
                 : 'not reported by this browser'
             }
           </dd>

@@ -199,6 +199,15 @@ test('bad imports get a specific message each and never become markup', async ({
   });
   expect(violations).toEqual([]);
 
+  // Settings out of range are refused before anything runs, naming the setting.
+  await bench(page).locator('input[name="runs"]').fill('0');
+  await bench(page).locator('input[name="runs"]').blur();
+  await bench(page).locator('button[data-action="probe"]').click();
+  await expect(bench(page).locator('.actions [role="alert"]')).toHaveText(
+    'Check the settings: runs must be a whole number from 1 to 100 (got 0).',
+  );
+  await expect(bench(page).locator('table[data-table="probe"]')).toHaveCount(0);
+
   // A broken share link says why, and the page stays usable.
   await page.goto(`${server.url}/?view=bench#r=not-a-result!`);
   await expect(bench(page).locator('[data-import-errors] li')).toHaveText(
