@@ -15,6 +15,11 @@
 // Resumable and idempotent: a file is written to "<name>.part", checked against its
 // Content-Length (and, for web-llm weights, the size tensor-cache.json declares), and only then
 // renamed into place; files already in place are skipped. Node 20, no dependencies.
+//
+// It runs on plain Node with no build step, and the app's core modules are TypeScript, so it
+// cannot import src/core/mirror-urls.ts or src/core/transformers-catalog.ts. The few facts it
+// shares with them (the mirror layout, the dtype list and file names) are written here again,
+// and tests/unit/mirror-script.test.ts fails when the two disagree.
 
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -27,7 +32,7 @@ export const PUBLIC_MODEL_HOST = 'https://huggingface.co/';
 export const PUBLIC_LIBRARY_HOST = 'https://raw.githubusercontent.com/';
 export const MODEL_LIST_FILE = 'edge-llm-models.json';
 export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
-const DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'];
+export const DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'];
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', int8: '_int8', q4: '_q4', q4f16: '_q4f16' };
 
 const USAGE = `usage: npm run mirror -- --engine <webllm|transformers> --model <id> --out <dir> [options]

@@ -77,9 +77,3 @@ export class EdgeLlmCrashNotice extends LitElement {
     this.dispatchEvent(new EdgeLlmCrashNoticeEvent(modelId ? { action, modelId } : { action }));
   }
 }
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'edge-llm-crash-notice': EdgeLlmCrashNoticeEvent;
-  }
-}

@@ -12,6 +12,12 @@ export const formStyles = css`
     gap: 0.2em;
     font-size: 0.9em;
   }
+  /* A checkbox or radio sits beside its words. */
+  label:has(> input[type='checkbox'], > input[type='radio']) {
+    flex-direction: row;
+    align-items: center;
+    gap: 0.4em;
+  }
   input:not([type='checkbox'], [type='radio'], [type='file']),
   select,
   textarea {

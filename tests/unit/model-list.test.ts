@@ -225,4 +225,14 @@ describe('applyModelSources', () => {
       mirror: { transformers: 'https://t.example/' },
     });
   });
+
+  it('adds the folders the visitor added, and takes them out when they are removed', () => {
+    const host = { transformers: [{ url: 'https://a.example/m', dtype: 'q4' }] };
+    const folder = { url: 'https://f.example/tiny', dtype: 'fp32' };
+    const withFolder = { mirror: {}, imported: {}, folders: [folder] };
+    const once = applyModelSources(host, undefined, withFolder);
+    expect(once.transformers).toEqual([folder, ...host.transformers]);
+    const without = applyModelSources(once, withFolder, { mirror: {}, imported: {}, folders: [] });
+    expect(without.transformers).toEqual(host.transformers);
+  });
 });

@@ -5,7 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_NAMES, classifyError, serializeError } from '../../src/core/errors.js';
 import type { EngineProgress } from '../../workers/engines/engine.js';
-import { WebLlmEngine, modelBaseUrl, type WebLlmModule } from '../../workers/engines/webllm-engine.js';
+import { WebLlmEngine, type WebLlmModule } from '../../workers/engines/webllm-engine.js';
+import { modelBaseUrl } from '../../workers/engines/webllm-preflight.js';
 
 const MIB = 2 ** 20;
 const WASM_BYTES = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // an empty, valid module
