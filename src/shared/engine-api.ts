@@ -48,10 +48,18 @@ export interface CustomModelSource {
   /** transformers.js hub models ("org/name"), fetched from the hub or from the mirror. */
   transformersHub?: TransformersHubSource[];
   /**
-   * Mirror base URLs per engine (see src/core/mirror.ts). Carried with the custom models so that
-   * it reaches the worker wherever they do: listings, and every element's load.
+   * Mirror base URLs per engine (see src/core/mirror-urls.ts). Carried with the custom models so
+   * that it reaches the worker wherever they do: listings, and every element's load.
    */
-  mirror?: { webllm?: string; transformers?: string };
+  mirror?: MirrorBases;
+}
+
+/** Mirror base URLs, one per engine; an engine without one fetches from the public hosts. */
+export interface MirrorBases {
+  /** Replaces huggingface.co (model folders) and raw.githubusercontent.com (model libraries). */
+  webllm?: string;
+  /** Replaces huggingface.co for transformers.js hub models. */
+  transformers?: string;
 }
 
 export interface TransformersHubSource {
