@@ -32,7 +32,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const rate = (x: number) => `${x >= 100 ? Math.round(x) : x.toFixed(1)} tok/s`;
 
 function accuracyWords(a: Accuracy): string {
-  return `${pct(a.rate)} right (95% interval ${pct(a.low)}–${pct(a.high)}, ${a.total} items)`;
+  return `${pct(a.rate)} right (95% interval ${Math.round(a.low * 100)}–${pct(a.high)}, ${a.total} items)`;
 }
 
 /** Best first: accuracy, then the interval's lower bound, then speed, then less memory. */
