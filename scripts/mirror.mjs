@@ -6,7 +6,7 @@
 //   npm run mirror -- --engine webllm --record my-model.json --out ./models
 //   npm run mirror -- --engine transformers --model onnx-community/Qwen2.5-0.5B-Instruct --dtype q4 --out ./models
 //
-// Layout written (the same as src/core/mirror.ts reads; tests/unit/mirror-script.test.ts keeps
+// Layout written (the same as src/core/mirror-urls.ts reads; tests/unit/mirror-script.test.ts keeps
 // the two in step):
 //   <out>/<org>/<name>/resolve/main/...   model files, as on the hub
 //   <out>/libs/<file>.wasm                web-llm model libraries
@@ -42,7 +42,7 @@ const USAGE = `usage: npm run mirror -- --engine <webllm|transformers> --model <
 class MirrorError extends Error {}
 
 // ---------------------------------------------------------------------------
-// Layout (mirrors src/core/mirror.ts)
+// Layout (mirrors src/core/mirror-urls.ts)
 
 /** "mlc-ai/X-MLC/resolve/main/" for a web-llm model URL on the hub; undefined elsewhere. */
 export function webLlmModelPath(model) {

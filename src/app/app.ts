@@ -6,17 +6,22 @@ import type { CrashReport } from '../core/crash-report.js';
 import type * as CrashCheck from './crash-check.js';
 import type { RunIntent } from '../core/run-intent.js';
 import { restoredSelection } from '../core/restore-selection.js';
-import { describeError, EDGE_ERROR_NAMES, serializeError, type FriendlyError } from '../core/errors.js';
+import type { FriendlyError } from '../core/error-messages.js';
+import { edgeError, ERROR_NAMES } from '../core/errors.js';
 import { defaultModel } from '../core/fit.js';
-import { applyModelSources, type ModelSourcesSetting } from '../core/model-sources.js';
+import { applyModelSources, type ModelSourcesSetting } from '../core/custom-models.js';
 import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
-import type { EdgeLlmModelSelectEvent, EdgeLlmRecoverEvent } from '../events.js';
-import { hasIntents } from '../persistence/run-intent-key.js';
-import type { EdgeLlmCrashNoticeEvent } from '../components/crash-notice.js';
+import type {
+  EdgeLlmCrashNoticeEvent,
+  EdgeLlmModelSelectEvent,
+  EdgeLlmRecoverEvent,
+  EdgeLlmSourcesChangeEvent,
+} from '../events.js';
+import { hasIntents } from '../persistence/crash-markers-key.js';
 import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
-import type { EdgeLlmChat } from '../components/chat.js';
+import type { EdgeLlmChat } from '../components/chat/chat.js';
 import type { EdgeLlmModelPicker } from '../components/model-picker.js';
-import type { EdgeLlmSourcesChangeEvent } from '../components/model-sources.js';
+import { reportError } from '../components/report-error.js';
 import { themeStyles } from '../components/theme.js';
 
 const ENGINE_LABELS: Record<EngineId, string> = {
@@ -362,9 +367,9 @@ export class EdgeLlmApp extends LitElement {
       const device = await this.client.probeDevice();
       this.device = device;
       if (device.webgpu === 'no-navigator-gpu') {
-        this.showError({ name: 'WebGPUNotAvailableError', message: 'navigator.gpu is undefined in this browser.' });
+        this.showError(edgeError(ERROR_NAMES.webgpuNotAvailable, 'navigator.gpu is undefined in this browser.'));
       } else if (device.webgpu === 'no-adapter') {
-        this.showError({ name: EDGE_ERROR_NAMES.noAdapter, message: 'navigator.gpu.requestAdapter() returned null.' });
+        this.showError(edgeError(ERROR_NAMES.noAdapter, 'navigator.gpu.requestAdapter() returned null.'));
       }
       this.pickDefault();
     } catch (error) {
@@ -420,9 +425,7 @@ export class EdgeLlmApp extends LitElement {
   }
 
   private showError(error: unknown) {
-    const friendly = describeError(serializeError(error));
-    console.error(`[edge-llm] ${friendly.code}:`, error);
-    this.error = friendly;
+    this.error = reportError(this, error);
   }
 
   private renderFolderForm() {

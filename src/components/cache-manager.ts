@@ -1,10 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { catalogClient } from '../client/shared-client.js';
-import { describeError, serializeError } from '../core/errors.js';
 import { formatBytes, formatPercent } from '../core/format.js';
 import { formatLastUsed } from '../core/storage.js';
+import { EdgeLlmCacheChangeEvent } from '../events.js';
 import type { CachedModel, EngineId } from '../shared/engine-api.js';
+import { reportError } from './report-error.js';
 import { themeStyles } from './theme.js';
 
 const ENGINE_NAMES: Record<EngineId, string> = {
@@ -12,13 +13,6 @@ const ENGINE_NAMES: Record<EngineId, string> = {
   transformers: 'transformers.js',
   double: 'engine double',
 };
-
-/** The stored models changed (one or all were deleted); `detail.models` is what remains. */
-export class EdgeLlmCacheChangeEvent extends Event {
-  constructor(readonly detail: { models: CachedModel[] }) {
-    super('edge-llm-cache-change', { bubbles: true, composed: true });
-  }
-}
 
 interface Storage {
   usage: number | undefined;
@@ -308,14 +302,7 @@ export class EdgeLlmCacheManager extends LitElement {
   }
 
   private failure(what: string, error: unknown): string {
-    const friendly = describeError(serializeError(error));
-    console.error(`[edge-llm] ${what}:`, error);
+    const friendly = reportError(this, error);
     return `${what}: ${friendly.title}. ${friendly.message}`;
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'edge-llm-cache-change': EdgeLlmCacheChangeEvent;
   }
 }

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import { checkMirrorBase } from '../core/mirror.js';
-import type { ModelSourcesSetting } from '../core/model-sources.js';
+import { checkMirrorBase } from '../core/mirror-urls.js';
+import type { ModelSourcesSetting } from '../core/custom-models.js';
+import { EdgeLlmSourcesChangeEvent } from '../events.js';
 import type { CustomModelSource } from '../shared/engine-api.js';
 import { themeStyles } from './theme.js';
 
@@ -17,19 +18,6 @@ const STORAGE_KEY = 'edge-llm:model-sources';
 /** A model list is a few kilobytes; anything much larger is the wrong file. */
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_SHOWN_ERRORS = 12;
-
-/** The model sources changed: mirror base URLs per engine, and the imported models. */
-export class EdgeLlmSourcesChangeEvent extends Event {
-  constructor(readonly detail: ModelSourcesSetting) {
-    super('edge-llm-sources-change', { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
-  }
-}
 
 /** The list validator, loaded when a list is imported or restored: most visitors never need it. */
 const modelList = () => import('../core/model-list.js');

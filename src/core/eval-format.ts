@@ -1,10 +1,10 @@
 /**
  * Evaluation results as CSV (one row per model run) and as a Markdown table, with the
- * benchmark's cell rules (bench-format.ts): every text cell is untrusted, CSV cells are quoted
+ * benchmark's cell rules (bench-export.ts): every text cell is untrusted, CSV cells are quoted
  * and defused, Markdown cells cannot break the table or inject markup.
  */
 import { agreementPercent } from './agreement.js';
-import { csvNumber, csvText, deviceLabel, markdownCell, shortModelName } from './bench-format.js';
+import { csvNumber, csvText, deviceLabel, markdownCell, shortModelName } from './bench-export.js';
 import type { EvalResult, EvalSummary } from './eval-schema.js';
 
 export const EVAL_CSV_HEADER = [

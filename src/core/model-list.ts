@@ -29,7 +29,7 @@ import type {
   TransformersHubSource,
   TransformersModelSource,
 } from '../shared/engine-api.js';
-import { isHttpUrl } from './mirror.js';
+import { isHttpUrl } from './mirror-urls.js';
 import { transformersModelId, unlistedTransformersRecord } from './transformers-catalog.js';
 
 export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';

@@ -23,6 +23,14 @@ function rate(tokens: number, ms: number): number {
 }
 
 /**
+ * Decode tokens/s: the tokens after the first over the time from the first to the last;
+ * undefined until there is time to divide by.
+ */
+export function decodeTokensPerSecond(outputTokens: number, decodeMs: number): number | undefined {
+  return decodeMs > 0 ? rate(outputTokens - 1, decodeMs) : undefined;
+}
+
+/**
  * TTFT, prefill and decode rates from wall-clock marks.
  * Prefill time is the TTFT: the prompt is processed before the first token can appear.
  * Decode counts the tokens after the first over the time from first to last token.
@@ -36,7 +44,7 @@ export function wallClockFigures(marks: WallClockMarks): TimingFigures {
   return {
     ttftMs,
     prefillTokensPerSecond: rate(marks.promptTokens, ttftMs),
-    decodeTokensPerSecond: rate(marks.outputTokens - 1, decodeMs),
+    decodeTokensPerSecond: decodeTokensPerSecond(marks.outputTokens, decodeMs) ?? 0,
   };
 }
 

@@ -5,11 +5,12 @@
  * `edge-llm/eval@1` result checked by the schema's own validator. Progress goes to a status
  * line as plain text.
  */
-import { benchDevice } from '../bench/fingerprint.js';
+import { benchDevice } from '../measure/fingerprint.js';
 import { EngineClient } from '../client/engine-client.js';
 import { compareForced } from '../core/agreement.js';
-import { deviceLabel } from '../core/bench-format.js';
-import { describeError, serializeError } from '../core/errors.js';
+import { deviceLabel } from '../core/bench-export.js';
+import { describeError } from '../core/error-messages.js';
+import { serializeError } from '../core/errors.js';
 import { evalToMarkdown } from '../core/eval-format.js';
 import { createEvalResult, validateEvalResult, type EvalResult } from '../core/eval-schema.js';
 import { suiteFingerprint, type EvalSuite, type SuiteLanguage } from '../core/eval/item.js';

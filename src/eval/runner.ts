@@ -5,6 +5,7 @@
  * the run stops after the item in flight and returns what it has, marked incomplete.
  */
 import type { EngineClient } from '../client/engine-client.js';
+import { ERROR_NAMES, isAbortError } from '../core/errors.js';
 import type { EvalItemResult, EvalRun } from '../core/eval-schema.js';
 import { MAX_REPLY_CHARS } from '../core/eval-schema.js';
 import type { EvalItem, EvalSuite } from '../core/eval/item.js';
@@ -64,7 +65,7 @@ function messages(item: EvalItem): ChatMessage[] {
 
 /** A prompt the model cannot read at all scores wrong, with the reason, instead of ending the run. */
 function tooLong(item: EvalItem, error: unknown): EvalItemResult | undefined {
-  if ((error as Error | undefined)?.name !== 'ContextWindowSizeExceededError') return undefined;
+  if ((error as Error | undefined)?.name !== ERROR_NAMES.contextWindowExceeded) return undefined;
   return {
     id: item.id,
     correct: false,
@@ -173,7 +174,7 @@ export async function evaluateModel(
     return run;
   } catch (error) {
     // Cancelled while loading: nothing was answered, which the run says.
-    if (signal?.aborted && items.length === 0 && (error as Error | undefined)?.name === 'AbortError') {
+    if (signal?.aborted && items.length === 0 && isAbortError(error)) {
       report(`Cancelled after 0 of ${total} items`);
       return run;
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { EvalSuite } from '../../src/core/eval/item.js';
 import { summarizeEvalRun } from '../../src/core/eval-schema.js';
 import { evaluateModel, type EvalEngine, type EvalProgress } from '../../src/eval/runner.js';
@@ -34,11 +35,9 @@ class EvalEngineDouble implements EvalEngine {
     this.requests.push(request);
     const prompt = request.messages.at(-1)!.content;
     if (prompt === this.options.tooLong) {
-      throw Object.assign(new Error('The prompt has 5000 tokens; the model reads at most 2048.'), {
-        name: 'ContextWindowSizeExceededError',
-      });
+      throw edgeError(ERROR_NAMES.contextWindowExceeded, 'The prompt has 5000 tokens; the model reads at most 2048.');
     }
-    if (prompt === this.options.fail) throw Object.assign(new Error('GPU lost'), { name: 'DeviceLostError' });
+    if (prompt === this.options.fail) throw edgeError(ERROR_NAMES.deviceLost, 'GPU lost');
     const text = this.replies[prompt] ?? '';
     const half = Math.ceil(text.length / 2);
     const batch = { tokens: 1, totalTokens: 1, elapsedMs: 1, firstTokenMs: 1 };
@@ -162,7 +161,7 @@ describe('evaluateModel', () => {
 
   it('rejects when the engine fails, still unloading', async () => {
     const engine = new EvalEngineDouble(replies, { fail: 'mood?' });
-    await expect(evaluateModel(engine, subject, suite)).rejects.toMatchObject({ name: 'DeviceLostError' });
+    await expect(evaluateModel(engine, subject, suite)).rejects.toMatchObject({ name: ERROR_NAMES.deviceLost });
     expect(engine.calls.at(-1)).toBe('unload');
   });
 });

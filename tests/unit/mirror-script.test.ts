@@ -32,7 +32,7 @@ import {
   transformersHubFolderUrl,
   webLlmLibraryMirrorPath,
   webLlmModelMirrorPath,
-} from '../../src/core/mirror.js';
+} from '../../src/core/mirror-urls.js';
 import { parseModelList } from '../../src/core/model-list.js';
 import { onnxFileForDtype } from '../../src/core/transformers-catalog.js';
 import { FIXTURES_DIR, TINY_MODEL_DIR, ensureFixtures } from '../support/fixtures.js';
@@ -224,7 +224,7 @@ describe('npm run mirror', () => {
     expect(existsSync(local(mirrored.model_lib))).toBe(true);
   });
 
-  it('lays folders out as src/core/mirror.ts reads them', () => {
+  it('lays folders out as src/core/mirror-urls.ts reads them', () => {
     for (const entry of prebuiltAppConfig.model_list.slice(0, 20)) {
       expect(webLlmModelPath(entry.model)).toBe(webLlmModelMirrorPath(entry.model));
       expect(webLlmLibraryPath(entry.model_lib)).toBe(webLlmLibraryMirrorPath(entry.model_lib));

@@ -5,7 +5,7 @@ import {
   parseModelList,
   validateModelList,
 } from '../../src/core/model-list.js';
-import { applyModelSources, mergeModelSources } from '../../src/core/model-sources.js';
+import { applyModelSources, mergeModelSources } from '../../src/core/custom-models.js';
 
 const WEBLLM = {
   model_id: 'SmolLM2-360M-Instruct-q4f32_1-MLC',

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type * as Transformers from '@huggingface/transformers';
+import { ERROR_NAMES } from '../../src/core/errors.js';
 import { transformersForcedChoices } from '../../workers/engines/transformers-forced.js';
 
 class FakeTensor {
@@ -82,9 +83,10 @@ describe('transformersForcedChoices', () => {
 
   it('refuses what the model cannot read, and a missing model', async () => {
     const loaded = { tokenizer, model: fakeModel().model } as unknown as Loaded;
-    await expect(transformersForcedChoices(module, loaded, { tokenIds: [] })).rejects.toThrow(
-      'The sequence to read is empty.',
-    );
+    await expect(transformersForcedChoices(module, loaded, { tokenIds: [] })).rejects.toMatchObject({
+      name: ERROR_NAMES.forcedChoicesInput,
+      message: 'The sequence to read is empty.',
+    });
     await expect(transformersForcedChoices(module, loaded, { tokenIds: [1, 9] })).rejects.toThrow(
       "Token id 9 is outside this model's vocabulary of 4.",
     );
@@ -92,7 +94,7 @@ describe('transformersForcedChoices', () => {
       'The sequence has 9 tokens; the model reads at most 8.',
     );
     await expect(transformersForcedChoices(module, undefined, { tokenIds: [1] })).rejects.toMatchObject({
-      name: 'ModelNotLoadedError',
+      name: ERROR_NAMES.modelNotLoaded,
     });
   });
 });

@@ -6,6 +6,8 @@
  * buffers while "loaded", so the memory tracker is exercised for real. It is only selected
  * explicitly (`engine=double`); the app never offers it to visitors.
  */
+import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type {
   CustomModelSource,
   ForcedChoices,
@@ -13,7 +15,6 @@ import type {
   GenerateRequest,
   ModelRecord,
 } from '../../src/shared/engine-api.js';
-import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 interface DoubleModel {
@@ -118,8 +119,7 @@ export class EngineDouble implements Engine {
     signal: AbortSignal,
   ): Promise<EngineLoadResult> {
     const model = MODELS.find((candidate) => candidate.id === modelId);
-    if (!model)
-      throw Object.assign(new Error(`The engine double has no model "${modelId}".`), { name: 'ModelNotFoundError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotFound, `The engine double has no model "${modelId}".`);
     await this.unload();
     const steps = 20;
     const stepMs = (model.loadMs ?? 100) / steps;
@@ -147,8 +147,7 @@ export class EngineDouble implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const model = this.loaded;
-    if (!model)
-      throw Object.assign(new Error('No model is loaded in the engine double.'), { name: 'ModelNotLoadedError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
     this.interrupted = false;
     const promptTokens = request.messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
     const tokenAt = replyTokens(request);
@@ -206,8 +205,7 @@ export class EngineDouble implements Engine {
 
   /** Teacher forcing on made-up logits: a fixed function of the token and position, the same every time. */
   async forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
-    if (!this.loaded)
-      throw Object.assign(new Error('No model is loaded in the engine double.'), { name: 'ModelNotLoadedError' });
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
     const ids =
       'tokenIds' in input ? [...input.tokenIds] : [...new TextEncoder().encode(input.text)].slice(0, input.maxTokens);
     const logits = new Float32Array(ids.length * DOUBLE_VOCAB);

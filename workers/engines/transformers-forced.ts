@@ -5,6 +5,7 @@
  */
 import type * as Transformers from '@huggingface/transformers';
 import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { ForcedChoices, ForcedInput } from '../../src/shared/engine-api.js';
 
 type Tokenizer = Pick<Transformers.PreTrainedTokenizer, 'encode'>;
@@ -12,7 +13,7 @@ type CausalModel = Pick<Transformers.PreTrainedModel, 'forward' | 'config'>;
 type TensorClass = Pick<typeof Transformers, 'Tensor'>;
 
 function invalidInput(message: string): Error {
-  return Object.assign(new Error(message), { name: 'ForcedChoicesInputError' });
+  return edgeError(ERROR_NAMES.forcedChoicesInput, message);
 }
 
 /** The ids to read: the text's tokens, cut to `maxTokens`, or the ids as given (checked against the vocabulary). */
@@ -34,7 +35,7 @@ export async function transformersForcedChoices(
   input: ForcedInput,
 ): Promise<ForcedChoices> {
   if (!module || !loaded) {
-    throw Object.assign(new Error('No transformers.js model is loaded.'), { name: 'ModelNotLoadedError' });
+    throw edgeError(ERROR_NAMES.modelNotLoaded, 'No transformers.js model is loaded.');
   }
   const { tokenizer, model } = loaded;
   const config = model.config as { vocab_size?: number; max_position_embeddings?: number };

@@ -9,8 +9,8 @@
 import type * as WebLlm from '@mlc-ai/web-llm';
 import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
 import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.js';
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
-import { mirrorWebLlmRecord } from '../../src/core/mirror.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import { mirrorWebLlmRecord } from '../../src/core/mirror-urls.js';
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
@@ -42,10 +42,6 @@ function kvBytesFromChatConfig(config: ChatConfig | undefined): number | undefin
 }
 /** web-llm's Cache API scopes for a model's config and tensor-cache manifest, and for its weight shards. */
 const MODEL_CACHE_SCOPES = ['webllm/config', 'webllm/model'];
-
-function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { name, detail });
-}
 
 /** web-llm's own URL normalisation: a model folder URL ends in `/resolve/<revision>/`. */
 export function modelBaseUrl(model: string): string {
@@ -149,7 +145,7 @@ export class WebLlmEngine implements Engine {
     const module = await this.webllm();
     const appConfig = this.currentAppConfig(module, options.custom?.mirror?.webllm);
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
-    if (!entry) throw edgeError('ModelNotFoundError', `web-llm has no model "${modelId}" in its catalog.`);
+    if (!entry) throw edgeError(ERROR_NAMES.modelNotFound, `web-llm has no model "${modelId}" in its catalog.`);
 
     const fromCache = await module.hasModelInCache(modelId, appConfig).catch(() => false);
     let libraryBytes = 0;
@@ -184,13 +180,13 @@ export class WebLlmEngine implements Engine {
     try {
       await engine.reload(modelId);
     } catch (error) {
-      if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+      if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
       throw await this.explainReloadFailure(error, entry.model_lib, !fromCache);
     } finally {
       signal.removeEventListener('abort', abort);
     }
     // web-llm swallows its own abort and returns normally; the signal tells the truth.
-    if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+    if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
     chatConfig ??= await this.cachedChatConfig(entry);
     const kvBytesPerToken = kvBytesFromChatConfig(chatConfig);
     return {
@@ -207,7 +203,7 @@ export class WebLlmEngine implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const engine = this.engine;
-    if (!engine) throw edgeError('ModelNotLoadedError', 'No web-llm model is loaded.');
+    if (!engine) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No web-llm model is loaded.');
     const stream = await engine.chat.completions.create({
       messages: request.messages,
       stream: true,
@@ -263,7 +259,7 @@ export class WebLlmEngine implements Engine {
       const response = await this.fetchOrExplain(configUrl, signal);
       if (!response.ok) {
         throw edgeError(
-          EDGE_ERROR_NAMES.modelConfigInvalid,
+          ERROR_NAMES.modelConfigInvalid,
           `The model configuration is missing (HTTP ${response.status}).`,
           {
             url: configUrl,
@@ -273,7 +269,7 @@ export class WebLlmEngine implements Engine {
       }
       const config = (await response.json().catch(() => undefined)) as ChatConfig | undefined;
       if (!config || typeof config !== 'object') {
-        throw edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
+        throw edgeError(ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
           url: configUrl,
         });
       }
@@ -338,9 +334,7 @@ export class WebLlmEngine implements Engine {
     const response = await this.fetchOrExplain(url, signal);
     if (!response.ok) {
       throw edgeError(
-        response.status === 404 || response.status === 410
-          ? EDGE_ERROR_NAMES.modelLibMissing
-          : EDGE_ERROR_NAMES.downloadFailed,
+        response.status === 404 || response.status === 410 ? ERROR_NAMES.modelLibMissing : ERROR_NAMES.downloadFailed,
         `The model library could not be downloaded (HTTP ${response.status}).`,
         { url, status: response.status },
       );
@@ -373,7 +367,7 @@ export class WebLlmEngine implements Engine {
     const hasMagic = WASM_MAGIC.every((byte, index) => bytes[index] === byte);
     if (!hasMagic || !WebAssembly.validate(bytes)) {
       throw edgeError(
-        EDGE_ERROR_NAMES.modelLibInvalid,
+        ERROR_NAMES.modelLibInvalid,
         hasMagic ? 'The model library is not valid WebAssembly.' : 'The model library is not a WebAssembly file.',
         { url, bytes: loaded },
       );
@@ -387,7 +381,7 @@ export class WebLlmEngine implements Engine {
     } catch (error) {
       if (signal.aborted) throw error;
       throw edgeError(
-        EDGE_ERROR_NAMES.downloadFailed,
+        ERROR_NAMES.downloadFailed,
         `Could not reach ${url}: ${String((error as Error).message ?? error)}`,
         {
           url,
@@ -409,7 +403,7 @@ export class WebLlmEngine implements Engine {
     if (libraryChecked && instantiateFailure) {
       // Never keep a library that cannot start: the next try must fetch it again.
       if ('caches' in globalThis) await (await caches.open(WASM_CACHE_SCOPE)).delete(libraryUrl).catch(() => false);
-      return edgeError(EDGE_ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
+      return edgeError(ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
         url: libraryUrl,
       });
     }

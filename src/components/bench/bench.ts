@@ -1,12 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { benchDevice } from '../../bench/fingerprint.js';
-import { recordIntent } from '../../persistence/run-intent.js';
-import { benchmarkModel, type BenchProgress } from '../../bench/model-benchmark.js';
-import { saveFile } from '../../bench/save-file.js';
+import { benchDevice } from '../../measure/fingerprint.js';
+import { recordIntent } from '../../persistence/crash-markers.js';
+import { benchmarkModel, type BenchProgress } from '../../measure/model-benchmark.js';
+import { saveFile } from '../save-file.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import { catalogClient, createEngineClient } from '../../client/shared-client.js';
-import { deviceLabel, shortModelName, spread, toCsv, toMarkdown } from '../../core/bench-format.js';
+import { deviceLabel, shortModelName, spread, toCsv, toMarkdown } from '../../core/bench-export.js';
 import {
   checkProtocol,
   parsePromptLengths,
@@ -21,16 +21,12 @@ import {
   type BenchMetric,
   type BenchResult,
 } from '../../core/bench-schema.js';
-import { describeError, serializeError, type FriendlyError } from '../../core/errors.js';
+import type { FriendlyError } from '../../core/error-messages.js';
+import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { formatBytes, formatDuration } from '../../core/format.js';
 import { measuredBandwidth, rooflineForRun, rooflineFormula, type RooflinePoint } from '../../core/roofline.js';
 import { decodeResultFragment, encodeResultFragment } from '../../core/share-link.js';
-import {
-  EdgeLlmBenchDoneEvent,
-  EdgeLlmBenchProgressEvent,
-  EdgeLlmErrorEvent,
-  type EdgeLlmRecoverEvent,
-} from '../../events.js';
+import { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent, type EdgeLlmRecoverEvent } from '../../events.js';
 import type {
   ComputeDevice,
   CustomModelSource,
@@ -39,6 +35,7 @@ import type {
   GpuProbeReport,
   ProbeKernelId,
 } from '../../shared/engine-api.js';
+import { reportError } from '../report-error.js';
 import { themeStyles } from '../theme.js';
 import type { ChartBar } from './bench-chart.js';
 
@@ -716,9 +713,10 @@ export class EdgeLlmBench extends LitElement {
       report({ message: 'Reading the GPU adapter', fraction: 0 });
       const device = await client.probeDevice();
       if (device.webgpu !== 'available') {
-        throw Object.assign(new Error(`WebGPU is not available here (${device.webgpu}).`), {
-          name: device.webgpu === 'no-adapter' ? 'NoAdapterError' : 'WebGPUNotAvailableError',
-        });
+        throw edgeError(
+          device.webgpu === 'no-adapter' ? ERROR_NAMES.noAdapter : ERROR_NAMES.webgpuNotAvailable,
+          `WebGPU is not available here (${device.webgpu}).`,
+        );
       }
       report({ message: 'GPU probe: bandwidth, matmul and 4-bit mat-vec kernels', fraction: 0 });
       const probe = await client.probeGpu(this.probeOptions);
@@ -744,19 +742,7 @@ export class EdgeLlmBench extends LitElement {
       this.dispatchEvent(new EdgeLlmBenchDoneEvent(result));
       return result;
     } catch (error) {
-      if ((error as Error).name !== 'AbortError') {
-        const friendly = describeError(serializeError(error));
-        console.error(`[edge-llm] ${friendly.code}:`, error);
-        this.error = friendly;
-        this.dispatchEvent(
-          new EdgeLlmErrorEvent({
-            code: friendly.code,
-            title: friendly.title,
-            message: friendly.message,
-            actions: friendly.actions,
-          }),
-        );
-      }
+      if (!isAbortError(error)) this.error = reportError(this, error);
       throw error;
     } finally {
       intent?.clear();
