@@ -62,7 +62,13 @@ function suiteFor(request: SuiteRequest): { suite: EvalSuite; warnings: string[]
       error: { title: 'Unknown suite', message: `There is no built-in suite "${String(request.builtIn)}".` },
     };
   }
-  return { suite: builtInSuite(request.builtIn, request.lang ?? 'en', request), warnings: [] };
+  try {
+    return { suite: builtInSuite(request.builtIn, request.lang ?? 'en', request), warnings: [] };
+  } catch (error) {
+    // A count or seed out of range: a problem with the request, like a bad line in a file.
+    const message = String((error as Error).message);
+    return { ok: false, error: { title: 'Invalid suite settings', message, problems: [message] } };
+  }
 }
 
 function failure(error: unknown): EvalPageOutcome {

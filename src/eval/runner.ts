@@ -151,7 +151,7 @@ export async function evaluateModel(
           id: item.id,
           correct: outcome.correct,
           ...(outcome.extracted === undefined ? {} : { extracted: outcome.extracted.slice(0, MAX_REPLY_CHARS) }),
-          ...(outcome.note === undefined ? {} : { note: outcome.note }),
+          ...(outcome.note === undefined ? {} : { note: outcome.note.slice(0, MAX_REPLY_CHARS) }),
           reply: reply.slice(0, MAX_REPLY_CHARS),
           outputTokens: stats.outputTokens,
           finishReason: stats.finishReason,

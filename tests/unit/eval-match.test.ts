@@ -28,6 +28,8 @@ describe('normalisation', () => {
     expect(normalizeAnswer('The answer is 2024-03-05.')).toBe('2024-03-05');
     expect(normalizeAnswer('答案：“王 芳”。')).toBe('王芳');
     expect(normalizeAnswer('`yes`')).toBe('yes');
+    expect(normalizeAnswer('-3.')).toBe('-3');
+    expect(normalizeAnswer('- Paris')).toBe('paris');
   });
 });
 

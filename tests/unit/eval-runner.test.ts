@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { EvalSuite } from '../../src/core/eval/item.js';
-import { summarizeEvalRun } from '../../src/core/eval-schema.js';
+import { createEvalResult, summarizeEvalRun, validateEvalResult } from '../../src/core/eval-schema.js';
+import { sampleResult } from './bench-fixture.js';
 import { evaluateModel, type EvalEngine, type EvalProgress } from '../../src/eval/runner.js';
 import type { GenerateRequest, GenerationStats, LoadReport, TokenBatch } from '../../src/shared/engine-api.js';
 
@@ -157,6 +158,21 @@ describe('evaluateModel', () => {
       correct: false,
       note: 'not asked: The prompt has 5000 tokens; the model reads at most 2048.',
     });
+  });
+
+  it('keeps what it records within the result file’s limits, however long the reply', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `${'k'.repeat(60)}${i}`);
+    const long = JSON.stringify(Object.fromEntries(keys.map((key) => [key, 'v'.repeat(50)])));
+    const run = await evaluateModel(new EvalEngineDouble({ ...replies, 'json?': long }), subject, suite);
+    expect(run.items[3]!.note!.length).toBeLessThanOrEqual(1000);
+    expect(run.items[3]!.reply.length).toBe(1000);
+    const result = createEvalResult({
+      device: sampleResult().device,
+      suite: { name: 'mini', kind: 'user', items: 4, fingerprint: 'f' },
+      settings: { maxTokens: 128, temperature: 0 },
+      runs: [run],
+    });
+    expect(validateEvalResult(JSON.parse(JSON.stringify(result))).ok).toBe(true);
   });
 
   it('rejects when the engine fails, still unloading', async () => {

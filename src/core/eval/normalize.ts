@@ -43,8 +43,11 @@ export function foldWidth(text: string): string {
   return text.normalize('NFKC').replace(CJK_PUNCTUATION_PATTERN, (mark) => CJK_PUNCTUATION[mark] ?? mark);
 }
 
-/** Punctuation and white space at either end (but not `+`, `$`, `%` and other symbols). */
-const EDGE_PUNCTUATION = /^[\p{P}\s]+|[\p{P}\s]+$/gu;
+/**
+ * Punctuation and white space at either end (but not `+`, `$`, `%` and other symbols, nor the
+ * minus of a leading negative number: "-3" is not "3").
+ */
+const EDGE_PUNCTUATION = /^(?:(?!-\d)[\p{P}\s])+|[\p{P}\s]+$/gu;
 /** Markdown emphasis and code marks around a whole reply. */
 const EDGE_MARKUP = /^[*_`~]+|[*_`~]+$/g;
 /** A label a model puts before its answer: "Answer:", "The answer is", "答案是", "答：". */
