@@ -4,15 +4,10 @@ import { catalogClient } from '../client/shared-client.js';
 import { formatBytes, formatPercent } from '../core/format.js';
 import { formatLastUsed } from '../core/storage.js';
 import { EdgeLlmCacheChangeEvent } from '../events.js';
-import type { CachedModel, EngineId } from '../shared/engine-api.js';
+import { engineName } from '../core/engines.js';
+import type { CachedModel } from '../shared/engine-api.js';
 import { reportError } from './report-error.js';
 import { themeStyles } from './theme.js';
-
-const ENGINE_NAMES: Record<EngineId, string> = {
-  webllm: 'web-llm',
-  transformers: 'transformers.js',
-  double: 'engine double',
-};
 
 interface Storage {
   usage: number | undefined;
@@ -228,7 +223,7 @@ export class EdgeLlmCacheManager extends LitElement {
                     : nothing
                 }
               </th>
-              <td>${ENGINE_NAMES[model.engine]}</td>
+              <td>${engineName(model.engine)}</td>
               <td class="num" data-size>${formatBytes(model.bytes)}</td>
               <td data-last-used=${model.lastUsed ?? ''}>${formatLastUsed(model.lastUsed, now)}</td>
               <td>

@@ -18,10 +18,10 @@ import {
   optionalNonNegative,
   record,
   string,
-  summarizeMetric,
   type BenchDevice,
-  type MetricSummary,
 } from './bench-schema.js';
+import type { SampleSummary } from '../shared/engine-api.js';
+import { summarize } from './stats.js';
 import { SUITE_LANGUAGES, type SuiteLanguage } from './eval/item.js';
 
 export const EVAL_SCHEMA = 'edge-llm/eval@1' as const;
@@ -88,8 +88,8 @@ export interface EvalSummary {
   /** Mean wall-clock seconds per answered item. */
   secondsPerItem: number;
   /** Over items with at least two output tokens (one token has no decode rate). */
-  decodeTokensPerSecond: MetricSummary;
-  ttftMs: MetricSummary;
+  decodeTokensPerSecond: SampleSummary;
+  ttftMs: SampleSummary;
   /** The most GPU memory any item needed. */
   peakGpuMemoryBytes: number;
   /** agreeing / positions of the correctness check, when it ran. */
@@ -134,10 +134,10 @@ export function summarizeEvalRun(run: EvalRun): EvalSummary {
     accuracy: accuracy(items.filter((item) => item.correct).length, items.length),
     secondsPerItem:
       items.length === 0 ? Number.NaN : items.reduce((sum, item) => sum + item.ms, 0) / items.length / 1000,
-    decodeTokensPerSecond: summarizeMetric(
+    decodeTokensPerSecond: summarize(
       items.filter((item) => item.outputTokens >= 2).map((item) => item.decodeTokensPerSecond),
     ),
-    ttftMs: summarizeMetric(items.filter((item) => item.outputTokens >= 1).map((item) => item.ttftMs)),
+    ttftMs: summarize(items.filter((item) => item.outputTokens >= 1).map((item) => item.ttftMs)),
     peakGpuMemoryBytes: items.reduce((max, item) => Math.max(max, item.peakGpuMemoryBytes), 0),
   };
   if (run.correctness && run.correctness.positions > 0) {

@@ -2,7 +2,7 @@
  * The numbers edge-llm shows, defined once (see DESIGN.md, "What the numbers mean").
  * Pure functions over timestamps in milliseconds.
  */
-import type { TimingFigures } from '../shared/engine-api.js';
+import type { SampleSummary, TimingFigures } from '../shared/engine-api.js';
 
 /** Engine and wall-clock figures that differ by more than this share are both shown. */
 export const DISAGREEMENT_TOLERANCE = 0.1;
@@ -126,4 +126,14 @@ export function percentile(values: readonly number[], p: number): number {
   const a = sorted[lower]!;
   const b = sorted[upper]!;
   return Math.min(b, a + (b - a) * weight);
+}
+
+/** Median, p10 and p90 of a sample, with its size: how every repeated figure is reported. */
+export function summarize(samples: readonly number[]): SampleSummary {
+  return {
+    median: percentile(samples, 50),
+    p10: percentile(samples, 10),
+    p90: percentile(samples, 90),
+    n: samples.length,
+  };
 }

@@ -12,6 +12,7 @@ import {
   FORCED_TOKENS,
   type ForcedComparison,
 } from '../core/agreement.js';
+import { engineName } from '../core/engines.js';
 import type { CorrectnessRecord } from '../core/eval-schema.js';
 import type { ComputeDevice, CustomModelSource, EngineId, ForcedChoices } from '../shared/engine-api.js';
 
@@ -30,13 +31,6 @@ export interface CorrectnessResult {
   ok: boolean;
   record: CorrectnessRecord;
 }
-
-const ENGINE_NAMES: Record<string, string> = {
-  webllm: 'web-llm',
-  transformers: 'transformers.js',
-  llamacpp: 'llama.cpp',
-  double: 'the engine double',
-};
 
 const DEVICE_NAMES: Record<ComputeDevice, string> = { webgpu: 'WebGPU', wasm: 'the CPU (WebAssembly)' };
 
@@ -67,10 +61,9 @@ export async function checkCorrectness(
     const tested = await forcedOn(engine, subject, device, { text: FORCED_TEXT, maxTokens: FORCED_TOKENS });
     const baseline = await forcedOn(engine, subject, reference, { tokenIds: tested.tokenIds });
     const comparison = compareForced(tested, baseline);
-    const engineName = ENGINE_NAMES[subject.engine] ?? subject.engine;
     const verdict = agreementVerdict(comparison, {
       device: deviceName,
-      engine: `${engineName} on ${DEVICE_NAMES[device]}`,
+      engine: `${engineName(subject.engine)} on ${DEVICE_NAMES[device]}`,
       quantization: subject.quantization ?? '',
       reference: reference === 'wasm' ? 'the CPU' : DEVICE_NAMES[reference],
     });

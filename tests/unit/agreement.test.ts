@@ -146,7 +146,7 @@ describe('checkCorrectness', () => {
     expect(result.ok).toBe(false);
     expect(result.record.firstDisagreement).toBe(3);
     expect(result.record.message).toMatch(
-      /^This device computes this model differently from the CPU \(test GPU, the engine double on WebGPU, q4\): the next token agreed with the CPU at 98\.8% of 256 positions/,
+      /^This device computes this model differently from the CPU \(test GPU, Engine double on WebGPU, q4\): the next token agreed with the CPU at 98\.8% of 256 positions/,
     );
   });
 });

@@ -4,6 +4,7 @@
  * CPU reference in src/core/probe-math.ts on a small size; only a kernel that passed is timed
  * (one warm-up run, then N runs, each from submit to `queue.onSubmittedWorkDone()`).
  */
+import { summarize } from '../../src/core/stats.js';
 import type {
   GpuProbeOptions,
   GpuProbeReport,
@@ -25,7 +26,6 @@ import {
   matvecQ4Bytes,
   packQ4,
   seededValues,
-  summarize,
 } from '../../src/core/probe-math.js';
 
 export const DEFAULT_PROBE_OPTIONS: Required<GpuProbeOptions> = {
