@@ -118,26 +118,27 @@ export function createBenchResult(input: {
   return result;
 }
 
-class BenchValidationError extends Error {}
+/** Field checks, shared with the other result files (eval-schema.ts): each names the bad field. */
+export class BenchValidationError extends Error {}
 
-function fail(message: string): never {
+export function fail(message: string): never {
   throw new BenchValidationError(message);
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-function record(value: unknown, path: string): Record<string, unknown> {
+export function record(value: unknown, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(`${path} must be an object (got ${describe(value)})`);
   }
   return value as Record<string, unknown>;
 }
 
-function string(value: unknown, path: string): string {
+export function string(value: unknown, path: string): string {
   if (typeof value !== 'string') fail(`${path} must be a string (got ${describe(value)})`);
   if (value.length > MAX_STRING_LENGTH) {
     fail(`${path} is too long (${value.length} characters; at most ${MAX_STRING_LENGTH})`);
@@ -145,33 +146,33 @@ function string(value: unknown, path: string): string {
   return value;
 }
 
-function boolean(value: unknown, path: string): boolean {
+export function boolean(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean') fail(`${path} must be true or false (got ${describe(value)})`);
   return value;
 }
 
-function finite(value: unknown, path: string): number {
+export function finite(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${path} must be a finite number`);
   return value;
 }
 
-function nonNegative(value: unknown, path: string): number {
+export function nonNegative(value: unknown, path: string): number {
   const n = finite(value, path);
   if (n < 0) fail(`${path} must not be negative (got ${n})`);
   return n;
 }
 
-function optionalNonNegative(value: unknown, path: string): number | undefined {
+export function optionalNonNegative(value: unknown, path: string): number | undefined {
   return value === undefined ? undefined : nonNegative(value, path);
 }
 
-function array(value: unknown, path: string, max: number, what: string): unknown[] {
+export function array(value: unknown, path: string, max: number, what: string): unknown[] {
   if (!Array.isArray(value)) fail(`${path} must be an array (got ${describe(value)})`);
   if (value.length > max) fail(`${path} has too many ${what} (${value.length}; at most ${max})`);
   return value;
 }
 
-function samples(value: unknown, path: string): number[] {
+export function samples(value: unknown, path: string): number[] {
   return array(value, path, MAX_SAMPLES, 'samples').map((item, i) => nonNegative(item, `${path}[${i}]`));
 }
 
@@ -189,7 +190,7 @@ function checkSchema(value: unknown): void {
   if (major < BENCH_SCHEMA_MAJOR) fail(`unsupported old benchmark file (schema ${shown}, expected "${BENCH_SCHEMA}")`);
 }
 
-function device(value: unknown): BenchDevice {
+export function device(value: unknown): BenchDevice {
   const d = record(value, 'device');
   const a = record(d.adapter, 'device.adapter');
   const b = record(d.browser, 'device.browser');

@@ -217,6 +217,30 @@ export interface DeviceLoss {
   lostDevices: number;
 }
 
+/**
+ * What {@link EngineWorkerApi.forcedChoices} reads: text (tokenized by the model's own
+ * tokenizer, without a chat template, cut to `maxTokens`), or token ids as another run returned
+ * them, so two engines or devices read exactly the same sequence.
+ */
+export type ForcedInput = { text: string; maxTokens: number } | { tokenIds: number[] };
+
+/**
+ * The model's next-token choice at every position of a fixed sequence (teacher forcing: one
+ * forward pass over the whole sequence, no sampling). Position i is the prediction after reading
+ * `tokenIds[0..i]`. Log-probabilities are natural logarithms of the softmax over the whole
+ * vocabulary, computed in double precision from the engine's logits.
+ */
+export interface ForcedChoices {
+  /** The sequence read (n ids). */
+  tokenIds: number[];
+  /** The most likely next token at each position (n ids; ties go to the lowest id). */
+  top1: number[];
+  /** The log-probability of `top1[i]` (n values). */
+  top1Logprobs: number[];
+  /** The log-probability the model gives the token that really comes next, `tokenIds[i + 1]` (n − 1 values). */
+  targetLogprobs: number[];
+}
+
 /** An error as it crosses the boundary: the original name and message, never swallowed. */
 export interface SerializedError {
   name: string;
@@ -341,6 +365,12 @@ export interface EngineWorkerApi {
   memory(): Promise<MemorySnapshot>;
   /** Token ids of the last reply, for correctness checks across devices and engines. */
   lastOutputTokenIds(): Promise<number[] | undefined>;
+  /**
+   * Teacher forcing on the loaded model: its next-token choice and log-probabilities at every
+   * position of a fixed sequence. Rejects with a `ForcedChoicesUnsupportedError` when the engine
+   * cannot do it.
+   */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices>;
   /** Every model whose files are in the browser's storage, for every engine. */
   cachedModels(): Promise<CachedModel[]>;
   /** Deletes every stored file of one model (by {@link CachedModel.key}) through its engine. */
