@@ -6,20 +6,19 @@
  * included) are plain data, never evaluated or rendered as markup here.
  */
 import { accuracy, type Accuracy } from './eval/accuracy.js';
+import { device, type BenchDevice } from './bench-schema.js';
 import {
-  BenchValidationError,
   array,
   boolean,
   describe,
-  device,
   fail,
   finite,
   nonNegative,
   optionalNonNegative,
   record,
+  SchemaFieldError,
   string,
-  type BenchDevice,
-} from './bench-schema.js';
+} from './schema-checks.js';
 import type { SampleSummary } from '../shared/engine-api.js';
 import { summarize } from './stats.js';
 import { SUITE_LANGUAGES, type SuiteLanguage } from './eval/item.js';
@@ -316,7 +315,7 @@ export function validateEvalResult(json: unknown): EvalValidationResult {
       }),
     };
   } catch (error) {
-    if (error instanceof BenchValidationError) return { ok: false, error: error.message };
+    if (error instanceof SchemaFieldError) return { ok: false, error: error.message };
     return { ok: false, error: `not a readable evaluation file (${String(error)})` };
   }
 }

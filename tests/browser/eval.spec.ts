@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { ForcedChoices } from '../../src/shared/engine-api.ts';
-import type { EvalPageOutcome, EvalPageRequest } from '../../src/eval/eval-page.ts';
+import type { EvalPageOutcome, EvalPageRequest } from '../../src/eval-page.ts';
 import type { StaticServer } from '../support/static-server.ts';
 import { expect, test } from './test.ts';
 

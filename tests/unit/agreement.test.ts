@@ -8,7 +8,7 @@ import {
   FORCED_TOKENS,
   forcedChoicesFromLogits,
 } from '../../src/core/agreement.js';
-import { checkCorrectness, type CorrectnessEngine } from '../../src/eval/correctness.js';
+import { checkCorrectness, type CorrectnessEngine } from '../../src/measure/correctness.js';
 import type { ForcedChoices, ForcedInput, LoadOptions, LoadReport } from '../../src/shared/engine-api.js';
 
 describe('forcedChoicesFromLogits', () => {

@@ -3,7 +3,7 @@ import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { EvalSuite } from '../../src/core/eval/item.js';
 import { createEvalResult, summarizeEvalRun, validateEvalResult } from '../../src/core/eval-schema.js';
 import { sampleResult } from './bench-fixture.js';
-import { evaluateModel, type EvalEngine, type EvalProgress } from '../../src/eval/runner.js';
+import { evaluateModel, type EvalEngine, type EvalProgress } from '../../src/measure/eval-runner.js';
 import type { GenerateRequest, GenerationStats, LoadReport, TokenBatch } from '../../src/shared/engine-api.js';
 
 /**

@@ -5,20 +5,20 @@
  * `edge-llm/eval@1` result checked by the schema's own validator. Progress goes to a status
  * line as plain text.
  */
-import { benchDevice } from '../measure/fingerprint.js';
-import { EngineClient } from '../client/engine-client.js';
-import { compareForced } from '../core/agreement.js';
-import { deviceLabel } from '../core/bench-export.js';
-import { describeError } from '../core/error-messages.js';
-import { serializeError } from '../core/errors.js';
-import { evalToMarkdown } from '../core/eval-format.js';
-import { createEvalResult, validateEvalResult, type EvalResult } from '../core/eval-schema.js';
-import { suiteFingerprint, type EvalSuite, type SuiteLanguage } from '../core/eval/item.js';
-import { builtInSuite, isBuiltInSuite, type BuiltInSuiteName } from '../core/eval/suites.js';
-import { parseUserSuite } from '../core/eval/user-suite.js';
-import type { ComputeDevice, CustomModelSource, EngineId, ForcedInput } from '../shared/engine-api.js';
-import { checkCorrectness } from './correctness.js';
-import { DEFAULT_MAX_TOKENS, evaluateModel, type EvalProgress } from './runner.js';
+import { benchDevice } from './measure/fingerprint.js';
+import { EngineClient } from './client/engine-client.js';
+import { compareForced } from './core/agreement.js';
+import { deviceLabel } from './core/bench-export.js';
+import { describeError } from './core/error-messages.js';
+import { serializeError } from './core/errors.js';
+import { evalToMarkdown } from './core/eval-format.js';
+import { createEvalResult, validateEvalResult, type EvalResult } from './core/eval-schema.js';
+import { suiteFingerprint, type EvalSuite, type SuiteLanguage } from './core/eval/item.js';
+import { builtInSuite, isBuiltInSuite, type BuiltInSuiteName } from './core/eval/suites.js';
+import { parseUserSuite } from './core/eval/user-suite.js';
+import type { ComputeDevice, CustomModelSource, EngineId, ForcedInput } from './shared/engine-api.js';
+import { checkCorrectness } from './measure/correctness.js';
+import { DEFAULT_MAX_TOKENS, evaluateModel, type EvalProgress } from './measure/eval-runner.js';
 
 export type SuiteRequest =
   { builtIn: BuiltInSuiteName; lang?: SuiteLanguage; seed?: number; count?: number } | { jsonl: string; name: string };
