@@ -7,6 +7,7 @@
  */
 import { accuracy, type Accuracy } from './eval/accuracy.js';
 import { device, type BenchDevice } from './bench-schema.js';
+import { readCorrectnessRecord, wholeNumber, type CorrectnessRecord } from './correctness-record.js';
 import {
   array,
   boolean,
@@ -22,6 +23,8 @@ import {
 import type { SampleSummary } from '../shared/engine-api.js';
 import { summarize } from './stats.js';
 import { SUITE_LANGUAGES, type SuiteLanguage } from './eval/item.js';
+
+export type { CorrectnessRecord };
 
 export const EVAL_SCHEMA = 'edge-llm/eval@1' as const;
 export const EVAL_SCHEMA_MAJOR = 1;
@@ -52,18 +55,6 @@ export interface EvalItemResult {
   ttftMs: number;
   decodeTokensPerSecond: number;
   peakGpuMemoryBytes: number;
-}
-
-/** The correctness check's record (src/core/agreement.ts), when it ran with the model. */
-export interface CorrectnessRecord {
-  /** What the run was compared with, e.g. "wasm" (the CPU in the same engine). */
-  reference: string;
-  positions: number;
-  agreeing: number;
-  maxLogprobDelta: number;
-  firstDisagreement?: number;
-  /** The verdict in words. */
-  message: string;
 }
 
 export interface EvalRun {
@@ -166,12 +157,6 @@ function optionalString(value: unknown, path: string): string | undefined {
   return value === undefined ? undefined : string(value, path);
 }
 
-function wholeNumber(value: unknown, path: string): number {
-  const n = nonNegative(value, path);
-  if (!Number.isInteger(n)) fail(`${path} must be a whole number (got ${n})`);
-  return n;
-}
-
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
   const text = string(value, path);
   if (!(allowed as readonly string[]).includes(text)) {
@@ -217,22 +202,6 @@ function itemResult(value: unknown, path: string): EvalItemResult {
   return out;
 }
 
-function correctness(value: unknown, path: string): CorrectnessRecord {
-  const c = record(value, path);
-  const out: CorrectnessRecord = {
-    reference: string(c.reference, `${path}.reference`),
-    positions: wholeNumber(c.positions, `${path}.positions`),
-    agreeing: wholeNumber(c.agreeing, `${path}.agreeing`),
-    maxLogprobDelta: nonNegative(c.maxLogprobDelta, `${path}.maxLogprobDelta`),
-    message: string(c.message, `${path}.message`),
-  };
-  if (out.agreeing > out.positions)
-    fail(`${path}.agreeing (${out.agreeing}) is more than ${path}.positions (${out.positions})`);
-  if (c.firstDisagreement !== undefined)
-    out.firstDisagreement = wholeNumber(c.firstDisagreement, `${path}.firstDisagreement`);
-  return out;
-}
-
 const OPTIONAL_RUN_NUMBERS = ['modelBytes', 'downloadedBytes', 'loadMs'] as const;
 
 function run(value: unknown, path: string): EvalRun {
@@ -259,7 +228,7 @@ function run(value: unknown, path: string): EvalRun {
     const n = optionalNonNegative(r[key], `${path}.${key}`);
     if (n !== undefined) out[key] = n;
   }
-  if (r.correctness !== undefined) out.correctness = correctness(r.correctness, `${path}.correctness`);
+  if (r.correctness !== undefined) out.correctness = readCorrectnessRecord(r.correctness, `${path}.correctness`);
   return out;
 }
 
