@@ -22,7 +22,7 @@ import {
 } from './schema-checks.js';
 import type { SampleSummary } from '../shared/engine-api.js';
 import { summarize } from './stats.js';
-import { SUITE_LANGUAGES, type SuiteLanguage } from './eval/item.js';
+import { SUITE_LANGUAGES, suiteFingerprint, type EvalSuite, type SuiteLanguage } from './eval/item.js';
 
 export type { CorrectnessRecord };
 
@@ -134,6 +134,18 @@ export function summarizeEvalRun(run: EvalRun): EvalSummary {
     summary.agreement = run.correctness.agreeing / run.correctness.positions;
   }
   return summary;
+}
+
+/** How a result records the suite it ran: enough to make it again, and its items' fingerprint. */
+export function suiteRecord(suite: EvalSuite): EvalSuiteRecord {
+  return {
+    name: suite.name,
+    kind: suite.kind,
+    ...(suite.lang ? { lang: suite.lang } : {}),
+    ...(suite.seed === undefined ? {} : { seed: suite.seed }),
+    items: suite.items.length,
+    fingerprint: suiteFingerprint(suite.items),
+  };
 }
 
 /** A result with its summary computed from the runs. */
