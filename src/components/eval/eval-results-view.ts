@@ -68,6 +68,8 @@ function resultsTable(state: ResultsState) {
         ${state.rows.map((row, i) => {
           const { run, summary, onParetoFront } = row;
           const check = run.correctness;
+          const decode = formatRate(summary.decodeTokensPerSecond.median).replace(' tok/s', '');
+          const agreement = check ? agreementPercent(check.agreeing, check.positions) : '–';
           return html`<tr data-row=${row.key} data-front=${onParetoFront ? 'true' : 'false'}>
             <th scope="row" class="model">
               <span class="row-number">${i + 1}.</span> ${runLabel(run)}
@@ -76,17 +78,13 @@ function resultsTable(state: ResultsState) {
               <span class="source">${state.sourceOf(row)}</span>
             </th>
             <td class="num" data-metric="accuracy">${accuracyCell(summary)}</td>
-            <td class="num" data-metric="decode">
-              ${formatRate(summary.decodeTokensPerSecond.median).replace(' tok/s', '')}
-            </td>
+            <td class="num" data-metric="decode">${decode}</td>
             <td class="num">${summary.peakGpuMemoryBytes > 0 ? formatBytes(summary.peakGpuMemoryBytes) : '–'}</td>
             <td class="num">${Number.isFinite(summary.secondsPerItem) ? summary.secondsPerItem.toFixed(2) : '–'}</td>
             <td class="num">${summary.ttftMs.n > 0 ? Math.round(summary.ttftMs.median) : '–'}</td>
             <td class="num">${summary.accuracy.total}</td>
             <td class="num">${formatBytes(run.modelBytes)}</td>
-            <td class="num ${differs(row) ? 'bad' : ''}" data-metric="agreement">
-              ${check ? agreementPercent(check.agreeing, check.positions) : '–'}
-            </td>
+            <td class="num ${differs(row) ? 'bad' : ''}" data-metric="agreement">${agreement}</td>
             <td>${onParetoFront ? 'on the front' : '–'}</td>
           </tr>`;
         })}
@@ -95,16 +93,18 @@ function resultsTable(state: ResultsState) {
   </div>`;
 }
 
+const NO_RECOMMENDATION =
+  'Evaluate models on this device to get a recommendation: speeds measured on another device do not apply here.';
+
 function recommendationView(state: ResultsState, on: ResultsHandlers) {
+  const reason = state.recommendation?.reason ?? NO_RECOMMENDATION;
   return html`<section class="recommendation" aria-labelledby="eval-pick-heading">
     <h3 id="eval-pick-heading">Which model for this device?</h3>
     <label
       >Speed you need (decode tokens/s)
       <input name="min-speed" type="number" min="0" step="any" .value=${String(state.minSpeed)} @change=${on.onSpeed}
     /></label>
-    <p data-recommendation class=${state.recommendation?.pick ? 'pick' : 'muted'}>
-      ${state.recommendation?.reason ?? 'Evaluate models on this device to get a recommendation: speeds measured on another device do not apply here.'}
-    </p>
+    <p data-recommendation aria-live="polite" class=${state.recommendation?.pick ? 'pick' : 'muted'}>${reason}</p>
   </section>`;
 }
 

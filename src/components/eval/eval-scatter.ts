@@ -73,7 +73,12 @@ export function scatterView(
       <text class="axis-title" transform="rotate(-90)" x=${-(plot.top + plot.bottom) / 2} y="14" text-anchor="middle">
         Accuracy (95% interval)
       </text>
-      ${layout.front ? svg`<polyline class="front" data-front-line points=${layout.front}></polyline>` : nothing}
+      ${
+        // A line needs two points: a front of one is its filled dot.
+        layout.points.filter((point) => point.onParetoFront).length > 1
+          ? svg`<polyline class="front" data-front-line points=${layout.front}></polyline>`
+          : nothing
+      }
       ${layout.points.map((point) => {
         const row = byKey.get(point.key)!;
         const name = label(row);

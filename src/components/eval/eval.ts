@@ -106,7 +106,11 @@ export class EdgeLlmEval extends LitElement implements EvalRunSettings, EvalForm
 
   protected override updated(changed: Map<PropertyKey, unknown>) {
     if (changed.has('engine') || changed.has('customModels')) void this.loadCatalogIds();
-    if (changed.has('model') && this.model && !this.models.includes(this.model)) this.draft = this.model;
+    if (changed.has('model')) {
+      // Offer the model picked elsewhere, unless the visitor has typed one of their own.
+      const offered = changed.get('model') as string | undefined;
+      if ((this.draft === '' || this.draft === offered) && !this.models.includes(this.model)) this.draft = this.model;
+    }
   }
 
   /** This device's results (kept in this browser), oldest first. */
