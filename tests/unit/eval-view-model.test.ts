@@ -1,6 +1,7 @@
 /** What the evaluation view shows and keeps: suite groups, labels, the scatter's summary, candidates, saved records. */
 import { describe, expect, it } from 'vitest';
 import { recommendationCandidates, recordForRun } from '../../src/core/eval/choose.js';
+import { chosenSuite, USER_SUITE_PREFIX } from '../../src/core/eval/chosen-suite.js';
 import { comparisonRows } from '../../src/core/eval/compare.js';
 import { recommendModel } from '../../src/core/eval/recommend.js';
 import {
@@ -14,6 +15,7 @@ import {
   withSuite,
 } from '../../src/core/eval/saved.js';
 import { runLabel, scatterSummary, suiteGroups, suiteLabel } from '../../src/core/eval/shown.js';
+import { builtInSuite } from '../../src/core/eval/suites.js';
 import type { EvalResult } from '../../src/core/eval-schema.js';
 import type { FitDevice } from '../../src/core/fit.js';
 import type { ModelRecord } from '../../src/shared/engine-api.js';
@@ -179,5 +181,39 @@ describe('saved records', () => {
     const longer = { ...b, settings: { ...b.settings, maxTokens: 256 } };
     expect(mergeForExport([a, longer])).toBe(longer);
     expect(mergeForExport([])).toBeUndefined();
+  });
+});
+
+describe('chosenSuite', () => {
+  const choice = { suite: 'arithmetic', lang: 'zh' as const, count: 3, seed: 13 };
+
+  it('makes a built-in suite from its seed, language and count', () => {
+    const chosen = chosenSuite(choice, []);
+    expect(chosen.ok && chosen.suite).toEqual(builtInSuite('arithmetic', 'zh', { seed: 13, count: 3 }));
+    expect(chosenSuite({ ...choice, count: 0 }, [])).toEqual({
+      ok: false,
+      error: 'Check the settings: A suite has 1 to 10000 items (asked for 0).',
+    });
+    expect(chosenSuite({ ...choice, suite: 'poetry' }, [])).toEqual({
+      ok: false,
+      error: 'There is no built-in suite "poetry".',
+    });
+  });
+
+  it('reads a kept suite back, checking it again', () => {
+    const text = '{"prompt": "2+2?", "answer": 4, "match": "number"}';
+    const kept = [{ name: 'mine.jsonl', text, savedAt: 1 }];
+    const chosen = chosenSuite({ ...choice, suite: `${USER_SUITE_PREFIX}mine.jsonl` }, kept);
+    expect(chosen.ok && chosen.suite).toMatchObject({ name: 'mine.jsonl', kind: 'user', items: [{ id: 'line-1' }] });
+    expect(chosenSuite({ ...choice, suite: 'user:gone.jsonl' }, kept)).toEqual({
+      ok: false,
+      error: 'The suite "gone.jsonl" is not kept in this browser: choose its file again.',
+    });
+    const broken = [{ name: 'bad.jsonl', text: '{"prompt": "x"}\n{', savedAt: 1 }];
+    expect(chosenSuite({ ...choice, suite: 'user:bad.jsonl' }, broken)).toEqual({
+      ok: false,
+      error:
+        'bad.jsonl is not a valid suite: line 1: match is missing (one of exact, number, regex, choice, json-keys) (and 1 more problems)',
+    });
   });
 });
