@@ -249,11 +249,40 @@ test('results are kept per device and shown on the next visit until cleared; nam
   await expect(rows(page)).toHaveCount(2, { timeout: 60_000 });
   await expect(rows(page).locator('td[data-metric="accuracy"]')).toHaveText(['50% (9–91%)', '50% (9–91%)']);
   await expect(rows(page).locator('td[data-metric="agreement"]')).toHaveText(['100%', '100%']);
+  await expect(view(page).locator('[data-correctness] li')).toHaveText([
+    /^1\. double-timed · Engine double: This device computes this model like the CPU/,
+    /^2\. double-paced · Engine double: This device computes this model like the CPU/,
+  ]);
   await expect(view(page).getByText(`Suite: ${hostile}, 2 items`)).toBeVisible();
+  // Every reply was one token: no decode speed, so no dot to place and no model held to a speed.
+  await expect(rows(page).locator('td[data-metric="decode"]')).toHaveText(['–', '–']);
+  await expect(view(page).locator('[data-no-scatter]')).toBeVisible();
+  await expect(view(page).locator('[data-recommendation]')).toHaveText(
+    /^No decode speed was measured: every reply was shorter than two tokens\./,
+  );
   expect(await view(page).locator('img, script').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
-  // With the table, the scatter and the recommendation on screen, axe-core finds nothing to fix.
+  // A second suite whose replies take several tokens: speeds, the scatter and a recommendation.
+  await view(page)
+    .locator('input[name="suite-file"]')
+    .setInputFiles(
+      suiteFile('long.jsonl', [
+        '{"prompt": "echo:The answer is 42.", "answer": "42", "match": "number"}',
+        '{"prompt": "echo:A clear blue sky.", "answer": "red", "match": "exact"}',
+      ]),
+    );
+  await view(page).locator('button[data-action="run"]').click();
+  await expect(view(page).getByText('Suite shown')).toBeVisible({ timeout: 60_000 });
+  await expect(view(page).locator('select[name="group"] option')).toHaveText([
+    'long.jsonl, 2 items',
+    `${hostile}, 2 items`,
+  ]);
+  await expect(rows(page).locator('td[data-metric="decode"]')).toHaveText([/^[\d.]+$/, /^[\d.]+$/]);
+  await expect(view(page).locator('svg[part="scatter"] g[data-point]')).toHaveCount(2);
+  await expect(view(page).locator('[data-recommendation]')).toHaveText(/^double-(timed|paced) · Engine double is/);
+
+  // With the form, the table, the scatter and the recommendation on screen, axe-core finds nothing to fix.
   await page.addScriptTag({ content: axe.source });
   const violations = await page.evaluate(async () => {
     const result = await (window as unknown as { axe: typeof axe }).axe.run({
@@ -265,10 +294,16 @@ test('results are kept per device and shown on the next visit until cleared; nam
   });
   expect(violations).toEqual([]);
 
-  // The next visit on this device shows them again.
+  // The next visit on this device shows them again, the newest suite first; the other on request.
   await page.reload();
   await expect(rows(page)).toHaveCount(2);
   await expect(rows(page).first().locator('.source')).toContainText('This device');
+  await expect(view(page).locator('svg[part="scatter"] g[data-point]')).toHaveCount(2);
+  const suites = await view(page)
+    .locator('select[name="group"] option')
+    .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+  await view(page).locator('select[name="group"]').selectOption(suites[1]!);
+  await expect(view(page).locator('[data-no-scatter]')).toBeVisible();
 
   // Clear forgets them, here and for the next visit.
   await view(page).locator('button[data-action="clear"]').click();
@@ -298,4 +333,26 @@ test('an evaluation cut short by a closed tab is reported on the next visit', as
   await expect(notice).toBeVisible();
   await expect(notice.locator('h2')).toHaveText('The last evaluation did not finish');
   await expect(notice.locator('.message')).toContainText('while evaluating double-slow-load');
+});
+
+test('Cancel stops the run after the item in flight and keeps what was answered', async ({ page, server }) => {
+  await open(page, server, 'double');
+  await addModels(page, ['double-timed', 'double-paced']);
+  await setNumber(view(page).locator('input[name="max-tokens"]'), '8');
+  await view(page).locator('button[data-action="run"]').click();
+  await expect(view(page).locator('[role="status"]')).toContainText(
+    'Model 1 of 2, double-timed · Engine double: Item 3 of 60',
+    {
+      timeout: 30_000,
+    },
+  );
+  await view(page).locator('button[data-action="cancel"]').click();
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page).locator('th')).toContainText(/double-timed · Engine double\s+\(cancelled after \d+\)/);
+  const answered = Number(await rows(page).locator('td').nth(5).textContent());
+  expect(answered).toBeGreaterThanOrEqual(2);
+  expect(answered).toBeLessThan(60);
+  await expect(view(page).locator('button[data-action="run"]')).toBeEnabled();
+  await expect(view(page).locator('edge-llm-error-panel')).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('edge-llm:run-intents'))).toBeNull();
 });

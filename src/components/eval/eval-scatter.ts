@@ -26,7 +26,7 @@ export function scatterView(
   label: (row: ComparisonRow) => string,
   number: (row: ComparisonRow) => number,
   width: number,
-): TemplateResult | typeof nothing {
+): TemplateResult {
   const WIDTH = Math.round(Math.min(SCATTER_WIDTH.max, Math.max(SCATTER_WIDTH.min, width)));
   const HEIGHT = Math.round(Math.min(340, Math.max(240, WIDTH * 0.6)));
   const maxRadius = WIDTH < 400 ? 14 : 20;
@@ -46,7 +46,12 @@ export function scatterView(
     })),
     { width: WIDTH, height: HEIGHT, margin, minRadius: 5, maxRadius },
   );
-  if (layout.points.length === 0) return nothing;
+  if (layout.points.length === 0) {
+    return html`<p class="muted" data-no-scatter>
+      No run can be placed on the accuracy-against-speed chart: none has a decode speed (every reply was shorter than
+      two tokens) or a memory figure.
+    </p>`;
+  }
   const { plot } = layout;
   return html`<figure class="scatter">
     <svg

@@ -77,6 +77,9 @@ export const evalStyles = css`
   input[type='file'] {
     max-width: 100%;
   }
+  button[data-action='forget-suite'] {
+    justify-self: start;
+  }
   .actions {
     margin-top: 0.8em;
   }
