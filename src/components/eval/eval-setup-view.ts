@@ -30,8 +30,7 @@ export function formChange(
   const value = field.value;
   switch (field.name) {
     case 'engine':
-      // Model ids belong to an engine: a new engine starts a new list.
-      return { engine: value as EngineId, models: [] };
+      return { engine: value as EngineId };
     case 'device':
       return { device: value as ComputeDevice };
     case 'model':

@@ -104,6 +104,12 @@ export class EdgeLlmEval extends LitElement implements EvalRunSettings, EvalForm
     this.resizes.disconnect();
   }
 
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    // Model ids belong to an engine: another engine (chosen here or in the app) starts a new list,
+    // unless the list was set with it.
+    if (changed.has('engine') && changed.get('engine') !== undefined && !changed.has('models')) this.models = [];
+  }
+
   protected override updated(changed: Map<PropertyKey, unknown>) {
     if (changed.has('engine') || changed.has('customModels')) void this.loadCatalogIds();
     if (changed.has('model')) {
