@@ -1,83 +1,89 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { GenerationStats } from '../shared/engine-api.js';
 import { formatDuration, formatRate } from '../core/format.js';
+import { markdownStyles } from './markdown/markdown-styles.js';
 import type { StreamingText } from './streaming-text.js';
 
 export interface ChatTurn {
   id: number;
   role: 'user' | 'assistant';
-  /** Plain text, written as Text nodes only. */
+  /** The text, written as Text nodes only; a reply's shows as Markdown. */
   body: StreamingText;
   stats?: GenerationStats;
   streaming?: boolean;
 }
 
 /**
- * The conversation. Model output is placed as text nodes, never parsed as HTML.
+ * The conversation. Model output is placed as text nodes, never parsed as HTML. Replies show as
+ * Markdown (built element by element, links and code included, never from markup); your own
+ * messages show exactly as typed.
  *
  * @summary Chat transcript that stays smooth for very long replies.
  * @csspart transcript - The scrolling conversation.
  * @slot empty - Shown while the conversation is empty.
  */
 export class EdgeLlmTranscript extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      min-height: 0;
-    }
-    [part='transcript'] {
-      height: 100%;
-      overflow-y: auto;
-      overscroll-behavior: contain;
-      padding: var(--_space, 12px);
-      display: flex;
-      flex-direction: column;
-      gap: var(--_space, 12px);
-    }
-    article {
-      max-width: min(46rem, 92%);
-      padding: 0.6em 0.85em;
-      border-radius: var(--_radius, 10px);
-      line-height: 1.5;
-    }
-    article.user {
-      align-self: flex-end;
-      background: var(--_accent, #2563eb);
-      color: var(--_accent-text, #fff);
-    }
-    article.assistant {
-      align-self: flex-start;
-      background: var(--_surface, #f4f5f7);
-    }
-    .text {
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-    }
-    .text .block {
-      display: block;
-      contain: content;
-      content-visibility: auto;
-      contain-intrinsic-size: auto 3em;
-    }
-    .meta {
-      font-size: 0.75em;
-      color: var(--_muted, #5b6270);
-      margin-top: 0.4em;
-    }
-    .who {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-    }
-    [part='transcript']:focus-visible {
-      outline: 3px solid var(--_accent, #2563eb);
-      outline-offset: -3px;
-    }
-  `;
+  static override styles = [
+    css`
+      :host {
+        display: block;
+        min-height: 0;
+      }
+      [part='transcript'] {
+        height: 100%;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+        padding: var(--_space, 12px);
+        display: flex;
+        flex-direction: column;
+        gap: var(--_space, 12px);
+      }
+      article {
+        max-width: min(46rem, 92%);
+        padding: 0.6em 0.85em;
+        border-radius: var(--_radius, 10px);
+        line-height: 1.5;
+      }
+      article.user {
+        align-self: flex-end;
+        background: var(--_accent, #2563eb);
+        color: var(--_accent-text, #fff);
+      }
+      article.assistant {
+        align-self: flex-start;
+        background: var(--_surface, #f4f5f7);
+      }
+      .text {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .text .block {
+        display: block;
+        contain: content;
+        content-visibility: auto;
+        contain-intrinsic-size: auto 3em;
+      }
+      .meta {
+        font-size: 0.75em;
+        color: var(--_muted, #5b6270);
+        margin-top: 0.4em;
+      }
+      .who {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip: rect(0 0 0 0);
+      }
+      [part='transcript']:focus-visible {
+        outline: 3px solid var(--_accent, #2563eb);
+        outline-offset: -3px;
+      }
+    `,
+    markdownStyles,
+  ];
 
   @property({ attribute: false }) turns: ChatTurn[] = [];
 
@@ -85,6 +91,11 @@ export class EdgeLlmTranscript extends LitElement {
   private pinned = true;
   private scroller: HTMLElement | null = null;
   private scrollFrame: number | undefined;
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (!changed.has('turns')) return;
+    for (const turn of this.turns) if (turn.role === 'assistant') turn.body.renderMarkdown();
+  }
 
   override render() {
     return html`<div

@@ -65,6 +65,8 @@ export interface MdElement {
   focusable?: boolean;
   /** What a button does; the builder wires it. */
   action?: 'copy-code';
+  /** A polite live region (`role="status"`) for what a control just did. */
+  live?: boolean;
   children: MdNode[];
 }
 
@@ -147,11 +149,15 @@ function describeImage(token: Tokens.Image): MdNode[] {
 
 /** The elements for a run of block tokens (the reply's, a quote's, a list item's). */
 export function describeBlocks(tokens: readonly Token[]): MdElement[] {
-  return tokens.flatMap(describeBlock);
+  return tokens.flatMap((token) => describeBlock(token) ?? []);
 }
 
 /** The element for one block token; none for blank lines and link definitions. */
-export function describeBlock(token: Token): MdElement[] {
+export function describeBlock(token: Token): MdElement | undefined {
+  return describeBlockToken(token)[0];
+}
+
+function describeBlockToken(token: Token): MdElement[] {
   switch (token.type) {
     case 'space':
     case 'def':
@@ -192,6 +198,7 @@ function describeCode(token: Tokens.Code): MdElement {
     [
       element('span', [lang || 'code'], { className: 'code-lang' }),
       element('button', ['Copy'], { className: 'copy', action: 'copy-code', label }),
+      element('span', [], { className: 'copy-status', live: true }),
     ],
     { className: 'code-header' },
   );

@@ -104,12 +104,14 @@ export const HOSTILE_REPLIES: HostileReply[] = [
   {
     name: 'data: links',
     text: '[data link](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX19wd25lZD0xOTwvc2NyaXB0Pg==) and [data angle](<data:text/html,<script>window.__pwned=19</script>>)',
-    visible: ['data link and data angle'],
+    // The angle-bracketed one is no link at all ("<" cannot stand in it): it shows as written.
+    visible: ['data link and [data angle](<data:text/html,<script>window.__pwned=19</script>>)'],
   },
   {
     name: 'autolinks with bad schemes',
     text: 'Auto: <javascript:window.__pwned=20> <data:text/html,x> <vbscript:x> <file:///etc/passwd>',
-    visible: ['<javascript:window.__pwned=20>', '<file:///etc/passwd>'],
+    // Autolinks of any scheme are links to Markdown; refused, they show their text.
+    visible: ['Auto: javascript:window.__pwned=20 data:text/html,x vbscript:x file:///etc/passwd'],
   },
   {
     name: 'relative and protocol-relative links',

@@ -7,6 +7,7 @@
  * explicitly (`engine=double`); the app never offers it to visitors.
  */
 import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import { markdownSampleSection } from '../../src/core/markdown-sample.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 interface DoubleModel {
@@ -42,6 +43,7 @@ const MODELS: DoubleModel[] = [
 ];
 
 const ECHO_PREFIX = 'echo:';
+const MARKDOWN_PREFIX = 'markdown:';
 const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
 
 /** Yields to the worker's event loop without setTimeout's 4 ms clamp, so interrupts get through. */
@@ -62,9 +64,20 @@ export function countDoubleTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** The double's reply: the user's text after "echo:", else endless filler words. */
+/**
+ * The double's reply: the user's text after "echo:"; after "markdown:", an endless realistic
+ * Markdown reply (src/core/markdown-sample.ts); else endless filler words.
+ */
 function replyTokens(request: GenerateRequest): (index: number) => string | undefined {
   const last = request.messages.at(-1)?.content ?? '';
+  if (last.startsWith(MARKDOWN_PREFIX)) {
+    let text = '';
+    let sections = 0;
+    return (index) => {
+      while (text.length < (index + 1) * 4) text += markdownSampleSection(sections++);
+      return text.slice(index * 4, index * 4 + 4);
+    };
+  }
   if (last.startsWith(ECHO_PREFIX)) {
     const pieces =
       last
