@@ -5,6 +5,7 @@
  * restored all at once.
  */
 import type { Page } from '@playwright/test';
+import axe from 'axe-core';
 import { HOSTILE_REPLIES, type HostileReply } from '../support/hostile-markdown.ts';
 import { expect, openAppWithDouble, test } from './test.ts';
 
@@ -98,6 +99,72 @@ test('a reply shows Markdown, built element by element; your own message stays a
   await expect(mine.locator('strong')).toHaveCount(0);
   await expect(mine.locator('.text')).toHaveText('echo: **not bold**\n  indented', { useInnerText: true });
   await expect(lastReply(page).locator('strong')).toHaveText('not bold');
+});
+
+/** axe-core's violations in the last reply, in the page's theme as it is now. */
+async function replyViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    const result = await (window as unknown as { axe: typeof axe }).axe.run({
+      include: [
+        ['edge-llm-app', 'edge-llm-chat', 'edge-llm-transcript', 'article[data-role="assistant"]:last-of-type'],
+      ],
+    });
+    return result.violations.map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+  });
+}
+
+test('axe-core finds no violations in a Markdown reply, in the default and a dark theme', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-flood');
+  await exchange(page, `echo: ${FEATURES}`);
+  await expect(lastReply(page).locator('.code-block')).toBeVisible();
+  expect(await replyViolations(page)).toEqual([]);
+
+  // A dark theme set the way a host or a dark mode would: through the custom properties only.
+  await page.locator('edge-llm-app').evaluate((app) => {
+    const dark: Record<string, string> = {
+      '--edge-llm-background': '#14161a',
+      '--edge-llm-surface': '#1f2329',
+      '--edge-llm-text': '#e8eaed',
+      '--edge-llm-muted': '#a6adb8',
+      '--edge-llm-border': '#3b414b',
+      '--edge-llm-accent': '#8ab4f8',
+      '--edge-llm-accent-text': '#0b1220',
+    };
+    for (const [name, value] of Object.entries(dark)) (app as HTMLElement).style.setProperty(name, value);
+  });
+  const code = lastReply(page).locator('.code-block');
+  await expect(code).toHaveCSS('background-color', 'rgb(20, 22, 26)');
+  await expect(lastReply(page).locator('a').first()).toHaveCSS('color', 'rgb(138, 180, 248)');
+  expect(await replyViolations(page)).toEqual([]);
+});
+
+test('a link whose definition comes later in the reply becomes a link once it arrives', async ({ page, server }) => {
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-timed');
+  await exchange(page, 'echo: warm **up**');
+  await expect(lastReply(page).locator('strong')).toHaveText('up');
+  // Watches every frame: before the definition arrives, the reference shows as the text it is.
+  await page.evaluate(() => {
+    const transcript = document
+      .querySelector('edge-llm-app')!
+      .shadowRoot!.querySelector('edge-llm-chat')!
+      .shadowRoot!.querySelector('edge-llm-transcript')!.shadowRoot!;
+    const watch = () => {
+      const reply = transcript.querySelector('article[data-role="assistant"]:last-of-type .text.markdown');
+      if (reply?.textContent?.includes('[the paper][1] shows.')) (window as { sawLiteral?: boolean }).sawLiteral = true;
+      requestAnimationFrame(watch);
+    };
+    watch();
+  });
+  await exchange(page, 'echo: As [the paper][1] shows.\n\nMore text.\n\n[1]: https://example.com/paper');
+  expect(await page.evaluate(() => (window as { sawLiteral?: boolean }).sawLiteral)).toBe(true);
+  const link = lastReply(page).locator('a', { hasText: 'the paper' });
+  await expect(link).toHaveAttribute('href', 'https://example.com/paper');
+  await expect(lastReply(page).locator('.text')).not.toContainText('[1]');
 });
 
 test('the Copy button copies a code block from the mouse or the keyboard, and says so', async ({
@@ -244,17 +311,32 @@ async function expectVisible(page: Page, reply: HostileReply, article = lastRepl
   for (const text of reply.visible) await expect(article.locator('.text')).toContainText(text);
 }
 
-test('the request guard and the flag catch a payload that does run (the detectors work)', async ({ page, server }) => {
+test('the request guard, the flag and the transcript watch catch what they are for (the detectors work)', async ({
+  page,
+  server,
+}) => {
   const requests = await recordRequests(page);
   await openAppWithDouble(page, server);
-  await page.evaluate(() => {
-    const probe = document.createElement('div');
-    // The one place a hostile string is parsed as HTML: to prove the detectors would notice.
-    probe.innerHTML = '<img src="/pwned-control.png" onerror="window.__pwned = \'control\'">';
-    document.body.append(probe);
-  });
+  await loadDouble(page, 'double-flood');
+  await exchange(page, 'echo: hello');
+  await watchTranscript(page, ALLOWED_TAGS, ALLOWED_ATTRIBUTES);
+  await lastReply(page)
+    .locator('.text')
+    .evaluate((reply) => {
+      const probe = document.createElement('span');
+      // The one place a hostile string is parsed as HTML: to prove the detectors would notice.
+      probe.innerHTML = '<img src="/pwned-control.png" onerror="window.__pwned = \'control\'">';
+      reply.append(probe);
+    });
   await expect.poll(() => pwned(page)).toBe('control');
   expect(requests.some((url) => url.endsWith('/pwned-control.png'))).toBe(true);
+  expect(
+    await page.evaluate(() => (window as unknown as { __markdownViolations: string[] }).__markdownViolations),
+  ).toEqual([
+    'element IMG',
+    'attribute src="/pwned-control.png" on IMG',
+    'attribute onerror="window.__pwned = \'control\'" on IMG',
+  ]);
 });
 
 const HALF = Math.ceil(HOSTILE_REPLIES.length / 2);

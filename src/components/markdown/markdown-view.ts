@@ -17,8 +17,12 @@ interface RenderedBlock {
 
 export class MarkdownView {
   private readonly stream = new MarkdownBlockStream();
-  /** The wrapper of every settled token, by its index (undefined for tokens that show nothing). */
-  private readonly settled: (RenderedBlock | undefined)[] = [];
+  /**
+   * The wrapper of every settled token, by its index (undefined for tokens that show nothing).
+   * Their descriptions are let go: a settled block only changes when a link definition arrives
+   * late, and is then built again.
+   */
+  private readonly settled: (HTMLElement | undefined)[] = [];
   private open: RenderedBlock[] = [];
 
   /** Renders into `root`, which it takes over: its children are the reply's blocks. */
@@ -37,12 +41,12 @@ export class MarkdownView {
       return before ? this.patchBlock(before, description) : this.appendBlock(description);
     });
     for (const gone of previous.slice(reused)) gone.wrapper.remove();
-    this.settled.push(...rendered.slice(0, update.settled.length));
+    this.settled.push(...rendered.slice(0, update.settled.length).map((block) => block?.wrapper));
     this.open = rendered.slice(update.settled.length).filter((block) => block !== undefined);
     for (const { index, token } of update.revised) {
-      const block = this.settled[index];
+      const wrapper = this.settled[index];
       const description = describeBlock(token);
-      if (block && description) this.settled[index] = this.patchBlock(block, description);
+      if (wrapper && description) wrapper.replaceChildren(build(description), '\n');
     }
   }
 
