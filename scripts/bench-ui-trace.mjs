@@ -1,7 +1,7 @@
 /**
  * Reading the UI benchmark's Chrome trace: the page's main-thread tasks and the token marks the
- * page left (`tokens:<count>`, one per token batch it received), and the main-thread cost per
- * token over a range of token positions. Pure: no browser.
+ * page left (`tokens:<count>`, at the start of each frame: the tokens received so far), and the
+ * main-thread cost per token over a range of token positions. Pure: no browser.
  *
  * A task has a wall-clock duration and, where Chrome records it, the CPU time its thread really
  * ran (`tdur`). On a machine shared with other work the two part ways: a task the system sets
@@ -60,28 +60,36 @@ export function cpuBetween(tasks, from, to) {
 
 /**
  * Main-thread milliseconds per token over token positions `from`-`to` (`wallMs`, and `cpuMs`
- * where the trace has CPU times): between the first mark at or after `from` and the first at or
- * after `to`.
+ * where the trace has CPU times).
  *
- * Tokens reach the page in batches, one per frame; on a busy machine a late frame brings
- * hundreds at once, and one batch can jump over the whole range (4,900 straight to 5,700). The
- * range is then measured from the last mark before it instead, over the positions that batch
- * covers, and the positions actually used are returned. Without marks on both sides there is
- * nothing to measure: `{ noData: reason }`, never an exception.
+ * A mark at the start of a frame counts the tokens received so far; the main-thread work from
+ * it to the next mark is that frame's, which draws the tokens received since the mark before.
+ * The cost of a range is the work of the frames that drew its tokens, from the frame that
+ * reaches `from` to the one that reaches `to`, over the tokens those frames drew. Pairing each
+ * frame's work with its own tokens matters on a busy machine, where one frame may draw 5 tokens
+ * and the next 800; it also lets one frame that jumps over the whole range (4,900 straight to
+ * 5,700) be measured on its own. The very first mark's frame is left out: it starts the reply
+ * (status, buttons, statistics), a cost paid once. The positions actually covered are returned.
+ * Without a frame to measure there is nothing: `{ noData: reason }`, never an exception.
  */
 export function costPerToken(trace, [from, to]) {
   const marks = trace.tokenMarks;
-  const end = marks.find((mark) => mark.tokens >= to);
-  let start = marks.find((mark) => mark.tokens >= from);
-  if (start && end && end.tokens <= start.tokens) start = marks.findLast((mark) => mark.tokens < from);
   if (marks.length === 0) return { noData: `no token marks at all (wanted ${from}-${to})` };
-  if (!start || !end || end.tokens <= start.tokens) return { noData: `no token marks around ${from}-${to}` };
-  const tokens = end.tokens - start.tokens;
-  const cpu = cpuBetween(trace.tasks, start.at, end.at);
+  const first = Math.max(
+    1,
+    marks.findIndex((mark) => mark.tokens >= from),
+  );
+  const last = marks.findIndex((mark) => mark.tokens >= to);
+  const before = marks[first - 1];
+  const endOfWork = marks[last + 1];
+  if (last < first || !before || !endOfWork) return { noData: `no token marks around ${from}-${to}` };
+  const tokens = marks[last].tokens - before.tokens;
+  const start = marks[first].at;
+  const cpu = cpuBetween(trace.tasks, start, endOfWork.at);
   return {
-    wallMs: busyBetween(trace.tasks, start.at, end.at) / tokens,
+    wallMs: busyBetween(trace.tasks, start, endOfWork.at) / tokens,
     ...(cpu === undefined ? {} : { cpuMs: cpu / tokens }),
-    fromToken: start.tokens,
-    toToken: end.tokens,
+    fromToken: before.tokens,
+    toToken: marks[last].tokens,
   };
 }

@@ -11,63 +11,83 @@ function trace(marks: [number, number][]): Trace {
 }
 
 describe('costPerToken', () => {
-  it('measures from the first mark in the range to the first mark at its end', () => {
-    const cost = costPerToken(
-      trace([
-        [0, 50],
-        [100, 100],
-        [200, 300],
-        [400, 600],
-        [500, 700],
-      ]),
-      [100, 600],
-    );
-    // 300 ms of which half is busy, over 500 tokens.
-    expect(cost).toEqual({ wallMs: 150 / 500, cpuMs: expect.closeTo(30 / 500, 9), fromToken: 100, toToken: 600 });
+  it("pairs each frame's work (from its mark to the next) with the tokens it drew", () => {
+    const marks: [number, number][] = [
+      [0, 10],
+      [50, 100],
+      [100, 300],
+      [200, 600],
+      [300, 800],
+    ];
+    // Batches 300 and 600 (tokens 101-600) worked from 100 ms to 300 ms: 100 ms busy, 20 ms CPU.
+    expect(costPerToken(trace(marks), [300, 600])).toEqual({
+      wallMs: 100 / 500,
+      cpuMs: expect.closeTo(20 / 500, 9),
+      fromToken: 100,
+      toToken: 600,
+    });
   });
 
-  it("leaves out the frames before the range, such as the first token's", () => {
-    const cost = costPerToken(
-      trace([
-        [0, 5],
-        [100, 150],
-        [300, 650],
-      ]),
-      [100, 600],
-    );
-    expect(cost).toEqual({ wallMs: 100 / 500, cpuMs: expect.closeTo(20 / 500, 9), fromToken: 150, toToken: 650 });
+  it('recovers the true cost per token when frames draw very different numbers of tokens, as on a busy machine', () => {
+    const sizes = [10, 5, 800, 5, 300];
+    let total = 0;
+    const tokenMarks = sizes.map((size, index) => ({ at: index * 100, tokens: (total += size) }));
+    // Each frame costs 0.01 ms per token it draws, spent just after its mark.
+    const tasks = sizes.map((size, index) => ({ start: index * 100 + 1, end: index * 100 + 1 + size * 0.01 }));
+    const cost = costPerToken({ tasks, tokenMarks }, [12, 818]);
+    expect(cost).toMatchObject({ fromToken: 10, toToken: 820 });
+    expect('wallMs' in cost && cost.wallMs).toBeCloseTo(0.01, 9);
   });
 
-  it('measures from the mark before when a late frame jumps over the whole range', () => {
-    // One batch took the count from 4,900 straight to 5,700: no mark falls inside 5,000-5,500.
-    const cost = costPerToken(
-      trace([
-        [0, 4800],
-        [100, 4900],
-        [900, 5700],
-        [1000, 5800],
-      ]),
-      [5000, 5500],
-    );
-    expect(cost).toEqual({ wallMs: 400 / 800, cpuMs: expect.closeTo(80 / 800, 9), fromToken: 4900, toToken: 5700 });
+  it('leaves out the first frame, which starts the reply', () => {
+    const marks: [number, number][] = [
+      [0, 150],
+      [100, 400],
+      [200, 700],
+      [300, 900],
+    ];
+    expect(costPerToken(trace(marks), [100, 600])).toEqual({
+      wallMs: 100 / 550,
+      cpuMs: expect.closeTo(20 / 550, 9),
+      fromToken: 150,
+      toToken: 700,
+    });
+  });
+
+  it('measures a frame that jumps over the whole range on its own', () => {
+    // One late frame took the count from 4,900 straight to 5,700: no mark falls inside 5,000-5,500.
+    const marks: [number, number][] = [
+      [0, 4800],
+      [100, 4900],
+      [900, 5700],
+      [1000, 5800],
+    ];
+    expect(costPerToken(trace(marks), [5000, 5500])).toEqual({
+      wallMs: 50 / 800,
+      cpuMs: expect.closeTo(10 / 800, 9),
+      fromToken: 4900,
+      toToken: 5700,
+    });
   });
 
   it('counts the CPU time of a task cut by the range in proportion, and none without CPU times', () => {
-    const tasks = [{ start: 0, end: 10, cpu: 2 }];
-    expect(cpuBetween(tasks, 5, 20)).toBe(1);
+    expect(cpuBetween([{ start: 0, end: 10, cpu: 2 }], 5, 20)).toBe(1);
     expect(cpuBetween([{ start: 0, end: 10 }], 0, 10)).toBeUndefined();
     const withoutCpu: Trace = {
       tasks: [{ start: 0, end: 10 }],
       tokenMarks: [
+        { at: 0, tokens: 50 },
         { at: 0, tokens: 100 },
         { at: 10, tokens: 600 },
       ],
     };
-    expect(costPerToken(withoutCpu, [100, 600])).toEqual({ wallMs: 10 / 500, fromToken: 100, toToken: 600 });
+    expect(costPerToken(withoutCpu, [100, 100])).toEqual({ wallMs: 10 / 50, fromToken: 50, toToken: 100 });
   });
 
   it('reports a range it cannot measure instead of throwing', () => {
     expect(costPerToken(trace([]), [100, 600])).toEqual({ noData: 'no token marks at all (wanted 100-600)' });
+    const noData = { noData: 'no token marks around 5000-5500' };
+    // The stream never got there.
     expect(
       costPerToken(
         trace([
@@ -76,9 +96,20 @@ describe('costPerToken', () => {
         ]),
         [5000, 5500],
       ),
-    ).toEqual({ noData: 'no token marks around 5000-5500' });
-    // The stream's first batch already went past the range: nothing before it to measure from.
-    expect(costPerToken(trace([[0, 5600]]), [5000, 5500])).toEqual({ noData: 'no token marks around 5000-5500' });
+    ).toEqual(noData);
+    // Its first frame already went past the range.
+    expect(costPerToken(trace([[0, 5600]]), [5000, 5500])).toEqual(noData);
+    // The frame that reaches the end is the last: where its work ends is unknown.
+    expect(
+      costPerToken(
+        trace([
+          [0, 10],
+          [10, 5100],
+          [20, 5600],
+        ]),
+        [5000, 5500],
+      ),
+    ).toEqual(noData);
   });
 });
 
