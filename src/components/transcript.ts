@@ -25,65 +25,63 @@ export interface ChatTurn {
  * @slot empty - Shown while the conversation is empty.
  */
 export class EdgeLlmTranscript extends LitElement {
-  static override styles = [
-    css`
-      :host {
-        display: block;
-        min-height: 0;
-      }
-      [part='transcript'] {
-        height: 100%;
-        overflow-y: auto;
-        overscroll-behavior: contain;
-        padding: var(--_space, 12px);
-        display: flex;
-        flex-direction: column;
-        gap: var(--_space, 12px);
-      }
-      article {
-        max-width: min(46rem, 92%);
-        padding: 0.6em 0.85em;
-        border-radius: var(--_radius, 10px);
-        line-height: 1.5;
-      }
-      article.user {
-        align-self: flex-end;
-        background: var(--_accent, #2563eb);
-        color: var(--_accent-text, #fff);
-      }
-      article.assistant {
-        align-self: flex-start;
-        background: var(--_surface, #f4f5f7);
-      }
-      .text {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-      }
-      .text .block {
-        display: block;
-        contain: content;
-        content-visibility: auto;
-        contain-intrinsic-size: auto 3em;
-      }
-      .meta {
-        font-size: 0.75em;
-        color: var(--_muted, #5b6270);
-        margin-top: 0.4em;
-      }
-      .who {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0 0 0 0);
-      }
-      [part='transcript']:focus-visible {
-        outline: 3px solid var(--_accent, #2563eb);
-        outline-offset: -3px;
-      }
-    `,
-    markdownStyles,
-  ];
+  static override styles = css`
+    :host {
+      display: block;
+      min-height: 0;
+    }
+    [part='transcript'] {
+      height: 100%;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      padding: var(--_space, 12px);
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space, 12px);
+    }
+    article {
+      max-width: min(46rem, 92%);
+      padding: 0.6em 0.85em;
+      border-radius: var(--_radius, 10px);
+      line-height: 1.5;
+    }
+    article.user {
+      align-self: flex-end;
+      background: var(--_accent, #2563eb);
+      color: var(--_accent-text, #fff);
+    }
+    article.assistant {
+      align-self: flex-start;
+      background: var(--_surface, #f4f5f7);
+    }
+    .text {
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .text .block {
+      display: block;
+      contain: content;
+      content-visibility: auto;
+      contain-intrinsic-size: auto 3em;
+    }
+    .meta {
+      font-size: 0.75em;
+      color: var(--_muted, #5b6270);
+      margin-top: 0.4em;
+    }
+    .who {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+    [part='transcript']:focus-visible {
+      outline: 3px solid var(--_accent, #2563eb);
+      outline-offset: -3px;
+    }
+    ${markdownStyles}
+  `;
 
   @property({ attribute: false }) turns: ChatTurn[] = [];
 
