@@ -90,15 +90,18 @@ function textOf(token: Token): string {
   return decodeHTMLStrict(text);
 }
 
-/** The elements for a run of inline tokens (a paragraph's, a heading's, a cell's). */
-export function describeInline(tokens: readonly Token[]): MdNode[] {
-  return tokens.flatMap(describeInlineToken);
+/**
+ * The elements for a run of inline tokens (a paragraph's, a heading's, a cell's). Inside a link
+ * (`inLink`) nothing becomes a link of its own: links do not nest.
+ */
+export function describeInline(tokens: readonly Token[], inLink = false): MdNode[] {
+  return tokens.flatMap((token) => describeInlineToken(token, inLink));
 }
 
-function describeInlineToken(token: Token): MdNode[] {
+function describeInlineToken(token: Token, inLink: boolean): MdNode[] {
   switch (token.type) {
     case 'text':
-      return token.tokens ? describeInline(token.tokens) : [textOf(token)];
+      return token.tokens ? describeInline(token.tokens, inLink) : [textOf(token)];
     case 'escape':
       return [token.text];
     case 'html':
@@ -111,11 +114,11 @@ function describeInlineToken(token: Token): MdNode[] {
     case 'em':
     case 'strong':
     case 'del':
-      return [element(token.type, describeInline(token.tokens ?? []))];
+      return [element(token.type, describeInline(token.tokens ?? [], inLink))];
     case 'link':
-      return describeLink(token as Tokens.Link);
+      return describeLink(token as Tokens.Link, inLink);
     case 'image':
-      return describeImage(token as Tokens.Image);
+      return describeImage(token as Tokens.Image, inLink);
     case 'checkbox':
       return [describeCheckbox(token as Tokens.Checkbox)];
     default:
@@ -123,12 +126,12 @@ function describeInlineToken(token: Token): MdNode[] {
   }
 }
 
-function describeLink(token: Tokens.Link): MdNode[] {
+function describeLink(token: Tokens.Link, inLink: boolean): MdNode[] {
   // Autolinks are literal; a written destination has its character references decoded first,
   // so `&#x6A;avascript:` is checked as the `javascript:` it is.
   const href = safeLinkUrl(token.autolink ? token.href : decodeHTMLStrict(token.href));
-  const children = token.autolink ? [token.text] : describeInline(token.tokens);
-  if (!href) return children;
+  const children = token.autolink ? [token.text] : describeInline(token.tokens, true);
+  if (!href || inLink) return children;
   const title = token.title ? decodeHTMLStrict(token.title) : undefined;
   return [element('a', children, { href, ...(title ? { title } : {}) })];
 }
@@ -139,11 +142,11 @@ function describeCheckbox(token: Tokens.Checkbox): MdElement {
 }
 
 /** An image is never loaded from a reply: it becomes a link to it, or its text when not allowed. */
-function describeImage(token: Tokens.Image): MdNode[] {
+function describeImage(token: Tokens.Image, inLink: boolean): MdNode[] {
   const href = safeLinkUrl(decodeHTMLStrict(token.href));
   const alt = decodeHTMLStrict(token.text);
   const children: MdNode[] = [element('span', ['Image: '], { className: 'image-label' }), alt || token.href];
-  if (!href) return [element('span', children, { className: 'image' })];
+  if (!href || inLink) return [element('span', children, { className: 'image' })];
   return [element('a', children, { href, className: 'image' })];
 }
 

@@ -299,6 +299,7 @@ async function expectSafeTranscript(page: Page) {
       'img, script, iframe, object, embed, svg, math, style, link, meta, video, audio, source, picture, form, base, template, noscript, details',
     ),
   ).toHaveCount(0);
+  await expect(rendered.locator('a a')).toHaveCount(0);
   for (const link of await rendered.locator('a').all()) {
     await expect(link).toHaveAttribute('href', /^(https?|mailto):/);
     await expect(link).toHaveAttribute('target', '_blank');

@@ -58,6 +58,11 @@ function expectSafe(blocks: MdElement[]) {
       expect(element.tag).toBe('a');
       expect(new URL(element.href).protocol).toMatch(/^(https?|mailto):$/);
     }
+    if (element.tag === 'a') {
+      expect(element.children.flatMap((child) => [...elements(child)]).filter((inner) => inner.tag === 'a')).toEqual(
+        [],
+      );
+    }
     if (element.tag === 'button') expect(element.action).toBe('copy-code');
   }
 }
@@ -172,6 +177,27 @@ describe('describeBlocks', () => {
             tag: 'span',
             className: 'image',
             children: [{ tag: 'span', className: 'image-label', children: ['Image: '] }, 'x'],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('never nests a link in a link: an image inside one is text', () => {
+    expect(describeText('[![logo](https://example.com/l.png)](https://example.com/home)')).toEqual([
+      {
+        tag: 'p',
+        children: [
+          {
+            tag: 'a',
+            href: 'https://example.com/home',
+            children: [
+              {
+                tag: 'span',
+                className: 'image',
+                children: [{ tag: 'span', className: 'image-label', children: ['Image: '] }, 'logo'],
+              },
+            ],
           },
         ],
       },
