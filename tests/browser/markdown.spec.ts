@@ -167,6 +167,38 @@ test('a link whose definition comes later in the reply becomes a link once it ar
   await expect(lastReply(page).locator('.text')).not.toContainText('[1]');
 });
 
+test('on a 320 px screen, long code lines and wide tables scroll inside the reply, and long words wrap', async ({
+  page,
+  server,
+}) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await openAppWithDouble(page, server);
+  await loadDouble(page, 'double-flood');
+  const longLine = `const url = "https://example.com/${'segment/'.repeat(20)}";`;
+  const wideRow = `| ${Array.from({ length: 12 }, (_, index) => `column ${index}`).join(' | ')} |`;
+  const divider = `|${' --- |'.repeat(12)}`;
+  await exchange(
+    page,
+    `echo: https://example.com/${'a'.repeat(120)}\n\n\`\`\`js\n${longLine}\n\`\`\`\n\n${wideRow}\n${divider}\n${wideRow}`,
+  );
+  const reply = lastReply(page);
+  const sizes = await reply.evaluate((article) => {
+    const overflow = (element: Element | null) => (element ? element.scrollWidth - element.clientWidth : -1);
+    return {
+      article: overflow(article),
+      pre: overflow(article.querySelector('pre')),
+      table: overflow(article.querySelector('.table-scroll')),
+    };
+  });
+  // Nothing sticks out of the reply's bubble.
+  expect(sizes.article).toBeLessThanOrEqual(0);
+  expect(sizes.pre).toBeGreaterThan(0);
+  expect(sizes.table).toBeGreaterThan(0);
+  // What scrolls can be scrolled from the keyboard.
+  await expect(reply.locator('pre')).toHaveAttribute('tabindex', '0');
+  await expect(reply.locator('.table-scroll')).toHaveAttribute('tabindex', '0');
+});
+
 test('the Copy button copies a code block from the mouse or the keyboard, and says so', async ({
   page,
   server,

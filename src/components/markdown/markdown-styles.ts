@@ -8,24 +8,32 @@ export const markdownStyles = css`
   .text.markdown {
     white-space: normal;
   }
-  /* A block that can be skipped when off screen clips what it paints to its box: the padding,
-     taken back by the margin, leaves room for the focus rings of what sits at its edges. */
-  .markdown .md-block {
+  /* A chunk of blocks that can be skipped when off screen clips what it paints to its box: the
+     padding, taken back by the margin, leaves room for the focus rings of what sits at its edges. */
+  .markdown .md-chunk {
     content-visibility: auto;
-    contain-intrinsic-size: auto 3em;
+    contain-intrinsic-size: auto 20em;
     padding: 4px;
     margin: -4px;
   }
-  .markdown .md-block + .md-block {
+  .markdown .md-chunk + .md-chunk {
     margin-top: calc(0.7em - 4px);
+  }
+  .markdown .md-block + .md-block {
+    margin-top: 0.7em;
   }
   .markdown :is(p, ul, ol, blockquote, h1, h2, h3, h4, h5, h6, pre, table, hr) {
     margin: 0;
   }
-  .markdown :is(li, blockquote) > * + *,
-  .markdown ul.loose > li + li,
-  .markdown ol.loose > li + li {
+  .markdown blockquote > * + *,
+  .markdown .loose > li > * + *,
+  .markdown .loose > li + li {
     margin-top: 0.5em;
+  }
+  /* Task items show their box instead of a bullet. */
+  .markdown li:has(> input[type='checkbox']) {
+    list-style: none;
+    margin-inline-start: -1.2em;
   }
   .markdown :is(h1, h2, h3, h4, h5, h6) {
     line-height: 1.3;
@@ -150,6 +158,7 @@ export const markdownStyles = css`
   .markdown input[type='checkbox'] {
     margin: 0 0.4em 0 0;
     vertical-align: middle;
+    accent-color: var(--_accent, #2563eb);
   }
   .markdown :is(a, .copy):focus-visible {
     outline: 3px solid var(--_accent, #2563eb);

@@ -1,14 +1,19 @@
 /**
  * Shows a streaming reply as Markdown, at a cost per update that does not grow with the reply.
  *
- * Each top-level block sits in its own wrapper. Blocks the stream has settled are never touched
- * again (their wrappers are skipped by layout when off screen, like the plain-text blocks); only
- * the open end of the reply is lexed, described and patched on each update. This module and the
- * Markdown parser load on demand, outside the page's first bundle (see load-markdown.ts).
+ * Each top-level block sits in its own wrapper, and wrappers sit in chunks of a few. Blocks the
+ * stream has settled are never touched again; only the open end of the reply is lexed, described
+ * and patched on each update. Chunks are skipped by layout and paint when off screen
+ * (`content-visibility: auto`), and keep the number of boxes the browser walks on each frame
+ * small: a long reply has hundreds of blocks, but tens of chunks. This module and the Markdown
+ * parser load on demand, outside the page's first bundle (see load-markdown.ts).
  */
 import { MarkdownBlockStream } from '../../core/markdown-blocks.js';
 import { describeBlock, type MdElement } from '../../core/markdown-nodes.js';
 import { build, patch } from './dom-patch.js';
+
+/** Blocks per chunk. */
+const CHUNK_BLOCKS = 16;
 
 interface RenderedBlock {
   description: MdElement;
@@ -24,6 +29,8 @@ export class MarkdownView {
    */
   private readonly settled: (HTMLElement | undefined)[] = [];
   private open: RenderedBlock[] = [];
+  private chunk: HTMLElement | undefined;
+  private chunkBlocks = 0;
 
   /** Renders into `root`, which it takes over: its children are the reply's blocks. */
   constructor(private readonly root: HTMLElement) {}
@@ -56,7 +63,14 @@ export class MarkdownView {
     // The line break keeps blocks apart in textContent (what tests, copy fallbacks and
     // assistive tools that read text see); it renders as nothing.
     wrapper.append(build(description), '\n');
-    this.root.append(wrapper);
+    if (!this.chunk || this.chunkBlocks >= CHUNK_BLOCKS) {
+      this.chunk = document.createElement('div');
+      this.chunk.className = 'md-chunk';
+      this.chunkBlocks = 0;
+      this.root.append(this.chunk);
+    }
+    this.chunk.append(wrapper);
+    this.chunkBlocks += 1;
     return { description, wrapper };
   }
 
