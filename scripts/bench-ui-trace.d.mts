@@ -11,8 +11,11 @@ export interface TokenMark {
 export interface Trace {
   tasks: Task[];
   tokenMarks: TokenMark[];
+  streamMarks?: Record<string, number>;
 }
-export type TokenCost = { wallMs: number; cpuMs?: number; fromToken: number; toToken: number } | { noData: string };
+export type TokenCost =
+  { wallMs: number; cpuMs?: number; fromToken: number; toToken: number; framesLeftOut?: number } | { noData: string };
+export const STALL_FACTOR: number;
 export function readTrace(buffer: Buffer): Trace;
 export function busyBetween(tasks: Task[], from: number, to: number): number;
 export function cpuBetween(tasks: Task[], from: number, to: number): number | undefined;

@@ -9,10 +9,14 @@
  * wall clock, 188 ms of CPU). Costs are given both ways.
  */
 
-/** Main-thread tasks of the page's renderer, and the token marks the page left, from a trace. */
+/**
+ * Main-thread tasks of the page's renderer, the token marks the page left, and its `stream:<name>`
+ * marks (times by name), from a trace.
+ */
 export function readTrace(buffer) {
   const events = JSON.parse(buffer.toString('utf8')).traceEvents ?? [];
-  const marks = events.filter((event) => event.cat?.includes('blink.user_timing') && /^tokens:\d+$/.test(event.name));
+  const timing = events.filter((event) => event.cat?.includes('blink.user_timing'));
+  const marks = timing.filter((event) => /^tokens:\d+$/.test(event.name));
   const pid = marks[0]?.pid;
   const mainTid = events.find(
     (event) => event.pid === pid && event.name === 'thread_name' && event.args?.name === 'CrRendererMain',
@@ -33,7 +37,12 @@ export function readTrace(buffer) {
   const tokenMarks = marks
     .map((event) => ({ at: event.ts / 1000, tokens: Number(event.name.slice('tokens:'.length)) }))
     .sort((a, b) => a.at - b.at || a.tokens - b.tokens);
-  return { tasks, tokenMarks };
+  const streamMarks = Object.fromEntries(
+    timing
+      .filter((event) => event.name.startsWith('stream:'))
+      .map((event) => [event.name.slice('stream:'.length), event.ts / 1000]),
+  );
+  return { tasks, tokenMarks, streamMarks };
 }
 
 /** Milliseconds of main-thread tasks between two times, by the wall clock. */
@@ -71,7 +80,15 @@ export function cpuBetween(tasks, from, to) {
  * 5,700) be measured on its own. The very first mark's frame is left out: it starts the reply
  * (status, buttons, statistics), a cost paid once. The positions actually covered are returned.
  * Without a frame to measure there is nothing: `{ noData: reason }`, never an exception.
+ *
+ * A frame that draws more than {@link STALL_FACTOR} times the stream's typical frame follows a
+ * stall (the page got no frame for a while, as happens on a busy machine): it draws many tokens
+ * for one frame's fixed cost, which says nothing about the reply's length, so it is left out of
+ * the range when the range has other frames (`framesLeftOut`). The long frame that caused a stall
+ * draws a typical number of tokens and stays in.
  */
+export const STALL_FACTOR = 3;
+
 export function costPerToken(trace, [from, to]) {
   const marks = trace.tokenMarks;
   if (marks.length === 0) return { noData: `no token marks at all (wanted ${from}-${to})` };
@@ -80,16 +97,39 @@ export function costPerToken(trace, [from, to]) {
     marks.findIndex((mark) => mark.tokens >= from),
   );
   const last = marks.findIndex((mark) => mark.tokens >= to);
-  const before = marks[first - 1];
-  const endOfWork = marks[last + 1];
-  if (last < first || !before || !endOfWork) return { noData: `no token marks around ${from}-${to}` };
-  const tokens = marks[last].tokens - before.tokens;
-  const start = marks[first].at;
-  const cpu = cpuBetween(trace.tasks, start, endOfWork.at);
+  if (last < first || !marks[first - 1] || !marks[last + 1]) return { noData: `no token marks around ${from}-${to}` };
+  const frame = (index) => ({
+    tokens: marks[index].tokens - marks[index - 1].tokens,
+    from: marks[index].at,
+    to: marks[index + 1].at,
+  });
+  const typical = median(
+    marks
+      .slice(1, -1)
+      .map((_, offset) => frame(offset + 1).tokens)
+      .filter((tokens) => tokens > 0),
+  );
+  const frames = Array.from({ length: last - first + 1 }, (_, offset) => frame(first + offset));
+  const regular = frames.filter((candidate) => candidate.tokens <= STALL_FACTOR * typical);
+  const used = regular.some((candidate) => candidate.tokens > 0) ? regular : frames;
+  const tokens = used.reduce((sum, used) => sum + used.tokens, 0);
+  const cpu = used.reduce((sum, used) => {
+    const spent = cpuBetween(trace.tasks, used.from, used.to);
+    return sum === undefined || spent === undefined ? undefined : sum + spent;
+  }, 0);
+  const wall = used.reduce((sum, used) => sum + busyBetween(trace.tasks, used.from, used.to), 0);
   return {
-    wallMs: busyBetween(trace.tasks, start, endOfWork.at) / tokens,
+    wallMs: wall / tokens,
     ...(cpu === undefined ? {} : { cpuMs: cpu / tokens }),
-    fromToken: before.tokens,
+    fromToken: marks[first - 1].tokens,
     toToken: marks[last].tokens,
+    ...(used.length < frames.length ? { framesLeftOut: frames.length - used.length } : {}),
   };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Infinity;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

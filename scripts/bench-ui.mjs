@@ -101,6 +101,7 @@ async function streamOnce(browser, url, modelId) {
           received = event.detail.totalTokens;
           if (first === undefined) {
             first = performance.now();
+            performance.mark('stream:first');
             requestAnimationFrame(markFrame);
           }
         });
@@ -108,6 +109,7 @@ async function streamOnce(browser, url, modelId) {
           'edge-llm-done',
           (event) => {
             streaming = false;
+            performance.mark('stream:done');
             // The last text reaches the screen with the frame after the final batch.
             const last = new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()))));
             const replyText = () =>
@@ -166,12 +168,13 @@ async function streamOnce(browser, url, modelId) {
         `(screen: "${result.shown.slice(at, at + 40)}", reference: "${expected.slice(at, at + 40)}")`,
     );
   }
-  const firstMark = trace.tokenMarks[0];
-  const lastMark = trace.tokenMarks.at(-1);
-  if (!firstMark || !lastMark) throw new Error('The trace holds no token marks: nothing to measure');
-  const streamTasks = trace.tasks.filter((task) => task.end > firstMark.at && task.start < lastMark.at);
-  const wall = Math.max(1, lastMark.at - firstMark.at);
-  return { result, trace, streamTasks, busyShare: busyBetween(trace.tasks, firstMark.at, lastMark.at) / wall };
+  // From the first token to the reply's end, whether or not the page drew frames in between.
+  const from = trace.streamMarks.first;
+  const to = trace.streamMarks.done;
+  if (from === undefined || to === undefined) throw new Error('The trace holds no stream marks: nothing to measure');
+  const streamTasks = trace.tasks.filter((task) => task.end > from && task.start < to);
+  const wall = Math.max(1, to - from);
+  return { result, trace, streamTasks, busyShare: busyBetween(trace.tasks, from, to) / wall };
 }
 
 async function runOnce(browser, url) {
@@ -196,7 +199,8 @@ const us = (ms) => `${(ms * 1000).toFixed(1)} us`;
 const describeCost = (cost) =>
   'noData' in cost
     ? `not measured (${cost.noData})`
-    : `${cost.cpuMs === undefined ? '' : `${us(cost.cpuMs)} CPU / `}${us(cost.wallMs)} wall @${cost.fromToken}-${cost.toToken}`;
+    : `${cost.cpuMs === undefined ? '' : `${us(cost.cpuMs)} CPU / `}${us(cost.wallMs)} wall @${cost.fromToken}-${cost.toToken}` +
+      (cost.framesLeftOut ? ` (${cost.framesLeftOut} frame(s) after a stall left out)` : '');
 
 const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'silent' });
 const url = server.resolvedUrls.local[0];

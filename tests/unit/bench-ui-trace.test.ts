@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { busyBetween, costPerToken, cpuBetween, readTrace, type Trace } from '../../scripts/bench-ui-trace.mjs';
+import {
+  STALL_FACTOR,
+  busyBetween,
+  costPerToken,
+  cpuBetween,
+  readTrace,
+  type Trace,
+} from '../../scripts/bench-ui-trace.mjs';
 
 /**
  * A trace with one 0.5 ms task every millisecond (0.1 ms of it on the CPU, as on a busy machine),
@@ -37,6 +44,23 @@ describe('costPerToken', () => {
     const cost = costPerToken({ tasks, tokenMarks }, [12, 818]);
     expect(cost).toMatchObject({ fromToken: 10, toToken: 820 });
     expect('wallMs' in cost && cost.wallMs).toBeCloseTo(0.01, 9);
+  });
+
+  it('leaves a frame that follows a stall out of a range that has other frames, and says so', () => {
+    // Frames of 100 tokens, then a stall: one frame draws 700 tokens for one frame's fixed cost.
+    const counts = [100, 200, 300, 400, 1100, 1200, 1300, 1400];
+    const tokenMarks = counts.map((tokens, index) => ({ at: index * 100, tokens }));
+    // Every frame costs 5 ms fixed plus 0.01 ms per token it draws.
+    const tasks = counts.slice(1).map((tokens, index) => ({
+      start: (index + 1) * 100 + 1,
+      end: (index + 1) * 100 + 1 + 5 + (tokens - counts[index]!) * 0.01,
+    }));
+    const cost = costPerToken({ tasks, tokenMarks }, [150, 1250]);
+    // Five regular frames of 100 tokens: 0.06 ms a token. Left in, the stall frame would bring
+    // the figure down to (6 * 5 + 1200 * 0.01) / 1200 = 0.035 ms.
+    expect(cost).toMatchObject({ fromToken: 100, toToken: 1300, framesLeftOut: 1 });
+    expect('wallMs' in cost && cost.wallMs).toBeCloseTo((5 * 5 + 500 * 0.01) / 500, 9);
+    expect(STALL_FACTOR).toBe(3);
   });
 
   it('leaves out the first frame, which starts the reply', () => {
@@ -123,6 +147,7 @@ describe('readTrace', () => {
       { ph: 'R', pid: 1, tid: 7, cat: 'blink.user_timing', name: 'tokens:20', ts: 3000 },
       { ph: 'R', pid: 1, tid: 7, cat: 'blink.user_timing', name: 'tokens:10', ts: 2000 },
       { ph: 'R', pid: 1, tid: 7, cat: 'blink.user_timing', name: 'other', ts: 2500 },
+      { ph: 'R', pid: 1, tid: 7, cat: 'blink.user_timing', name: 'stream:first', ts: 1500 },
     ];
     const read = readTrace(Buffer.from(JSON.stringify({ traceEvents: events })));
     expect(read.tasks).toEqual([{ start: 1, end: 1.5, cpu: 0.1 }]);
@@ -130,6 +155,7 @@ describe('readTrace', () => {
       { at: 2, tokens: 10 },
       { at: 3, tokens: 20 },
     ]);
+    expect(read.streamMarks).toEqual({ first: 1.5 });
     expect(busyBetween(read.tasks, 1.25, 10)).toBe(0.25);
   });
 });
