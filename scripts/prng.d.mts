@@ -1,2 +1,2 @@
-// Types of prng.mjs's export, for the tests.
-export function mulberry32(seed: number): () => number;
+/** Types for prng.mjs. */
+export declare function mulberry32(seed: number): () => number;
