@@ -160,11 +160,13 @@ export class EdgeLlmTranscript extends LitElement {
     if (entry?.text !== turn.text) {
       entry?.unsubscribe();
       const view = new StreamingText(turn.text.value);
-      if (turn.role === 'assistant') view.renderMarkdown();
       view.onWrite(() => this.keepPinned());
       entry = { text: turn.text, view, unsubscribe: turn.text.onAppend((piece) => view.append(piece)) };
       this.views.set(turn.id, entry);
     }
+    // Replies show as Markdown; asked on every render, so one whose renderer failed to load
+    // tries again with the next reply.
+    if (turn.role === 'assistant') entry.view.renderMarkdown();
     // A finished reply shows all of its text at once, not a frame later.
     if (!turn.streaming) entry.view.flush();
     return entry.view.element;
