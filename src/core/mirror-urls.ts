@@ -47,7 +47,8 @@ export function checkMirrorBase(input: string): BaseUrlCheck {
   if (url.username || url.password) {
     return { ok: false, message: 'Leave user names and passwords out of the URL; browsers refuse them in fetches.' };
   }
-  if (url.search || url.hash) {
+  // An empty "?" or "#" leaves url.search and url.hash empty but stays in the URL's text.
+  if (url.search || url.hash || /[?#]/.test(url.href)) {
     return {
       ok: false,
       message: 'Leave out the query (?...) and fragment (#...): model paths are appended to the URL.',

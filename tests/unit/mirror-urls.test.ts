@@ -31,6 +31,9 @@ describe('checkMirrorBase', () => {
     ['javascript:alert(1)', /starts with javascript:/],
     ['https://user:secret@mirror.example/', /user names and passwords/],
     ['https://mirror.example/models/?token=1', /query/],
+    // Found by the fuzz test: an empty fragment or query is still in the URL's text.
+    ['http://mirror.example#', /fragment/],
+    ['http://mirror.example/models/?', /query/],
   ])('rejects %j with a message saying what is wrong', (input, message) => {
     const result = checkMirrorBase(input);
     expect(result.ok).toBe(false);
