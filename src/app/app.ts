@@ -22,10 +22,15 @@ import { themeStyles } from '../components/theme.js';
 const ENGINE_LABELS: Record<EngineId, string> = {
   webllm: 'web-llm (MLC)',
   transformers: 'transformers.js (ONNX Runtime)',
+  llamacpp: 'llama.cpp (GGUF, wllama)',
   double: 'Engine double (tests)',
 };
 
-const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = { webllm: 'transformers', transformers: 'webllm' };
+const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = {
+  webllm: 'transformers',
+  transformers: 'webllm',
+  llamacpp: 'transformers',
+};
 
 /** The app's chat saves under this record; the app reads its engine and model back from it. */
 export const APP_STORAGE_KEY = 'app';
@@ -475,7 +480,9 @@ export class EdgeLlmApp extends LitElement {
   }
 
   private engineChoices(): EngineId[] {
-    return this.engine === 'double' ? ['webllm', 'transformers', 'double'] : ['webllm', 'transformers'];
+    return this.engine === 'double'
+      ? ['webllm', 'transformers', 'llamacpp', 'double']
+      : ['webllm', 'transformers', 'llamacpp'];
   }
 
   private chooseEngine(engine: EngineId) {

@@ -157,7 +157,14 @@ export async function benchmarkModel(
     const base = {
       engine: subject.engine,
       model: subject.model,
-      computeDevice: subject.device,
+      // Where the engine really computed, when it says (llama.cpp); else the device asked for.
+      computeDevice: (second.compute ?? first.compute)?.device ?? subject.device,
+      ...((second.compute ?? first.compute)?.threads === undefined
+        ? {}
+        : { computeThreads: (second.compute ?? first.compute)!.threads }),
+      ...((second.compute ?? first.compute)?.reason
+        ? { computeReason: (second.compute ?? first.compute)!.reason }
+        : {}),
       decodeTokens: protocol.decodeTokens,
       ...(first.fromCache ? {} : { coldLoadMs: first.durationMs }),
       ...(second.fromCache ? { warmLoadMs: second.durationMs } : {}),
@@ -193,7 +200,8 @@ export async function benchmarkModel(
         run.ttftMs.push(stats.ttftMs);
         run.prefillTokensPerSecond.push(stats.prefillTokensPerSecond);
         run.decodeTokensPerSecond.push(stats.decodeTokensPerSecond);
-        run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
+        // An engine whose GPU memory the tracker cannot see adds no sample (never a false 0).
+        if (stats.gpuMemoryPeakBytes !== undefined) run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
         if (stats.outputTokens < protocol.decodeTokens) shortReplies += 1;
       }
       runs.push(run);

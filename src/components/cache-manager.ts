@@ -10,6 +10,7 @@ import { themeStyles } from './theme.js';
 const ENGINE_NAMES: Record<EngineId, string> = {
   webllm: 'web-llm',
   transformers: 'transformers.js',
+  llamacpp: 'llama.cpp',
   double: 'engine double',
 };
 
