@@ -22,6 +22,8 @@ export interface ModelKey {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp); undefined for the engine's default. */
+  threads?: number;
 }
 
 class PoolEntry {
@@ -52,7 +54,7 @@ class PoolEntry {
         (progress) => {
           for (const listener of this.progressListeners) listener(progress);
         },
-        { device: this.key.device, custom },
+        { device: this.key.device, ...(this.key.threads === undefined ? {} : { threads: this.key.threads }), custom },
       )
       .then(
         (report) => {
@@ -141,7 +143,7 @@ export class EnginePool {
   }
 
   acquire(key: ModelKey): EngineLease {
-    const id = `${key.engine}\u0000${key.model}\u0000${key.device}`;
+    const id = `${key.engine}\u0000${key.model}\u0000${key.device}\u0000${key.threads ?? ''}`;
     let entry = this.entries.get(id);
     if (!entry) {
       entry = new PoolEntry(key, this.createWorker?.());

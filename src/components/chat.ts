@@ -200,6 +200,8 @@ export class EdgeLlmChat extends LitElement {
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
+  /** CPU threads for engines that run them (llama.cpp); unset: the device's cores minus one. */
+  @property({ type: Number }) threads: number | undefined;
   /** Save the conversation and settings on this device (IndexedDB) and restore them on return. */
   @property({ type: Boolean }) persist = false;
   /** Name of the saved record; chats on one origin that persist need different names. */
@@ -580,7 +582,12 @@ export class EdgeLlmChat extends LitElement {
   private acquire(): EngineLease {
     if (this.lease && this.leaseKey(this.lease) === this.key()) return this.lease;
     this.releaseLease();
-    const lease = enginePool().acquire({ engine: this.engine, model: this.model, device: this.device });
+    const lease = enginePool().acquire({
+      engine: this.engine,
+      model: this.model,
+      device: this.device,
+      threads: this.threads,
+    });
     this.lease = lease;
     this.stopCrashListener = lease.client.onCrash((error) =>
       this.fail(error, this.status === 'loading' ? 'load' : 'generate'),

@@ -69,6 +69,16 @@ export function layerDevices(log: readonly string[]): Map<string, number> {
   return devices;
 }
 
+/** The thread count llama.cpp states when it starts its thread pool ("n_threads = 2"), if logged. */
+export function threadsFromLog(log: readonly string[]): number | undefined {
+  let threads: number | undefined;
+  for (const line of log) {
+    const match = /threadpool init, n_threads = (\d+)/.exec(line);
+    if (match) threads = Number(match[1]);
+  }
+  return threads;
+}
+
 /**
  * What really happened, from the plan, llama.cpp's load log and the thread count wllama runs.
  * A layer on any device but "CPU" is on the GPU (WebGPU is the only GPU backend in the build).
@@ -91,6 +101,7 @@ export function reportCompute(plan: ComputePlan, log: readonly string[], threads
   if (threads < plan.threads) reasons.push(`llama.cpp runs ${threads} thread(s) of the ${plan.threads} asked for`);
   else if (plan.threadReason) reasons.push(plan.threadReason);
   return {
+    runtime: 'llama.cpp',
     device,
     threads,
     ...(totalLayers > 0 ? { gpuLayers, totalLayers } : {}),
@@ -98,9 +109,9 @@ export function reportCompute(plan: ComputePlan, log: readonly string[], threads
   };
 }
 
-/** "llama.cpp on the CPU (2 threads): this GPU lacks shader-f16, ..." for the stats panel. */
+/** "llama.cpp on the CPU, 2 threads: this GPU lacks shader-f16, ..." for the stats panel. */
 export function describeCompute(report: ComputeReport): string {
   const where = report.device === 'webgpu' ? 'on the GPU (WebGPU)' : 'on the CPU';
-  const threads = `${report.threads} thread${report.threads === 1 ? '' : 's'}`;
-  return `${where}, ${threads}${report.reason ? `: ${report.reason}` : ''}`;
+  const threads = report.threads === undefined ? '' : `, ${report.threads} thread${report.threads === 1 ? '' : 's'}`;
+  return `${report.runtime} ${where}${threads}${report.reason ? `: ${report.reason}` : ''}`;
 }

@@ -26,7 +26,7 @@ export interface RunIntent {
 }
 
 const KINDS: readonly RunKind[] = ['load', 'bench'];
-const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'double'];
+const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'llamacpp', 'double'];
 const PHASES: readonly LoadPhase[] = ['preparing', 'downloading', 'loading', 'compiling', 'done'];
 
 function positive(value: unknown): number | undefined {

@@ -43,7 +43,7 @@ export interface RestoredConversation {
   turns: SavedTurn[];
 }
 
-const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'double'];
+const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'llamacpp', 'double'];
 const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
 const FINISH_REASONS = new Set(['stop', 'length', 'aborted']);
 /** The chat's own bounds for max tokens and temperature, so a restored value is one it accepts. */

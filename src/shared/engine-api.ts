@@ -68,6 +68,8 @@ export interface LlamaCppModelSource {
  * for): the device, the CPU threads, and why when it is not the GPU or not every thread.
  */
 export interface ComputeReport {
+  /** What ran the model, as people know it ("llama.cpp"). */
+  runtime: string;
   device: 'webgpu' | 'cpu';
   /** CPU threads the engine runs; undefined when the engine does not say. */
   threads: number | undefined;

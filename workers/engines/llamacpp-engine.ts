@@ -25,7 +25,12 @@ import {
   llamaCppRecords,
   resolveLlamaCppModel,
 } from '../../src/core/llamacpp-catalog.js';
-import { planCompute, reportCompute, type ComputeEnvironment } from '../../src/core/llamacpp-compute.js';
+import {
+  planCompute,
+  reportCompute,
+  threadsFromLog,
+  type ComputeEnvironment,
+} from '../../src/core/llamacpp-compute.js';
 import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp-log.js';
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import type { StoredFile } from '../../src/core/storage.js';
@@ -230,7 +235,7 @@ export class LlamaCppEngine implements Engine {
       await instance.exit().catch(() => undefined);
       throw fromLoadFailure(failure, resolved.url, onCpu);
     }
-    const compute = reportCompute(plan, loadLog, instance.getNumThreads());
+    const compute = reportCompute(plan, loadLog, threadsFromLog(loadLog) ?? instance.getNumThreads());
     const ram = bufferBytes(loadLog).get('CPU');
     this.loaded = { id: modelId, url: resolved.url, instance, compute, ramBytes: ram };
     if (signal.aborted) {
@@ -274,9 +279,10 @@ export class LlamaCppEngine implements Engine {
         ...(request.ignoreEos ? { ignore_eos: true } : {}),
         stream: true,
         abortSignal: stopper.signal,
-        // Token ids come with the log-probabilities; 0 alternatives keeps it to the chosen token.
+        // Token ids come only with the log-probabilities (llama-server sends none for 0
+        // alternatives); one alternative is the chosen token itself.
         logprobs: true,
-        top_logprobs: 0,
+        top_logprobs: 1,
         onData: (chunk) => {
           const choice = chunk.choices[0];
           const tokens = choice?.logprobs?.content ?? [];

@@ -1,0 +1,162 @@
+/**
+ * llama.cpp (wllama) in the real worker of the built app: the tiny GGUF models `npm run fixtures`
+ * writes, served from localhost. On SwiftShader there is no shader-f16, so llama.cpp runs on the
+ * CPU, and the app must say so.
+ */
+import type { Page } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StaticServer } from '../support/static-server.ts';
+import { DIST_DIR, expect, guardLocalhost, test } from './test.ts';
+
+export const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
+const chat = (page: Page) => page.locator('edge-llm-chat');
+
+export const ggufUrl = (server: StaticServer, path: string) => `${server.url}/fixtures/${path}`;
+
+/** Opens the app on the llama.cpp engine with the given GGUF files listed. */
+export async function openWithGguf(page: Page, server: StaticServer, paths: string[], query = '') {
+  await page.goto(`${server.url}/?engine=llamacpp${query}`);
+  await page.evaluate(
+    (llamacpp) => {
+      document.querySelector('edge-llm-app')!.customModels = { llamacpp };
+    },
+    paths.map((path) => ({ url: ggufUrl(server, path) })),
+  );
+  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${ggufUrl(server, paths[0]!)}"]`)).toBeVisible();
+}
+
+export async function loadGguf(page: Page, server: StaticServer, path: string, settings: Record<string, unknown> = {}) {
+  await page.locator(`edge-llm-model-picker tr[data-model-id="${ggufUrl(server, path)}"] input[type="radio"]`).check();
+  await page.evaluate(({ handle, settings }) => Object.assign((0, eval)(handle) as object, settings), {
+    handle: chatHandle,
+    settings,
+  });
+  await chat(page).locator('button[data-action="load"]').click();
+}
+
+export async function reply(page: Page, text: string, maxTokens: number) {
+  return page.evaluate(
+    async ({ text, maxTokens, handle }) => {
+      const element = (0, eval)(handle) as HTMLElement & {
+        maxTokens: number;
+        temperature: number;
+        send(text: string): Promise<Record<string, unknown>>;
+        outputTokenIds(): Promise<number[]>;
+      };
+      element.maxTokens = maxTokens;
+      element.temperature = 0;
+      let events = 0;
+      element.addEventListener('edge-llm-token', () => (events += 1));
+      const stats = await element.send(text);
+      return { stats, events, ids: await element.outputTokenIds() };
+    },
+    { text, maxTokens, handle: chatHandle },
+  );
+}
+
+test('chats with the tiny GGUF model: tokens stream, stats come from llama.cpp, and the app says it runs on the CPU and why', async ({
+  page,
+  server,
+}) => {
+  const guard = await guardLocalhost(page);
+  await openWithGguf(page, server, ['gguf-tiny/edge-tiny-q8_0.gguf']);
+  await loadGguf(page, server, 'gguf-tiny/edge-tiny-q8_0.gguf');
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+
+  const { stats, events, ids } = await reply(page, 'Hello there', 32);
+  expect(stats.outputTokens).toBe(32);
+  expect(stats.finishReason).toBe('length');
+  expect(ids).toHaveLength(32);
+  expect(events).toBeGreaterThan(1);
+  // llama.cpp's own figures, cross-checked against the worker's clock.
+  const engine = stats.engine as Record<string, number>;
+  expect(engine.ttftMs).toBeGreaterThan(0);
+  expect(engine.decodeTokensPerSecond).toBeGreaterThan(0);
+  expect((stats.wallClock as Record<string, number>).decodeTokensPerSecond).toBeGreaterThan(0);
+  expect(stats.promptTokens).toBeGreaterThan(5);
+  // SwiftShader has no shader-f16: llama.cpp ran every layer on the CPU, and says so.
+  expect(stats.compute).toMatchObject({ device: 'cpu', threads: 1, gpuLayers: 0, totalLayers: 5 });
+  expect(String((stats.compute as { reason: string }).reason)).toMatch(/shader-f16/);
+  expect(stats.gpuMemoryPeakBytes).toBeUndefined();
+
+  const panel = chat(page).locator('edge-llm-stats');
+  await expect(panel.locator('[data-stat="compute"]')).toContainText('llama.cpp on the CPU');
+  await expect(panel.locator('[data-stat="compute"]')).toContainText('shader-f16');
+  await expect(panel.locator('[data-stat="gpu-memory"]')).toContainText('not measured for this engine');
+  await expect(panel.locator('[data-stat="engine-ram"]')).toContainText(/\d/);
+  // The transcript shows the reply (never as markup).
+  await expect(chat(page).locator('edge-llm-transcript')).toContainText('Hello there');
+  expect(guard.outside).toEqual([]);
+  expect(guard.seen.some((path) => path.endsWith('.wasm') && /wllama/.test(path))).toBe(true);
+});
+
+test('Stop ends a llama.cpp reply early and the model answers the next message', async ({ page, server }) => {
+  await openWithGguf(page, server, ['gguf-tiny/edge-tiny-q4_0.gguf']);
+  await loadGguf(page, server, 'gguf-tiny/edge-tiny-q4_0.gguf');
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+  const stopped = page.evaluate(async (handle) => {
+    const element = (0, eval)(handle) as HTMLElement & {
+      maxTokens: number;
+      send(text: string): Promise<{ outputTokens: number; finishReason: string }>;
+      stop(): void;
+    };
+    element.maxTokens = 1800;
+    let tokens = 0;
+    element.addEventListener('edge-llm-token', () => {
+      tokens += 1;
+      if (tokens === 3) element.stop();
+    });
+    return element.send('Tell me a long story');
+  }, chatHandle);
+  const stats = await stopped;
+  expect(stats.finishReason).toBe('aborted');
+  expect(stats.outputTokens).toBeLessThan(1800);
+  const again = await reply(page, 'Again', 8);
+  expect(again.stats.outputTokens).toBe(8);
+});
+
+test('greedy token ids are the same in the page (wllama directly) and in the worker', async ({ page, server }) => {
+  await openWithGguf(page, server, ['gguf-tiny/edge-tiny-f32.gguf']);
+  await loadGguf(page, server, 'gguf-tiny/edge-tiny-f32.gguf');
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+  const worker = await reply(page, 'Hello there', 24);
+
+  // The same file through wllama in the page itself, with the app's own bundled wasm.
+  const file = readdirSync(join(DIST_DIR, 'assets')).find((name) => /^wllama-.*\.wasm$/.test(name));
+  expect(file).toBeTruthy();
+  const wasm = `${server.url}/assets/${file}`;
+  const inPage = await page.evaluate(
+    async ({ url, wasm }) => {
+      // A path the page resolves, not a bare specifier: kept out of the bundler's and compiler's sight.
+      const modulePath = '/wllama/index.js';
+      const { Wllama } = (await import(/* @vite-ignore */ modulePath)) as typeof import('@wllama/wllama');
+      const quiet = { debug() {}, log() {}, warn() {}, error() {} };
+      const wllama = new Wllama({ default: wasm }, { logger: quiet });
+      wllama.setCompat(null);
+      const blob = await (await fetch(url)).blob();
+      await wllama.loadModel([blob], { n_ctx: 4096, n_threads: 1, n_gpu_layers: 0, n_parallel: 1 });
+      const ids: number[] = [];
+      await wllama.createChatCompletion({
+        messages: [
+          { role: 'system', content: 'You are a helpful, concise assistant.' },
+          { role: 'user', content: 'Hello there' },
+        ],
+        max_tokens: 24,
+        temperature: 0,
+        stream: true,
+        logprobs: true,
+        top_logprobs: 1,
+        onData: (chunk) => {
+          for (const token of chunk.choices[0]?.logprobs?.content ?? [])
+            ids.push((token as unknown as { id: number }).id);
+        },
+      });
+      await wllama.exit();
+      return ids;
+    },
+    { url: ggufUrl(server, 'gguf-tiny/edge-tiny-f32.gguf'), wasm },
+  );
+  expect(inPage).toHaveLength(24);
+  expect(worker.ids).toEqual(inPage);
+});
