@@ -4,10 +4,13 @@
  * CPU, and the app must say so.
  */
 import type { Page } from '@playwright/test';
+import type * as Wllama from '@wllama/wllama';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StaticServer } from '../support/static-server.ts';
 import { DIST_DIR, expect, guardLocalhost, test } from './test.ts';
+
+type WllamaModule = typeof Wllama;
 
 export const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
 const chat = (page: Page) => page.locator('edge-llm-chat');
@@ -130,7 +133,7 @@ test('greedy token ids are the same in the page (wllama directly) and in the wor
     async ({ url, wasm }) => {
       // A path the page resolves, not a bare specifier: kept out of the bundler's and compiler's sight.
       const modulePath = '/wllama/index.js';
-      const { Wllama } = (await import(/* @vite-ignore */ modulePath)) as typeof import('@wllama/wllama');
+      const { Wllama } = (await import(/* @vite-ignore */ modulePath)) as WllamaModule;
       const quiet = { debug() {}, log() {}, warn() {}, error() {} };
       const wllama = new Wllama({ default: wasm }, { logger: quiet });
       wllama.setCompat(null);
