@@ -275,7 +275,10 @@ export class EdgeLlmChat extends LitElement {
       this.status = this.status === 'generating' ? this.status : 'idle';
       this.loadReport = undefined;
     }
-    if ((changed.has('model') || changed.has('engine') || changed.has('device')) && this.status !== 'generating') {
+    if (
+      (changed.has('model') || changed.has('engine') || changed.has('device') || changed.has('threads')) &&
+      this.status !== 'generating'
+    ) {
       if (this.lease && this.leaseKey(this.lease) !== this.key()) {
         this.releaseLease();
         this.stopMemoryPolling();
@@ -607,11 +610,11 @@ export class EdgeLlmChat extends LitElement {
   }
 
   private leaseKey(lease: EngineLease): string {
-    return `${lease.key.engine}:${lease.key.model}:${lease.key.device}`;
+    return `${lease.key.engine}:${lease.key.model}:${lease.key.device}:${lease.key.threads ?? ''}`;
   }
 
   private key(): string {
-    return `${this.engine}:${this.model}:${this.device}`;
+    return `${this.engine}:${this.model}:${this.device}:${this.threads ?? ''}`;
   }
 
   private statusText(): string {
