@@ -143,8 +143,11 @@ export function tinyLlamaTensors(vocabSize, forbidden, type, trap) {
   return tensors;
 }
 
-/** The token after which the UTF-8 trap model emits a lone 0xff byte. */
-export const UTF8_TRAP_TRIGGER = 'Z';
+/**
+ * The token after which the UTF-8 trap model emits a lone 0xff byte: GPT-2's character for byte
+ * 0x08, the tiny models' first greedy token after the app's default system prompt.
+ */
+export const UTF8_TRAP_TRIGGER = '\u0108';
 
 const FILE_TYPES = { F32: 0, Q4_0: 2, Q8_0: 7 };
 
@@ -227,7 +230,7 @@ export function writeTinyGgufFixtures(dir, { tokenizer, write }) {
   // An architecture no llama.cpp knows, same length as "llama" so every offset stays valid.
   write(join(bad, 'unknown-arch.gguf'), replaceString(q8.slice(), 'llama', 'zorba'));
   write(join(bad, 'unknown-quant.gguf'), unknownQuantFile(tokenizer));
-  // Replies the same as edge-tiny-q8_0 until it emits UTF8_TRAP_TRIGGER, then the lone byte 0xff.
+  // Replies as edge-tiny-q8_0 does until it emits UTF8_TRAP_TRIGGER, then the lone byte 0xff.
   write(join(bad, 'utf8-trap.gguf'), encodeGguf(tinyLlamaModel(tokenizer, 'Q8_0', { trapAfter: UTF8_TRAP_TRIGGER })));
   return { sizes };
 }
