@@ -54,6 +54,7 @@ function clean(line: string): string {
   return line
     .replace(/^\s*(?:\[[^\]]*\]\s*)?/, '')
     .replace(/^(?:[a-z_]+:\s+)+/i, '')
+    .replace(/^error loading model:\s*/i, '')
     .split('\n')[0]!
     .trim();
 }
