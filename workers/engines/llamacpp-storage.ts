@@ -18,7 +18,15 @@ export function modelUrlOf(partUrl: string): string {
 
 /** Complete files only (an interrupted download has no URL yet), with the model they belong to. */
 export async function storedGgufFiles(cache: CacheManager): Promise<StoredFile[]> {
-  const entries: CacheEntry[] = await cache.list();
+  let entries: CacheEntry[];
+  try {
+    entries = await cache.list();
+  } catch (error) {
+    // wllama creates its folder on first use; with the quota full even that fails, and then
+    // nothing is stored.
+    if ((error as Error | undefined)?.name === 'QuotaExceededError') return [];
+    throw error;
+  }
   return entries
     .filter((entry) => entry.metadata.originalURL && entry.metadata.originalSize === entry.size)
     .map((entry) => ({
