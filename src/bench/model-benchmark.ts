@@ -23,6 +23,8 @@ export interface BenchSubject {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp); undefined for the engine's default. */
+  threads?: number;
   custom?: CustomModelSource;
 }
 
@@ -75,7 +77,11 @@ export async function benchmarkModel(
     void engine.interrupt().catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const options: LoadOptions = { device: subject.device, ...(subject.custom ? { custom: subject.custom } : {}) };
+  const options: LoadOptions = {
+    device: subject.device,
+    ...(subject.threads === undefined ? {} : { threads: subject.threads }),
+    ...(subject.custom ? { custom: subject.custom } : {}),
+  };
   const load = (label: string) =>
     engine.load(subject.engine, subject.model, (progress) => advance(label, progress), options);
   const generate = async (content: string, maxTokens: number, ignoreEos: boolean) => {

@@ -201,7 +201,11 @@ export class LlamaCppEngine implements Engine {
       }
     }
     const weightBytes = inspected.reduce((sum, part) => sum + part.weightBytes, 0);
-    const kvBytesPerToken = ggufKvBytesPerToken(inspected[0]!.header.metadata) ?? kvPerToken;
+    const metadata = inspected[0]!.header.metadata;
+    const kvBytesPerToken = ggufKvBytesPerToken(metadata) ?? kvPerToken;
+    const trained = metadata[`${String(metadata['general.architecture'])}.context_length`];
+    // Never more than the model was trained for, nor than DEFAULT_CONTEXT.
+    const nCtx = typeof trained === 'number' && trained > 0 ? Math.min(trained, context) : context;
     checkWasmMemory(
       blobs.reduce((sum, blob) => sum + blob.size, 0),
       kvBytesPerToken,
@@ -216,7 +220,7 @@ export class LlamaCppEngine implements Engine {
     const mark = this.log.length;
     try {
       await instance.loadModel(blobs, {
-        n_ctx: context,
+        n_ctx: nCtx,
         n_threads: plan.threads,
         n_gpu_layers: plan.gpuLayers,
         log_level: LOG_DEBUG,
@@ -252,7 +256,7 @@ export class LlamaCppEngine implements Engine {
       fromCache,
       downloadedBytes: fromCache ? 0 : downloadedBytes,
       weightBytes,
-      contextWindow: context,
+      contextWindow: nCtx,
       ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
       compute,
     };
@@ -279,6 +283,9 @@ export class LlamaCppEngine implements Engine {
         ...(request.ignoreEos ? { ignore_eos: true } : {}),
         stream: true,
         abortSignal: stopper.signal,
+        // llama-server reuses the KV cache of a prompt it saw before and then times only the new
+        // tokens: every reply prefills its whole prompt, so prefill figures mean what they say.
+        cache_prompt: false,
         // Token ids come only with the log-probabilities (llama-server sends none for 0
         // alternatives); one alternative is the chosen token itself.
         logprobs: true,
@@ -345,6 +352,9 @@ export class LlamaCppEngine implements Engine {
 
   private async explainGenerateFailure(error: unknown, mark: number): Promise<unknown> {
     const message = String((error as Error | undefined)?.message ?? error);
+    if (/exceeds the available context size|exceed_context_size/i.test(message)) {
+      return edgeError('ContextWindowSizeExceededError', message);
+    }
     if (isInvalidUtf8(message, this.log.slice(mark))) {
       return edgeError(EDGE_ERROR_NAMES.invalidOutput, message);
     }

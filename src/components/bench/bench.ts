@@ -213,6 +213,8 @@ export class EdgeLlmBench extends LitElement {
   @property() model = '';
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
+  /** CPU threads for engines that run them (llama.cpp); unset: the device's cores minus one. */
+  @property({ type: Number }) threads: number | undefined;
   /** Extra catalog entries `model` may name (self-hosted models). */
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Measured runs per prompt length. */
@@ -333,6 +335,7 @@ export class EdgeLlmBench extends LitElement {
           <select name="engine" .value=${this.engine} ?disabled=${busy}>
             <option value="webllm" ?selected=${this.engine === 'webllm'}>web-llm (MLC)</option>
             <option value="transformers" ?selected=${this.engine === 'transformers'}>transformers.js (ONNX)</option>
+            <option value="llamacpp" ?selected=${this.engine === 'llamacpp'}>llama.cpp (GGUF)</option>
             ${this.engine === 'double' ? html`<option value="double" selected>Engine double (tests)</option>` : nothing}
           </select>
         </label>
@@ -349,7 +352,7 @@ export class EdgeLlmBench extends LitElement {
           <datalist id="bench-models">${this.catalogIds.map((id) => html`<option value=${id}></option>`)}</datalist>
         </label>
         ${
-          this.engine === 'transformers'
+          this.engine === 'transformers' || this.engine === 'llamacpp'
             ? html`<label
                 >Compute on
                 <select name="device" ?disabled=${busy}>
@@ -728,7 +731,13 @@ export class EdgeLlmBench extends LitElement {
       if (withModel) {
         ({ runs, notes } = await benchmarkModel(
           client,
-          { engine: this.engine, model: this.model, device: this.device, custom: this.customModels },
+          {
+            engine: this.engine,
+            model: this.model,
+            device: this.device,
+            threads: this.threads,
+            custom: this.customModels,
+          },
           protocol.value,
           { onProgress: report, signal: controller.signal },
         ));
