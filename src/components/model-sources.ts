@@ -5,11 +5,12 @@ import type { ModelSourcesSetting } from '../core/model-sources.js';
 import type { CustomModelSource } from '../shared/engine-api.js';
 import { themeStyles } from './theme.js';
 
-type MirrorEngine = 'webllm' | 'transformers';
+type MirrorEngine = 'webllm' | 'transformers' | 'llamacpp';
 
 const ENGINES: { id: MirrorEngine; label: string; example: string }[] = [
   { id: 'webllm', label: 'web-llm mirror base URL', example: 'https://models.intranet.example/models/' },
   { id: 'transformers', label: 'transformers.js mirror base URL', example: 'https://models.intranet.example/models/' },
+  { id: 'llamacpp', label: 'llama.cpp (GGUF) mirror base URL', example: 'https://models.intranet.example/models/' },
 ];
 
 /** Saved in localStorage so that an air-gapped visitor sets the mirror once, not on every visit. */
@@ -213,7 +214,7 @@ export class EdgeLlmModelSources extends LitElement {
     }
     this.mirror = mirror;
     const names = ENGINES.filter(({ id }) => mirror[id]).map(
-      ({ id }) => `${id === 'webllm' ? 'web-llm' : 'transformers.js'} from ${mirror[id]}`,
+      ({ id, label }) => `${label.replace(' mirror base URL', '')} from ${mirror[id]}`,
     );
     this.mirrorStatus = names.length > 0 ? `Models load ${names.join('; ')}.` : 'Models load from the public hosts.';
     this.announce();
@@ -307,5 +308,6 @@ function toListFile(models: CustomModelSource, schema: string): unknown {
     schema,
     ...(models.webllm?.length ? { webllm: models.webllm } : {}),
     ...(transformers.length ? { transformers } : {}),
+    ...(models.llamacpp?.length ? { llamacpp: models.llamacpp } : {}),
   };
 }

@@ -8,7 +8,7 @@
  * real size once it starts.
  */
 import type { ModelRecord } from '../shared/engine-api.js';
-import { PUBLIC_MODEL_HOST } from './mirror.js';
+import { mirrorLlamaCppUrl, PUBLIC_MODEL_HOST } from './mirror.js';
 
 export interface GgufFile {
   /** File name in the repository; for a split model, its first part ("...-00001-of-00002.gguf"). */
@@ -174,7 +174,9 @@ export interface ResolvedGguf {
 export function resolveLlamaCppModel(id: string, mirror?: string): ResolvedGguf | undefined {
   if (/^https?:\/\//.test(id)) {
     if (!/\.gguf$/i.test(new URL(id).pathname)) return undefined;
-    return { url: id, entry: undefined, quantization: quantizationFromFileName(id), sizeBytes: undefined };
+    // A hub file named in a model list is fetched from the mirror when one is set.
+    const url = mirrorLlamaCppUrl(id, mirror);
+    return { url, entry: undefined, quantization: quantizationFromFileName(id), sizeBytes: undefined };
   }
   const at = id.lastIndexOf('@');
   const repo = id.slice(0, at);

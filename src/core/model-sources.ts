@@ -16,6 +16,7 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
   const addedFolders = new Set((added.transformers ?? []).map(folderKey));
   const hubKey = (source: TransformersHubSource) => `${source.model}@${source.dtype}`;
   const addedHub = new Set((added.transformersHub ?? []).map(hubKey));
+  const addedGguf = new Set((added.llamacpp ?? []).map((source) => source.url));
   return {
     ...current,
     webllm: [...(added.webllm ?? []), ...(current?.webllm ?? []).filter((entry) => !addedIds.has(idOf(entry)))],
@@ -27,12 +28,13 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
       ...(added.transformersHub ?? []),
       ...(current?.transformersHub ?? []).filter((source) => !addedHub.has(hubKey(source))),
     ],
+    llamacpp: [...(added.llamacpp ?? []), ...(current?.llamacpp ?? []).filter((source) => !addedGguf.has(source.url))],
   };
 }
 
 /** What the model sources setting holds: mirror base URLs and the last imported list. */
 export interface ModelSourcesSetting {
-  mirror: { webllm?: string; transformers?: string };
+  mirror: { webllm?: string; transformers?: string; llamacpp?: string };
   imported: CustomModelSource;
 }
 
@@ -60,6 +62,7 @@ export function applyModelSources(
       removed.transformersHub,
       (entry) => `${entry.model}@${entry.dtype}`,
     ),
+    llamacpp: drop(current?.llamacpp, removed.llamacpp, (entry) => entry.url),
   };
   const mirror = Object.fromEntries(Object.entries(next.mirror).filter(([, base]) => Boolean(base)));
   return { ...mergeModelSources(kept, next.imported), mirror };
