@@ -178,7 +178,7 @@ export class EdgeLlmChat extends LitElement {
     `,
   ];
 
-  /** Engine that runs the model: "webllm" (default), "transformers", or "double" (the test double). */
+  /** Engine that runs the model: "webllm" (default), "transformers", "llamacpp", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';
   /** Catalog id of the model to load. */
   @property() model = '';
