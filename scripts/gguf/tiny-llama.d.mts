@@ -18,3 +18,4 @@ export function writeTinyGgufFixtures(
   dir: string,
   options: { tokenizer: unknown; write: (path: string, data: Uint8Array | string) => void },
 ): { sizes: Record<TensorType, number> };
+export function splitModel(model: GgufModel, parts: number): GgufModel[];

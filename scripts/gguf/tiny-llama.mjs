@@ -193,6 +193,24 @@ export function tinyLlamaModel(tokenizer, type, { trapAfter, trapByte = 0xff } =
   };
 }
 
+/**
+ * A model cut into `parts` files as llama.cpp's gguf-split writes them: the first carries all
+ * metadata, every part its own tensors and the split keys llama.cpp reads to find the others.
+ */
+export function splitModel(model, parts) {
+  const per = Math.ceil(model.tensors.length / parts);
+  return Array.from({ length: parts }, (_, index) => ({
+    ...model,
+    metadata: {
+      ...(index === 0 ? model.metadata : { 'general.alignment': model.metadata['general.alignment'] ?? 32 }),
+      'split.no': gguf.u16(index),
+      'split.count': gguf.u16(parts),
+      'split.tensors.count': gguf.i32(model.tensors.length),
+    },
+    tensors: model.tensors.slice(index * per, (index + 1) * per),
+  }));
+}
+
 /** Overwrites the first string metadata value `key` holds, byte for byte (same length). */
 function replaceString(bytes, from, to) {
   if (from.length !== to.length) throw new Error('replacement must keep the length');
@@ -221,6 +239,10 @@ export function writeTinyGgufFixtures(dir, { tokenizer, write }) {
     write(join(good, `edge-tiny-${type.toLowerCase()}.gguf`), bytes);
     sizes[type] = bytes.length;
   }
+  // The Q8_0 model as a split model in two parts, as llama.cpp's gguf-split names them.
+  splitModel(tinyLlamaModel(tokenizer, 'Q8_0'), 2).forEach((part, index) =>
+    write(join(good, `edge-tiny-q8_0-split-0000${index + 1}-of-00002.gguf`), encodeGguf(part)),
+  );
   const q8 = encodeGguf(tinyLlamaModel(tokenizer, 'Q8_0'));
   // Cut inside the tensor data: the header reads, the weights end early.
   write(join(bad, 'truncated.gguf'), q8.slice(0, Math.floor(q8.length * 0.6)));

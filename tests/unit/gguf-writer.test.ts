@@ -231,6 +231,8 @@ describe('tiny GGUF fixtures', () => {
       'gguf-bad/utf8-trap.gguf',
       'gguf-tiny/edge-tiny-f32.gguf',
       'gguf-tiny/edge-tiny-q4_0.gguf',
+      'gguf-tiny/edge-tiny-q8_0-split-00001-of-00002.gguf',
+      'gguf-tiny/edge-tiny-q8_0-split-00002-of-00002.gguf',
       'gguf-tiny/edge-tiny-q8_0.gguf',
     ]);
     expect(readdirSync(dir)).toEqual(expect.arrayContaining(['gguf-bad', 'gguf-tiny']));
@@ -256,6 +258,22 @@ describe('tiny GGUF fixtures', () => {
       // 4 layers x 2 KV heads x (16 + 16) x 2 bytes.
       expect(ggufKvBytesPerToken(header.metadata)).toBe(4 * 2 * 32 * 2);
     }
+  });
+
+  it('splits a model as gguf-split does: all metadata first, every tensor once, split keys in each part', () => {
+    const parts = ['00001', '00002'].map((n) => {
+      const bytes = files.get(`gguf-tiny/edge-tiny-q8_0-split-${n}-of-00002.gguf`)!;
+      const header = parseGgufHeader(bytes);
+      checkGgufFile(header, bytes.length);
+      return header;
+    });
+    const whole = parseGgufHeader(files.get('gguf-tiny/edge-tiny-q8_0.gguf')!);
+    expect(parts.map((p) => p.metadata['split.no'])).toEqual([0, 1]);
+    expect(parts.every((p) => p.metadata['split.count'] === 2)).toBe(true);
+    expect(parts[0]!.metadata['split.tensors.count']).toBe(whole.tensors.length);
+    expect(parts[0]!.metadata['general.architecture']).toBe('llama');
+    expect(parts[1]!.metadata['general.architecture']).toBeUndefined();
+    expect(parts.flatMap((p) => p.tensors.map((t) => t.name))).toEqual(whole.tensors.map((t) => t.name));
   });
 
   it('can never pick a lone byte >= 0x80 or a control token: their output rows only subtract', () => {

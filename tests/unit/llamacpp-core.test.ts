@@ -22,6 +22,7 @@ import {
   type ComputeEnvironment,
 } from '../../src/core/llamacpp-compute.js';
 import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp-log.js';
+import { checkCpuFit, cpuBudgetMB } from '../../src/core/llamacpp-fit.js';
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import { crossEngineKey, transformersRecords } from '../../src/core/transformers-catalog.js';
 import { describeError } from '../../src/core/errors.js';
@@ -248,5 +249,25 @@ describe('llama.cpp errors', () => {
       expect(friendly.title).toMatch(title);
       expect(friendly.actions.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('llama.cpp on the CPU: will it fit', () => {
+  const record = (vramMB: number) => ({ ...llamaCppRecords()[0]!, vramMB });
+  it('judges the model against the smaller of WebAssembly memory and the device memory', () => {
+    expect(cpuBudgetMB({ deviceMemoryGB: 16 }).budgetMB).toBe(4096);
+    expect(cpuBudgetMB({ deviceMemoryGB: 4 }).budgetMB).toBe(2048);
+    expect(checkCpuFit(record(500), { deviceMemoryGB: 8 }).verdict).toBe('fits');
+    expect(checkCpuFit(record(1600), { deviceMemoryGB: 4 }).verdict).toBe('tight');
+    expect(checkCpuFit(record(3000), { deviceMemoryGB: 4 })).toMatchObject({ verdict: 'wont-fit' });
+    expect(checkCpuFit(record(5000), { deviceMemoryGB: 32 }).reason).toMatch(/WebAssembly memory stops at/);
+    expect(checkCpuFit(record(500), { deviceMemoryGB: undefined }).reason).toMatch(/assumed/);
+  });
+
+  it('says the Phi-3.5 Q8_0 file cannot run on the CPU, and its Q4_K_M can on a large device', () => {
+    const phi = (quant: string) =>
+      llamaCppRecords().find((r) => r.id === `bartowski/Phi-3.5-mini-instruct-GGUF@${quant}`)!;
+    expect(checkCpuFit(phi('Q8_0'), { deviceMemoryGB: 32 }).verdict).toBe('wont-fit');
+    expect(checkCpuFit(phi('Q4_0'), { deviceMemoryGB: 32 }).verdict).not.toBe('wont-fit');
   });
 });
