@@ -119,3 +119,25 @@ test('greedy token ids are the same in the page (wllama directly) and in the wor
   expect(inPage).toHaveLength(24);
   expect(worker.ids).toEqual(inPage);
 });
+
+test('a split GGUF model loads from its first part and answers as the whole file does', async ({ page, server }) => {
+  const split = 'gguf-tiny/edge-tiny-q8_0-split-00001-of-00002.gguf';
+  const whole = 'gguf-tiny/edge-tiny-q8_0.gguf';
+  await openWithGguf(page, server, [split, whole]);
+  await loadGguf(page, server, split);
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+  const fromParts = await reply(page, 'Hello there', 16);
+  expect(server.requests.some((r) => r.path === '/fixtures/gguf-tiny/edge-tiny-q8_0-split-00002-of-00002.gguf')).toBe(
+    true,
+  );
+  // Both parts are stored, and listed as one model.
+  const row = page.locator(`edge-llm-cache-manager tr[data-key="${ggufUrl(server, split)}"]`);
+  await expect(row).toHaveAttribute('data-engine', 'llamacpp');
+
+  await page.evaluate((handle) => ((0, eval)(handle) as { reset(): void }).reset(), chatHandle);
+  await loadGguf(page, server, whole);
+  await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+  const fromWhole = await reply(page, 'Hello there', 16);
+  expect(fromParts.ids).toHaveLength(16);
+  expect(fromParts.ids).toEqual(fromWhole.ids);
+});
