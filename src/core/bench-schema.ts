@@ -4,8 +4,9 @@
  * back (a file, a share link) field by field and names the first bad field; strings are kept
  * as plain data and never evaluated or rendered as markup here.
  */
-import type { GpuProbeReport, ProbeKernelResult, ProbeSummary } from '../shared/engine-api.js';
-import { percentile } from './stats.js';
+import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
+import { PROBE_SCHEMA } from './probe-math.js';
+import { summarize } from './stats.js';
 
 export const BENCH_SCHEMA = 'edge-llm/bench@1' as const;
 export const BENCH_SCHEMA_MAJOR = 1;
@@ -72,14 +73,6 @@ export interface BenchProtocolRecord {
   promptLengths: number[];
 }
 
-/** Median and 10th/90th percentiles (NaN when n is 0) of one metric's samples. */
-export interface MetricSummary {
-  median: number;
-  p10: number;
-  p90: number;
-  n: number;
-}
-
 export const BENCH_METRICS = [
   'ttftMs',
   'prefillTokensPerSecond',
@@ -88,7 +81,7 @@ export const BENCH_METRICS = [
 ] as const;
 export type BenchMetric = (typeof BENCH_METRICS)[number];
 
-export type RunSummary = Record<BenchMetric, MetricSummary>;
+export type RunSummary = Record<BenchMetric, SampleSummary>;
 
 export interface BenchResult {
   schema: typeof BENCH_SCHEMA;
@@ -106,17 +99,8 @@ export interface BenchResult {
 
 export type ValidationResult = { ok: true; value: BenchResult } | { ok: false; error: string };
 
-export function summarizeMetric(samples: readonly number[]): MetricSummary {
-  return {
-    median: percentile(samples, 50),
-    p10: percentile(samples, 10),
-    p90: percentile(samples, 90),
-    n: samples.length,
-  };
-}
-
 export function summarizeRun(run: BenchRun): RunSummary {
-  return Object.fromEntries(BENCH_METRICS.map((metric) => [metric, summarizeMetric(run[metric])])) as RunSummary;
+  return Object.fromEntries(BENCH_METRICS.map((metric) => [metric, summarize(run[metric])])) as RunSummary;
 }
 
 /** A result with its summary computed from the runs. */
@@ -252,17 +236,19 @@ const PROBE_KERNELS = ['bandwidth', 'copy', 'matmulF32', 'matmulF16', 'matvecQ4'
 const PROBE_STATUSES = ['ok', 'check-failed', 'skipped', 'error'] as const;
 const PROBE_SPEEDS = ['ms', 'gbPerSecond', 'gflopPerSecond'] as const;
 
-function probeSummary(value: unknown, path: string): ProbeSummary {
+/** A probe figure's summary; a probe@1 file named the sample count `runs`. */
+function probeSummary(value: unknown, path: string, version: 1 | 2): SampleSummary {
   const s = record(value, path);
+  const count = version === 1 ? 'runs' : 'n';
   return {
     median: nonNegative(s.median, `${path}.median`),
     p10: nonNegative(s.p10, `${path}.p10`),
     p90: nonNegative(s.p90, `${path}.p90`),
-    runs: nonNegative(s.runs, `${path}.runs`),
+    n: nonNegative(s[count], `${path}.${count}`),
   };
 }
 
-function probeKernel(value: unknown, path: string): ProbeKernelResult {
+function probeKernel(value: unknown, path: string, version: 1 | 2): ProbeKernelResult {
   const k = record(value, path);
   const status = string(k.status, `${path}.status`);
   if (!(PROBE_STATUSES as readonly string[]).includes(status)) {
@@ -292,7 +278,7 @@ function probeKernel(value: unknown, path: string): ProbeKernelResult {
     out.timer = 'wall-clock';
   }
   for (const speed of PROBE_SPEEDS) {
-    if (k[speed] !== undefined) out[speed] = probeSummary(k[speed], `${path}.${speed}`);
+    if (k[speed] !== undefined) out[speed] = probeSummary(k[speed], `${path}.${speed}`, version);
   }
   return out;
 }
@@ -300,16 +286,17 @@ function probeKernel(value: unknown, path: string): ProbeKernelResult {
 /** The GPU probe, copied field by field: its figures feed the roofline and the tables. */
 function probe(value: unknown): GpuProbeReport {
   const p = record(value, 'probe');
-  if (p.schema !== 'edge-llm/probe@1') {
-    fail(`probe.schema must be "edge-llm/probe@1" (got ${JSON.stringify(String(p.schema).slice(0, 80))})`);
+  if (p.schema !== PROBE_SCHEMA && p.schema !== 'edge-llm/probe@1') {
+    fail(`probe.schema must be "${PROBE_SCHEMA}" (got ${JSON.stringify(String(p.schema).slice(0, 80))})`);
   }
+  const version = p.schema === PROBE_SCHEMA ? 2 : 1;
   const a = record(p.adapter, 'probe.adapter');
   const o = record(p.options, 'probe.options');
   const kernels = record(p.kernels, 'probe.kernels');
   const ratio =
     p.kernelToCopyRatio === undefined ? undefined : nonNegative(p.kernelToCopyRatio, 'probe.kernelToCopyRatio');
   return {
-    schema: 'edge-llm/probe@1',
+    schema: PROBE_SCHEMA,
     adapter: {
       vendor: string(a.vendor, 'probe.adapter.vendor'),
       architecture: string(a.architecture, 'probe.adapter.architecture'),
@@ -328,7 +315,7 @@ function probe(value: unknown): GpuProbeReport {
       matvecCols: nonNegative(o.matvecCols, 'probe.options.matvecCols'),
     },
     kernels: Object.fromEntries(
-      PROBE_KERNELS.map((id) => [id, probeKernel(kernels[id], `probe.kernels.${id}`)]),
+      PROBE_KERNELS.map((id) => [id, probeKernel(kernels[id], `probe.kernels.${id}`, version)]),
     ) as GpuProbeReport['kernels'],
     kernelToCopyRatio: ratio,
     durationMs: nonNegative(p.durationMs, 'probe.durationMs'),

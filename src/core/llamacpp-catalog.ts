@@ -8,7 +8,7 @@
  * real size once it starts.
  */
 import type { ModelRecord } from '../shared/engine-api.js';
-import { mirrorLlamaCppUrl, PUBLIC_MODEL_HOST } from './mirror.js';
+import { mirrorLlamaCppUrl, PUBLIC_MODEL_HOST } from './mirror-urls.js';
 
 export interface GgufFile {
   /** File name in the repository; for a split model, its first part ("...-00001-of-00002.gguf"). */

@@ -275,12 +275,15 @@ export interface GpuProbeOptions {
   matvecCols?: number;
 }
 
-/** Median and 10th/90th percentiles of repeated measurements. */
-export interface ProbeSummary {
+/**
+ * Median and 10th/90th percentiles (linear interpolation) of repeated measurements, and how many
+ * there were: the one summary every figure edge-llm reports uses (NaN figures when n is 0).
+ */
+export interface SampleSummary {
   median: number;
   p10: number;
   p90: number;
-  runs: number;
+  n: number;
 }
 
 /** A kernel's output compared with the CPU reference, on a small size before it is timed. */
@@ -312,16 +315,16 @@ export interface ProbeKernelResult {
   /** How runs were timed: wall clock from submit to `queue.onSubmittedWorkDone()`. */
   timer?: 'wall-clock';
   /** Milliseconds per run. */
-  ms?: ProbeSummary;
+  ms?: SampleSummary;
   /** Bytes read plus bytes written per second, in GB/s (10^9 bytes). */
-  gbPerSecond?: ProbeSummary;
+  gbPerSecond?: SampleSummary;
   /** Floating-point operations per second, in GFLOP/s (2*M*N*K for a matmul). */
-  gflopPerSecond?: ProbeSummary;
+  gflopPerSecond?: SampleSummary;
 }
 
 /** What {@link EngineWorkerApi.probeGpu} returns: plain structured-clone data. */
 export interface GpuProbeReport {
-  schema: 'edge-llm/probe@1';
+  schema: 'edge-llm/probe@2';
   adapter: Pick<DeviceReport, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features'>;
   /** The options after defaults were applied. */
   options: Required<GpuProbeOptions>;

@@ -25,7 +25,7 @@ import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp
 import { checkCpuFit, cpuBudgetMB } from '../../src/core/llamacpp-fit.js';
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import { crossEngineKey, transformersRecords } from '../../src/core/transformers-catalog.js';
-import { describeError } from '../../src/core/errors.js';
+import { describeError } from '../../src/core/error-messages.js';
 import { groupStoredFiles } from '../../src/core/storage.js';
 
 // Lines as llama.cpp logged them in headless Chromium (SwiftShader, no shader-f16).

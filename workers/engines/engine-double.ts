@@ -6,6 +6,7 @@
  * buffers while "loaded", so the memory tracker is exercised for real. It is only selected
  * explicitly (`engine=double`); the app never offers it to visitors.
  */
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
@@ -109,8 +110,7 @@ export class EngineDouble implements Engine {
     signal: AbortSignal,
   ): Promise<EngineLoadResult> {
     const model = MODELS.find((candidate) => candidate.id === modelId);
-    if (!model)
-      throw Object.assign(new Error(`The engine double has no model "${modelId}".`), { name: 'ModelNotFoundError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotFound, `The engine double has no model "${modelId}".`);
     await this.unload();
     const steps = 20;
     const stepMs = (model.loadMs ?? 100) / steps;
@@ -138,8 +138,7 @@ export class EngineDouble implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const model = this.loaded;
-    if (!model)
-      throw Object.assign(new Error('No model is loaded in the engine double.'), { name: 'ModelNotLoadedError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
     this.interrupted = false;
     const promptTokens = request.messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
     const tokenAt = replyTokens(request);

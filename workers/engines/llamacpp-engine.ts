@@ -16,7 +16,7 @@ import type {
   LoadOptions,
   ModelRecord,
 } from '../../src/shared/engine-api.js';
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import { GgufError, ggufKvBytesPerToken } from '../../src/core/gguf.js';
 import {
   customLlamaCppRecord,
@@ -36,7 +36,7 @@ import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { ensureRoomFor } from '../storage/model-cache.js';
 import { inspectGguf } from './gguf-blob.js';
-import { edgeError, fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
+import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
 import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles } from './llamacpp-storage.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineMemory, EngineProgress } from './engine.js';
 
@@ -119,7 +119,7 @@ export class LlamaCppEngine implements Engine {
     const resolved = resolveLlamaCppModel(modelId, this.mirror);
     if (!resolved) {
       throw edgeError(
-        EDGE_ERROR_NAMES.modelConfigInvalid,
+        ERROR_NAMES.modelConfigInvalid,
         `"${modelId}" is neither a llama.cpp catalog model nor the URL of a .gguf file.`,
       );
     }
@@ -136,7 +136,7 @@ export class LlamaCppEngine implements Engine {
       const needed = bytes + (kv ?? 0) * context;
       if (onCpu && needed > WASM_MEMORY_LIMIT) {
         throw edgeError(
-          EDGE_ERROR_NAMES.wasmMemoryExceeded,
+          ERROR_NAMES.wasmMemoryExceeded,
           `The model and its ${context}-token KV cache need ${(needed / 2 ** 30).toFixed(2)} GiB.`,
           { url: resolved.url, neededBytes: needed },
         );
@@ -231,7 +231,7 @@ export class LlamaCppEngine implements Engine {
       await instance.exit().catch(() => undefined);
       const failure = loadFailure(this.log.slice(mark));
       if (failure) throw fromLoadFailure(failure, resolved.url, onCpu);
-      throw isRuntimeAbort(error) ? edgeError(EDGE_ERROR_NAMES.engineCrashed, String((error as Error).message)) : error;
+      throw isRuntimeAbort(error) ? edgeError(ERROR_NAMES.engineCrashed, String((error as Error).message)) : error;
     }
     const loadLog = this.log.slice(mark);
     const failure = loadFailure(loadLog);
@@ -267,7 +267,7 @@ export class LlamaCppEngine implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const loaded = this.loaded;
-    if (!loaded) throw edgeError('ModelNotLoadedError', 'No llama.cpp model is loaded.');
+    if (!loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No llama.cpp model is loaded.');
     const stopper = new AbortController();
     this.stopper = stopper;
     const ids: number[] = [];
@@ -353,15 +353,15 @@ export class LlamaCppEngine implements Engine {
   private async explainGenerateFailure(error: unknown, mark: number): Promise<unknown> {
     const message = String((error as Error | undefined)?.message ?? error);
     if (/exceeds the available context size|exceed_context_size/i.test(message)) {
-      return edgeError('ContextWindowSizeExceededError', message);
+      return edgeError(ERROR_NAMES.contextWindowExceeded, message);
     }
     if (isInvalidUtf8(message, this.log.slice(mark))) {
-      return edgeError(EDGE_ERROR_NAMES.invalidOutput, message);
+      return edgeError(ERROR_NAMES.invalidOutput, message);
     }
     if (isRuntimeAbort(error)) {
       // The runtime is gone: the model must be loaded again.
       await this.unload();
-      return edgeError(EDGE_ERROR_NAMES.engineCrashed, message);
+      return edgeError(ERROR_NAMES.engineCrashed, message);
     }
     return error;
   }

@@ -1,35 +1,31 @@
 /**
  * llama.cpp's failures as edge-llm errors, each with its own name (see src/core/errors.ts).
  */
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import { GgufError } from '../../src/core/gguf.js';
 import type { LoadFailure } from '../../src/core/llamacpp-log.js';
-
-export function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { name, ...(detail ? { detail } : {}) });
-}
 
 /** A file our own header check refused, before llama.cpp saw it. */
 export function fromGgufError(error: GgufError, url: string): Error {
   if (error.problem === 'unsupported-type') {
-    return edgeError(EDGE_ERROR_NAMES.quantizationUnsupported, error.message, { url });
+    return edgeError(ERROR_NAMES.quantizationUnsupported, error.message, { url });
   }
-  return edgeError(EDGE_ERROR_NAMES.ggufInvalid, error.message, { url });
+  return edgeError(ERROR_NAMES.ggufInvalid, error.message, { url });
 }
 
 /** A failure llama.cpp logged while loading. */
 export function fromLoadFailure(failure: LoadFailure, url: string, onCpu: boolean): Error {
   switch (failure.problem) {
     case 'unknown-architecture':
-      return edgeError(EDGE_ERROR_NAMES.architectureUnsupported, `architecture "${failure.subject ?? '?'}"`, { url });
+      return edgeError(ERROR_NAMES.architectureUnsupported, `architecture "${failure.subject ?? '?'}"`, { url });
     case 'unsupported-type':
-      return edgeError(EDGE_ERROR_NAMES.quantizationUnsupported, `ggml type ${failure.subject ?? '?'}`, { url });
+      return edgeError(ERROR_NAMES.quantizationUnsupported, `ggml type ${failure.subject ?? '?'}`, { url });
     case 'out-of-memory':
       return onCpu
-        ? edgeError(EDGE_ERROR_NAMES.wasmMemoryExceeded, `llama.cpp ran out of memory: ${failure.detail}.`, { url })
-        : edgeError('GPUOutOfMemoryError', failure.detail, { url });
+        ? edgeError(ERROR_NAMES.wasmMemoryExceeded, `llama.cpp ran out of memory: ${failure.detail}.`, { url })
+        : edgeError(ERROR_NAMES.gpuOutOfMemory, failure.detail, { url });
     default:
-      return edgeError(EDGE_ERROR_NAMES.ggufInvalid, `${failure.detail}.`, { url });
+      return edgeError(ERROR_NAMES.ggufInvalid, `${failure.detail}.`, { url });
   }
 }
 

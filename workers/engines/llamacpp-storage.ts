@@ -7,7 +7,7 @@
  * metadata as an interrupted download: it is never loaded, and the next load fetches it again.
  */
 import type { CacheEntry, CacheManager } from '@wllama/wllama';
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { ggufPartUrls } from '../../src/core/llamacpp-catalog.js';
 
@@ -66,15 +66,12 @@ export async function bytesToFetch(
       response = await fetch(url, { method: 'HEAD', signal });
     } catch (error) {
       if (signal.aborted) throw error;
-      throw Object.assign(new Error(`Could not reach ${url}.`), {
-        name: EDGE_ERROR_NAMES.downloadFailed,
-        detail: { url },
-      });
+      throw edgeError(ERROR_NAMES.downloadFailed, `Could not reach ${url}.`, { url });
     }
     if (!response.ok) {
-      throw Object.assign(new Error(`The model file is not there (HTTP ${response.status}).`), {
-        name: EDGE_ERROR_NAMES.modelFileMissing,
-        detail: { url, status: response.status },
+      throw edgeError(ERROR_NAMES.modelFileMissing, `The model file is not there (HTTP ${response.status}).`, {
+        url,
+        status: response.status,
       });
     }
     const length = Number(response.headers.get('content-length'));

@@ -32,23 +32,30 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
   };
 }
 
-/** What the model sources setting holds: mirror base URLs and the last imported list. */
+/** What the model sources setting holds: mirror base URLs, the last imported list, added folders. */
 export interface ModelSourcesSetting {
   mirror: { webllm?: string; transformers?: string; llamacpp?: string };
   imported: CustomModelSource;
+  /** Self-hosted model folders the visitor added by URL, newest first. */
+  folders?: TransformersModelSource[];
+}
+
+/** Everything a setting adds to the custom models: its imported list and its folders. */
+function addedBy(setting: ModelSourcesSetting | undefined): CustomModelSource {
+  if (!setting) return {};
+  return mergeModelSources({ transformers: setting.folders ?? [] }, setting.imported);
 }
 
 /**
- * The custom models with a new sources setting applied: the previously imported models are
- * taken out, the new ones added, and the mirror replaced. Models the host page or the folder
- * form added stay.
+ * The custom models with a new sources setting applied: the models the previous setting added
+ * are taken out, the new ones added, and the mirror replaced. Models the host page added stay.
  */
 export function applyModelSources(
   current: CustomModelSource | undefined,
   previous: ModelSourcesSetting | undefined,
   next: ModelSourcesSetting,
 ): CustomModelSource {
-  const removed = previous?.imported ?? {};
+  const removed = addedBy(previous);
   const drop = <T>(list: T[] | undefined, gone: T[] | undefined, key: (entry: T) => string) => {
     const keys = new Set((gone ?? []).map(key));
     return (list ?? []).filter((entry) => !keys.has(key(entry)));
@@ -65,5 +72,5 @@ export function applyModelSources(
     llamacpp: drop(current?.llamacpp, removed.llamacpp, (entry) => entry.url),
   };
   const mirror = Object.fromEntries(Object.entries(next.mirror).filter(([, base]) => Boolean(base)));
-  return { ...mergeModelSources(kept, next.imported), mirror };
+  return { ...mergeModelSources(kept, addedBy(next)), mirror };
 }
