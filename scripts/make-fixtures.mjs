@@ -22,6 +22,8 @@
 //   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
 //   gguf-tiny/edge-tiny-{f32,q8_0,q4_0}.gguf  (see scripts/gguf/tiny-llama.mjs)
 //   gguf-bad/{truncated,bad-magic,unknown-arch,unknown-quant}.gguf
+//   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
+//                                     (a twin that computes slightly differently)
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
 //   libs/empty-module.wasm    (smallest valid wasm module, not a model library)
 //
@@ -102,6 +104,8 @@ const MODEL = {
 };
 
 const GROUP_SIZE = 32;
+/** The perturbed twin of onnx-tiny: every weight × (1 ± up to 2%), its own seed. */
+const PERTURBATION = { seed: 0x9e77ab1e, scale: 0.02 };
 const SHARD_LIMIT_BYTES = 64 * 1024; // start a new shard when this is exceeded
 
 // ---------------------------------------------------------------------------
@@ -385,6 +389,11 @@ function main() {
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
   const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
   const ggufTiny = writeTinyGgufFixtures(out, { tokenizer: buildTokenizer(), write });
+  writeOnnxTinyModel(join(out, 'onnx-tiny-perturbed'), {
+    tokenizer: buildTokenizer(),
+    write,
+    perturbation: PERTURBATION,
+  });
 
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
@@ -396,6 +405,7 @@ function main() {
       `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
       `gguf-tiny (llama, F32 ${ggufTiny.sizes.F32} / Q8_0 ${ggufTiny.sizes.Q8_0} / Q4_0 ${ggufTiny.sizes.Q4_0} bytes), ` +
       `gguf-bad (truncated, bad magic, unknown architecture, unknown quantization), ` +
+      `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );
 }

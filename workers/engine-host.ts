@@ -8,6 +8,8 @@ import type {
   DeviceLoss,
   EngineId,
   EngineWorkerApi,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   GenerationStats,
   GpuProbeOptions,
@@ -216,6 +218,18 @@ export class EngineHost implements EngineWorkerApi {
 
   async lastOutputTokenIds(): Promise<number[] | undefined> {
     return this.active?.engine.outputTokenIds?.();
+  }
+
+  async forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    const active = this.active;
+    if (!active) throw notLoaded();
+    if (!active.engine.forcedChoices) {
+      throw edgeError(
+        ERROR_NAMES.forcedChoicesUnsupported,
+        `The ${active.engine.id} engine cannot read a fixed sequence, so its correctness cannot be checked.`,
+      );
+    }
+    return active.engine.forcedChoices(input);
   }
 
   async watchDeviceLoss(onLost: (loss: DeviceLoss) => void): Promise<void> {

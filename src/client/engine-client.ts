@@ -13,6 +13,8 @@ import type {
   DeviceReport,
   EngineId,
   EngineWorkerApi,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   GenerationStats,
   GpuProbeOptions,
@@ -150,6 +152,11 @@ export class EngineClient {
 
   lastOutputTokenIds(): Promise<number[] | undefined> {
     return this.call((api) => api.lastOutputTokenIds());
+  }
+
+  /** Teacher forcing on the loaded model (see {@link EngineWorkerApi.forcedChoices}). */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    return this.call((api) => api.forcedChoices(input));
   }
 
   /** Every model stored in the browser, for every engine, with sizes and last use. */

@@ -39,7 +39,7 @@ export function exportFileName(createdAt: string, format: ExportFormat): string 
 }
 
 /** How a device is named in a table: adapter, then browser and platform. */
-export function deviceLabel(result: BenchResult): string {
+export function deviceLabel(result: Pick<BenchResult, 'device'>): string {
   const { adapter, browser, platform } = result.device;
   const gpu = [adapter.vendor, adapter.architecture, adapter.description].filter((part) => part !== '').join(' ');
   return `${gpu || 'unknown GPU'}${adapter.isFallbackAdapter ? ' (fallback)' : ''} · ${browser.brand} ${browser.version} · ${platform}`;
@@ -63,11 +63,13 @@ function csvQuote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvText(text: string): string {
+/** A CSV cell from untrusted text: formula-defused and quoted. */
+export function csvText(text: string): string {
   return csvQuote(defuseFormula(text));
 }
 
-function csvNumber(value: number | undefined): string {
+/** A CSV cell from a number; empty when there is none. */
+export function csvNumber(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(value);
 }
 

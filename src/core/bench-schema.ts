@@ -6,15 +6,26 @@
  */
 import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
 import { PROBE_SCHEMA } from './probe-math.js';
+import {
+  array,
+  boolean,
+  describe,
+  fail,
+  finite,
+  nonNegative,
+  optionalNonNegative,
+  record,
+  samples,
+  SchemaFieldError,
+  string,
+} from './schema-checks.js';
 import { summarize } from './stats.js';
+
+export { MAX_SAMPLES, MAX_STRING_LENGTH } from './schema-checks.js';
 
 export const BENCH_SCHEMA = 'edge-llm/bench@1' as const;
 export const BENCH_SCHEMA_MAJOR = 1;
 
-/** Most samples in one metric array. */
-export const MAX_SAMPLES = 10_000;
-/** Longest string accepted anywhere in the file. */
-export const MAX_STRING_LENGTH = 1_000;
 /** Most runs, features or limits in one file. */
 export const MAX_ENTRIES = 1_000;
 /** Longest text `parseBenchResult` reads (characters). */
@@ -125,63 +136,6 @@ export function createBenchResult(input: {
   return result;
 }
 
-class BenchValidationError extends Error {}
-
-function fail(message: string): never {
-  throw new BenchValidationError(message);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-function record(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(`${path} must be an object (got ${describe(value)})`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') fail(`${path} must be a string (got ${describe(value)})`);
-  if (value.length > MAX_STRING_LENGTH) {
-    fail(`${path} is too long (${value.length} characters; at most ${MAX_STRING_LENGTH})`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') fail(`${path} must be true or false (got ${describe(value)})`);
-  return value;
-}
-
-function finite(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${path} must be a finite number`);
-  return value;
-}
-
-function nonNegative(value: unknown, path: string): number {
-  const n = finite(value, path);
-  if (n < 0) fail(`${path} must not be negative (got ${n})`);
-  return n;
-}
-
-function optionalNonNegative(value: unknown, path: string): number | undefined {
-  return value === undefined ? undefined : nonNegative(value, path);
-}
-
-function array(value: unknown, path: string, max: number, what: string): unknown[] {
-  if (!Array.isArray(value)) fail(`${path} must be an array (got ${describe(value)})`);
-  if (value.length > max) fail(`${path} has too many ${what} (${value.length}; at most ${max})`);
-  return value;
-}
-
-function samples(value: unknown, path: string): number[] {
-  return array(value, path, MAX_SAMPLES, 'samples').map((item, i) => nonNegative(item, `${path}[${i}]`));
-}
-
 function checkSchema(value: unknown): void {
   if (typeof value !== 'string') {
     fail(`not an edge-llm benchmark file (schema is ${value === undefined ? 'missing' : describe(value)})`);
@@ -196,7 +150,7 @@ function checkSchema(value: unknown): void {
   if (major < BENCH_SCHEMA_MAJOR) fail(`unsupported old benchmark file (schema ${shown}, expected "${BENCH_SCHEMA}")`);
 }
 
-function device(value: unknown): BenchDevice {
+export function device(value: unknown): BenchDevice {
   const d = record(value, 'device');
   const a = record(d.adapter, 'device.adapter');
   const b = record(d.browser, 'device.browser');
@@ -398,7 +352,7 @@ export function validateBenchResult(json: unknown): ValidationResult {
       }),
     };
   } catch (error) {
-    if (error instanceof BenchValidationError) return { ok: false, error: error.message };
+    if (error instanceof SchemaFieldError) return { ok: false, error: error.message };
     // A getter, a proxy or a stack overflow on absurd nesting: still an answer, never a throw.
     return { ok: false, error: `not a readable benchmark file (${String(error)})` };
   }

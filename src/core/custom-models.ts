@@ -3,7 +3,12 @@
  * custom models. Pure, and apart from the list validator so that the page loads the validator
  * only when a list is imported.
  */
-import type { CustomModelSource, TransformersHubSource, TransformersModelSource } from '../shared/engine-api.js';
+import type {
+  CustomModelSource,
+  MirrorBases,
+  TransformersHubSource,
+  TransformersModelSource,
+} from '../shared/engine-api.js';
 
 /**
  * Adds an imported list to the models already there; an imported entry replaces one with the
@@ -34,7 +39,7 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
 
 /** What the model sources setting holds: mirror base URLs, the last imported list, added folders. */
 export interface ModelSourcesSetting {
-  mirror: { webllm?: string; transformers?: string; llamacpp?: string };
+  mirror: MirrorBases;
   imported: CustomModelSource;
   /** Self-hosted model folders the visitor added by URL, newest first. */
   folders?: TransformersModelSource[];

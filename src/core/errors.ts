@@ -64,6 +64,10 @@ export const ERROR_NAMES = {
   invalidOutput: 'InvalidOutputError',
   engineCrashed: 'EngineCrashedError',
   gpuOutOfMemory: 'GPUOutOfMemoryError',
+  /** The engine cannot read a fixed sequence (teacher forcing), so correctness cannot be checked. */
+  forcedChoicesUnsupported: 'ForcedChoicesUnsupportedError',
+  /** A fixed sequence the model cannot read: empty, too long, or ids outside its vocabulary. */
+  forcedChoicesInput: 'ForcedChoicesInputError',
   // names web-llm uses that edge-llm also throws, so both map to one code
   webgpuNotAvailable: 'WebGPUNotAvailableError',
   deviceLost: 'DeviceLostError',

@@ -6,8 +6,15 @@
  * buffers while "loaded", so the memory tracker is exercised for real. It is only selected
  * explicitly (`engine=double`); the app never offers it to visitors.
  */
+import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
-import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import type {
+  CustomModelSource,
+  ForcedChoices,
+  ForcedInput,
+  GenerateRequest,
+  ModelRecord,
+} from '../../src/shared/engine-api.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 interface DoubleModel {
@@ -43,6 +50,8 @@ const MODELS: DoubleModel[] = [
 ];
 
 const ECHO_PREFIX = 'echo:';
+/** The double's "vocabulary" for teacher forcing: text is read as UTF-8 bytes. */
+const DOUBLE_VOCAB = 256;
 const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
 
 /** Yields to the worker's event loop without setTimeout's 4 ms clamp, so interrupts get through. */
@@ -192,6 +201,18 @@ export class EngineDouble implements Engine {
 
   interrupt(): void {
     this.interrupted = true;
+  }
+
+  /** Teacher forcing on made-up logits: a fixed function of the token and position, the same every time. */
+  async forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
+    const ids =
+      'tokenIds' in input ? [...input.tokenIds] : [...new TextEncoder().encode(input.text)].slice(0, input.maxTokens);
+    const logits = new Float32Array(ids.length * DOUBLE_VOCAB);
+    ids.forEach((id, position) => {
+      for (let v = 0; v < DOUBLE_VOCAB; v++) logits[position * DOUBLE_VOCAB + v] = Math.sin(id * 31 + v * 7 + position);
+    });
+    return forcedChoicesFromLogits(ids, logits, DOUBLE_VOCAB);
   }
 
   async unload(): Promise<void> {

@@ -24,10 +24,11 @@ import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedF
 import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror-urls.js';
 import { hubTransformersRecord } from '../../src/core/model-list.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+import { transformersForcedChoices } from './transformers-forced.js';
 
 export type TransformersModule = Pick<
   typeof Transformers,
-  'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria'
+  'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria' | 'Tensor'
 >;
 
 const CACHE_KEY = 'transformers-cache';
@@ -257,6 +258,10 @@ export class TransformersEngine implements Engine {
   outputTokenIds(): number[] | undefined {
     return this.lastIds;
   }
+
+  /** Teacher forcing: one forward pass over the sequence (see transformers-forced.ts). */
+  forcedChoices: NonNullable<Engine['forcedChoices']> = (input) =>
+    transformersForcedChoices(this.module, this.loaded, input);
 
   storedFiles(): Promise<StoredFile[]> {
     return storedFiles([CACHE_KEY]);

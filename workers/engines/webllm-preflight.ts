@@ -39,7 +39,7 @@ export function modelBaseUrl(model: string): string {
 }
 
 /** Whether web-llm caches this library itself (it skips the cache for localhost and relative URLs). */
-export function webLlmCachesLibrary(url: string): boolean {
+function webLlmCachesLibrary(url: string): boolean {
   return url.startsWith('http') && !url.includes('localhost');
 }
 

@@ -52,7 +52,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_id)
 }
 
 /** Invocations per row of the mat-vec. */
-export const MATVEC_THREADS = 64;
+const MATVEC_THREADS = 64;
 export const MATVEC_WGSL = /* wgsl */ `
 struct Dims { rows: u32, cols: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(0) var<storage, read> weights: array<u32>;

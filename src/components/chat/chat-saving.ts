@@ -12,7 +12,7 @@ import type { ChatSessionHost, ChatSettings } from './chat-session.js';
 type EditableSettings = Pick<ChatSettings, 'systemPrompt' | 'maxTokens' | 'temperature'>;
 
 /** Settings whose change is saved with the conversation. */
-export const SAVED_SETTINGS = ['systemPrompt', 'maxTokens', 'temperature', 'engine', 'model', 'device'] as const;
+const SAVED_SETTINGS = ['systemPrompt', 'maxTokens', 'temperature', 'engine', 'model', 'device'] as const;
 
 export class ChatSaving {
   /** Shown under the chat when it persists. */
