@@ -20,6 +20,8 @@
 //   onnx-tiny/tokenizer.json          (the same tokenizer as mlc-tiny)
 //   onnx-tiny/tokenizer_config.json
 //   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
+//   gguf-tiny/edge-tiny-{f32,q8_0,q4_0}.gguf  (see scripts/gguf/tiny-llama.mjs)
+//   gguf-bad/{truncated,bad-magic,unknown-arch,unknown-quant}.gguf
 //   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
 //                                     (a twin that computes slightly differently)
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
@@ -34,6 +36,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
 import { mulberry32 } from './prng.mjs';
 
@@ -385,6 +388,7 @@ function main() {
   write(join(libsDir, 'not-a-library.wasm'), NOT_A_LIBRARY);
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
   const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
+  const ggufTiny = writeTinyGgufFixtures(out, { tokenizer: buildTokenizer(), write });
   writeOnnxTinyModel(join(out, 'onnx-tiny-perturbed'), {
     tokenizer: buildTokenizer(),
     write,
@@ -399,6 +403,8 @@ function main() {
       `${files.length} shards ${files.map((f) => f.data.length).join('+')} bytes), ` +
       `onnx-tiny (llama ${onnxTiny.layers} layers, ${onnxTiny.paramCount} params, ` +
       `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
+      `gguf-tiny (llama, F32 ${ggufTiny.sizes.F32} / Q8_0 ${ggufTiny.sizes.Q8_0} / Q4_0 ${ggufTiny.sizes.Q4_0} bytes), ` +
+      `gguf-bad (truncated, bad magic, unknown architecture, unknown quantization), ` +
       `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );

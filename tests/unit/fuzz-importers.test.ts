@@ -44,7 +44,7 @@ function expectNamed(message: string, fields: Set<string>): void {
   expect(namesAField(message, fields) || WHOLE_FILE.test(message), `names no field: ${message}`).toBe(true);
 }
 
-const MODEL_LIST = {
+const MODEL_LIST: Json = {
   schema: MODEL_LIST_SCHEMA,
   webllm: [
     {
@@ -61,7 +61,7 @@ const MODEL_LIST = {
     { model: 'onnx-community/Qwen2.5-0.5B-Instruct', dtype: 'q4' },
     { url: 'https://models.intranet.example/tiny/', dtype: 'fp32', name: 'Tiny' },
   ],
-} satisfies Json;
+};
 
 describe('fuzzing the model list importer', () => {
   const fields = keyNames(MODEL_LIST);
@@ -157,7 +157,7 @@ describe('fuzzing share links', () => {
 });
 
 describe('fuzzing saved conversation records', () => {
-  const valid = {
+  const valid: Json = {
     version: SAVED_CONVERSATION_VERSION,
     savedAt: 1_700_000_000_000,
     settings: { systemPrompt: 'Be brief.', maxTokens: 64, temperature: 0.7, engine: 'transformers', model: 'm@q4' },
@@ -165,7 +165,7 @@ describe('fuzzing saved conversation records', () => {
       { role: 'user', text: 'Hello' },
       { role: 'assistant', text: 'Hi!', partial: true },
     ],
-  } satisfies Json;
+  };
   it(`${FUZZ_RUNS} damaged records restore what they can as text, or nothing, and never throw`, () => {
     fc.assert(
       fc.property(mutated(valid), (record) => {
