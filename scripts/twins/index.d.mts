@@ -1,5 +1,6 @@
 // Types of index.mjs: writing a twin in every format.
-export const TWIN_GENERATOR_VERSION: number;
+/** A digest of the generator's source, stamped into each twin (a changed generator remakes twins). */
+export function generatorDigest(): string;
 export const TWIN_FORMATS: readonly ('onnx' | 'mlc')[];
 export const SHARED_MLC_DIR: string;
 export const TWIN_LIBRARIES: Readonly<Record<string, string>>;

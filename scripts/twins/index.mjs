@@ -8,6 +8,7 @@
 //                  tensor-cache.json, ndarray-cache.json, params_shard_*.bin)
 // Each folder's twin.json, written last, says the folder is complete and which generator made it.
 
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +18,27 @@ import { writeOnnxTwin } from './onnx-writer.mjs';
 import { TWIN_NOTE, twinSpec } from './spec.mjs';
 import { createWeightSource, TWIN_SEED } from './weights.mjs';
 
-/** Bumped whenever the generator's output changes, so stale twins are made again. */
-export const TWIN_GENERATOR_VERSION = 1;
+const SCRIPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The code a twin's bytes depend on: any change to it makes existing twins stale. */
+const GENERATOR_FILES = ['prng.mjs', 'byte-level.mjs', 'onnx-builder.mjs', 'onnx-tiny-model.mjs'];
+
+/** A digest of the generator's own source, stamped into every twin it writes. */
+export function generatorDigest() {
+  const hash = createHash('sha256');
+  const twinsDir = join(SCRIPTS_DIR, 'twins');
+  const files = [
+    ...GENERATOR_FILES.map((name) => join(SCRIPTS_DIR, name)),
+    ...readdirSync(twinsDir)
+      .filter((name) => name.endsWith('.mjs') && name !== 'cli.mjs')
+      .sort()
+      .map((name) => join(twinsDir, name)),
+  ];
+  for (const file of files) hash.update(readFileSync(file));
+  return hash.digest('hex').slice(0, 16);
+}
 export const TWIN_FORMATS = Object.freeze(['onnx', 'mlc']);
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = resolve(SCRIPTS_DIR, '..');
 /** Third-party artifacts beside the project's clone (see ../shared/artifacts/README.md). */
 export const SHARED_MLC_DIR = resolve(REPO_ROOT, '..', 'shared', 'artifacts', 'mlc');
 
@@ -36,7 +53,7 @@ export function twinFolder(out, name, format) {
 }
 
 function stampOf(name, format, seed) {
-  return { twin: name, format, seed, generator: TWIN_GENERATOR_VERSION, note: TWIN_NOTE };
+  return { twin: name, format, seed, generator: generatorDigest(), note: TWIN_NOTE };
 }
 
 /** True when the folder holds a complete twin made by this generator with this seed. */

@@ -3,9 +3,14 @@
  * parameter counts, deterministic values of the documented scale, and quantization that decodes
  * back within its error bound with the bit layout each runtime reads.
  */
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generatorDigest, isTwinComplete, twinFolder, writeTwin } from '../../scripts/twins/index.mjs';
 import { dequantizeBlockQ4, dequantizeMlcQ4, quantizeBlockQ4, quantizeMlcQ4 } from '../../scripts/twins/quantize.mjs';
-import { hfConfig, hfTensors, parameterCount, TWIN_SPECS, twinSpec } from '../../scripts/twins/spec.mjs';
+import { hfConfig, hfTensors, parameterCount, TWIN_NOTE, TWIN_SPECS, twinSpec } from '../../scripts/twins/spec.mjs';
 import { tokenizerJson } from '../../scripts/twins/tokenizer.mjs';
 import { buildVocabulary, silentTokenIds, vocabLayout } from '../../scripts/twins/vocab.mjs';
 import { createWeightSource, TWIN_SEED } from '../../scripts/twins/weights.mjs';
@@ -186,5 +191,41 @@ describe('4-bit packing', () => {
   it('refuses a row length that is not whole groups', () => {
     expect(() => quantizeMlcQ4(new Float32Array(40), 1, 40)).toThrow(/groups of 32/);
     expect(() => quantizeBlockQ4(new Float32Array(40), 1, 40)).toThrow(/groups of 32/);
+  });
+});
+
+describe('writing a twin', () => {
+  const out = mkdtempSync(join(tmpdir(), 'edge-llm-twins-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes each format once, stamps it, and writes it again only for another seed', () => {
+    const first = writeTwin('ci-small', out);
+    expect(first.map((r) => [r.format, r.skipped])).toEqual([
+      ['onnx', false],
+      ['mlc', false],
+    ]);
+    for (const format of ['onnx', 'mlc']) {
+      expect(isTwinComplete(out, 'ci-small', format)).toBe(true);
+      const stamp = JSON.parse(readFileSync(join(twinFolder(out, 'ci-small', format), 'twin.json'), 'utf8'));
+      expect(stamp).toMatchObject({ twin: 'ci-small', format, generator: generatorDigest(), note: TWIN_NOTE });
+    }
+    expect(existsSync(join(twinFolder(out, 'ci-small', 'mlc'), 'resolve', 'main', 'ndarray-cache.json'))).toBe(true);
+    expect(readFileSync(join(twinFolder(out, 'ci-small', 'onnx'), 'README.md'), 'utf8')).toContain(TWIN_NOTE);
+    expect(writeTwin('ci-small', out).every((r) => r.skipped)).toBe(true);
+    expect(isTwinComplete(out, 'ci-small', 'onnx', TWIN_SEED + 1)).toBe(false);
+    expect(writeTwin('ci-small', out, { formats: ['onnx'], seed: TWIN_SEED + 1 })[0]!.skipped).toBe(false);
+  });
+
+  it('is what npm run fixtures -- --twin runs, with a summary per format', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['scripts/make-fixtures.mjs', '--twin', 'ci-small', '--formats', 'mlc', '--out', out, '--force'],
+      { encoding: 'utf8' },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ci-small mlc: .*ci-small-mlc, [\d.]+ MB, [\d.]+ s\. 43 params in 1 shards/);
+    const bad = spawnSync(process.execPath, ['scripts/make-fixtures.mjs', '--twin', 'gpt-5'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('unknown twin "gpt-5" (there are: smollm2-135m, qwen2.5-0.5b, ci-small)');
   });
 });
