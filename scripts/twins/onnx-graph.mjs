@@ -96,12 +96,12 @@ export function buildDecoderGraph(g, source, variant, external) {
     const inputs = shapeOf(names[0])[1];
     const outputs = data.length / inputs;
     const weightName = `${nodeName.replaceAll('/', '.')}.weight`;
-    const outputs1 = outputName ? [outputName] : 1;
+    const nodeOutputs = outputName ? [outputName] : 1;
     if (variant === 'fp32') {
       const where = external.add(data.byteLength, (write) => writeTransposed(write, data, outputs, inputs));
       g.paramCount += data.length;
       const weight = g.externalTensor(weightName, [inputs, outputs], FLOAT, where);
-      return g.op('MatMul', [x, weight], {}, { name: nodeName, outputs: outputs1 });
+      return g.op('MatMul', [x, weight], {}, { name: nodeName, outputs: nodeOutputs });
     }
     const { packed, scales } = quantizeBlockQ4(data, outputs, inputs);
     const blocks = inputs / 32;
@@ -119,7 +119,7 @@ export function buildDecoderGraph(g, source, variant, external) {
     );
     g.paramCount += data.length;
     const attrs = { K: inputs, N: outputs, bits: 4, block_size: 32, accuracy_level: 4 };
-    return g.op('MatMulNBits', [x, b, s], attrs, { name: `${nodeName}NBits`, outputs: outputs1, domain: MS });
+    return g.op('MatMulNBits', [x, b, s], attrs, { name: `${nodeName}NBits`, outputs: nodeOutputs, domain: MS });
   };
 
   // Graph inputs and the attention-mask subgraph GroupQueryAttention reads (builder layout).

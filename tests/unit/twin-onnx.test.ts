@@ -13,25 +13,30 @@ import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeOnnxTwin, type WrittenOnnx } from '../../scripts/twins/onnx-writer.mjs';
 import { dequantizeBlockQ4, quantizeBlockQ4 } from '../../scripts/twins/quantize.mjs';
-import { twinSpec } from '../../scripts/twins/spec.mjs';
+import { twinSpec, type TwinSpec } from '../../scripts/twins/spec.mjs';
 import { createWeightSource } from '../../scripts/twins/weights.mjs';
 import { referenceLogits } from './twin-reference.js';
 
 const spec = twinSpec('ci-small');
 const source = createWeightSource(spec);
+/** The same size with Qwen2's q/k/v biases, so the biased graph is checked too. */
+const qwenSpec: TwinSpec = { ...spec, name: 'ci-small-qwen2', architecture: 'qwen2', attentionBias: true };
 const IDS = [1, 300, 301, 1999, 42, 2, 900, 77, 3001, 512, 513, 40];
 let dir: string;
+let qwenDir: string;
 let written: WrittenOnnx[];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'edge-llm-twin-onnx-'));
   written = writeOnnxTwin(dir, source);
+  qwenDir = mkdtempSync(join(tmpdir(), 'edge-llm-twin-onnx-'));
+  writeOnnxTwin(qwenDir, createWeightSource(qwenSpec), { variants: ['fp32'] });
   ort.env.wasm.numThreads = 1;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => [dir, qwenDir].forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
-async function session(file: string): Promise<ort.InferenceSession> {
-  const onnxDir = join(dir, 'onnx');
+async function session(file: string, folder = dir): Promise<ort.InferenceSession> {
+  const onnxDir = join(folder, 'onnx');
   return ort.InferenceSession.create(readFileSync(join(onnxDir, file)), {
     executionProviders: ['wasm'],
     externalData: [{ path: `${file}_data`, data: readFileSync(join(onnxDir, `${file}_data`)) }],
@@ -159,5 +164,15 @@ describe('the ONNX twin (ci-small)', () => {
       expect(error).toBeLessThan(0.05);
       expect(error).toBeLessThan(relativeError(row, fp32[s]!));
     });
+  });
+});
+
+describe('a Qwen2-style twin (q/k/v biases)', () => {
+  it('fp32 gives the reference logits, the packed bias included', async () => {
+    const qwenSource = createWeightSource(qwenSpec);
+    expect(qwenSource.tensors.filter((t) => t.kind === 'bias')).toHaveLength(3 * qwenSpec.layers);
+    const expected = referenceLogits(qwenSource, IDS);
+    const { rows } = await run(await session('model.onnx', qwenDir), IDS, null, 0);
+    rows.forEach((row, s) => expect(relativeError(row, expected[s]!)).toBeLessThan(1e-4));
   });
 });
