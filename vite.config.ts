@@ -8,7 +8,8 @@ export default defineConfig({
     sourcemap: true,
     // web-llm alone is ~6 MB; it is lazy-loaded inside the worker only.
     chunkSizeWarningLimit: 8000,
-    rollupOptions: { input: { main: 'index.html', embed: 'embed.html' } },
+    // eval.html: the headless evaluation runner (npm run eval) until the app has its view.
+    rollupOptions: { input: { main: 'index.html', embed: 'embed.html', eval: 'eval.html' } },
   },
   worker: {
     format: 'es',

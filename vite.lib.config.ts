@@ -32,7 +32,7 @@ export default defineConfig({
             {
               name: 'shared',
               minShareCount: 2,
-              test: (id: string) => !/[\\/]src[\\/]persistence[\\/](?!run-intent-key)/.test(id),
+              test: (id: string) => !/[\\/]src[\\/]persistence[\\/](?!crash-markers-key)/.test(id),
             },
           ],
         },

@@ -21,6 +21,8 @@
 //   onnx-tiny/tokenizer.json          (the same tokenizer as mlc-tiny)
 //   onnx-tiny/tokenizer_config.json
 //   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
+//   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
+//                                     (a twin that computes slightly differently)
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
 //   libs/empty-module.wasm    (smallest valid wasm module, not a model library)
 //
@@ -102,6 +104,8 @@ const MODEL = {
 };
 
 const GROUP_SIZE = 32;
+/** The perturbed twin of onnx-tiny: every weight × (1 ± up to 2%), its own seed. */
+const PERTURBATION = { seed: 0x9e77ab1e, scale: 0.02 };
 const SHARD_LIMIT_BYTES = 64 * 1024; // start a new shard when this is exceeded
 
 // ---------------------------------------------------------------------------
@@ -369,6 +373,11 @@ function main() {
   write(join(libsDir, 'not-a-library.wasm'), NOT_A_LIBRARY);
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
   const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
+  writeOnnxTinyModel(join(out, 'onnx-tiny-perturbed'), {
+    tokenizer: buildTokenizer(),
+    write,
+    perturbation: PERTURBATION,
+  });
 
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
@@ -378,6 +387,7 @@ function main() {
       `${files.length} shards ${files.map((f) => f.data.length).join('+')} bytes), ` +
       `onnx-tiny (llama ${onnxTiny.layers} layers, ${onnxTiny.paramCount} params, ` +
       `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
+      `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );
 }

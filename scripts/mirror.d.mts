@@ -3,6 +3,7 @@ export const PUBLIC_MODEL_HOST: string;
 export const PUBLIC_LIBRARY_HOST: string;
 export const MODEL_LIST_FILE: string;
 export const MODEL_LIST_SCHEMA: string;
+export const DTYPES: string[];
 export function webLlmModelPath(model: string): string | undefined;
 export function webLlmLibraryPath(modelLib: string): string | undefined;
 export function transformersModelPath(model: string): string;

@@ -6,7 +6,7 @@
 //   npm run mirror -- --engine webllm --record my-model.json --out ./models
 //   npm run mirror -- --engine transformers --model onnx-community/Qwen2.5-0.5B-Instruct --dtype q4 --out ./models
 //
-// Layout written (the same as src/core/mirror.ts reads; tests/unit/mirror-script.test.ts keeps
+// Layout written (the same as src/core/mirror-urls.ts reads; tests/unit/mirror-script.test.ts keeps
 // the two in step):
 //   <out>/<org>/<name>/resolve/main/...   model files, as on the hub
 //   <out>/libs/<file>.wasm                web-llm model libraries
@@ -15,6 +15,11 @@
 // Resumable and idempotent: a file is written to "<name>.part", checked against its
 // Content-Length (and, for web-llm weights, the size tensor-cache.json declares), and only then
 // renamed into place; files already in place are skipped. Node 20, no dependencies.
+//
+// It runs on plain Node with no build step, and the app's core modules are TypeScript, so it
+// cannot import src/core/mirror-urls.ts or src/core/transformers-catalog.ts. The few facts it
+// shares with them (the mirror layout, the dtype list and file names) are written here again,
+// and tests/unit/mirror-script.test.ts fails when the two disagree.
 
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -27,7 +32,7 @@ export const PUBLIC_MODEL_HOST = 'https://huggingface.co/';
 export const PUBLIC_LIBRARY_HOST = 'https://raw.githubusercontent.com/';
 export const MODEL_LIST_FILE = 'edge-llm-models.json';
 export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
-const DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'];
+export const DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'];
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', int8: '_int8', q4: '_q4', q4f16: '_q4f16' };
 
 const USAGE = `usage: npm run mirror -- --engine <webllm|transformers> --model <id> --out <dir> [options]
@@ -42,7 +47,7 @@ const USAGE = `usage: npm run mirror -- --engine <webllm|transformers> --model <
 class MirrorError extends Error {}
 
 // ---------------------------------------------------------------------------
-// Layout (mirrors src/core/mirror.ts)
+// Layout (mirrors src/core/mirror-urls.ts)
 
 /** "mlc-ai/X-MLC/resolve/main/" for a web-llm model URL on the hub; undefined elsewhere. */
 export function webLlmModelPath(model) {

@@ -41,7 +41,9 @@ export function valueInfo(name, elemType, dims) {
 }
 
 export class GraphBuilder {
-  constructor() {
+  /** @param {(data: Float32Array) => Float32Array} perturb applied to every weight tensor */
+  constructor(perturb = (data) => data) {
+    this.perturb = perturb;
     this.nodes = [];
     this.initializers = [];
     this.names = new Set();
@@ -59,8 +61,9 @@ export class GraphBuilder {
   }
 
   /** float32 initializer from a Float32Array. */
-  floatTensor(name, dims, data, { param = true } = {}) {
+  floatTensor(name, dims, values, { param = true } = {}) {
     const tensorName = this.unique(name);
+    const data = param ? this.perturb(values) : values;
     this.initializers.push(
       onnx.TensorProto.create({
         name: tensorName,

@@ -64,10 +64,19 @@ function normWeight(rand, size) {
 }
 
 /**
- * Returns the ModelProto bytes and some stats.
- * @param {{ vocabSize: number, specialTokenIds: number[] }} options
+ * Multiplies every weight by 1 + u, u uniform in ±scale, from a PRNG of its own (so the base
+ * weights are the same as without it): a twin whose outputs differ slightly.
  */
-export function buildOnnxTinyModel({ vocabSize, specialTokenIds }) {
+function perturber({ seed, scale }) {
+  const rand = mulberry32(seed);
+  return (data) => data.map((value) => value * (1 + (rand() * 2 - 1) * scale));
+}
+
+/**
+ * Returns the ModelProto bytes and some stats.
+ * @param {{ vocabSize: number, specialTokenIds: number[], perturbation?: { seed: number, scale: number } }} options
+ */
+export function buildOnnxTinyModel({ vocabSize, specialTokenIds, perturbation }) {
   const cfg = ONNX_TINY_MODEL;
   const { hidden_size: C, intermediate_size: I, num_attention_heads: H, head_dim: D } = cfg;
   const L = cfg.num_hidden_layers;
@@ -76,7 +85,7 @@ export function buildOnnxTinyModel({ vocabSize, specialTokenIds }) {
   if (H * D !== C) throw new Error('this builder assumes heads * head_dim == hidden_size');
 
   const rand = mulberry32(SEED);
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(perturbation ? perturber(perturbation) : undefined);
   for (const n of ['input_ids', 'attention_mask', 'position_ids']) g.names.add(n);
 
   // --- constants ----------------------------------------------------------
@@ -358,11 +367,15 @@ function tokenId(tokenizer, content) {
 /**
  * Writes the tiny transformers.js model folder.
  * @param {string} dir the folder to write (e.g. <out>/onnx-tiny)
- * @param {{ tokenizer: object, write?: (path: string, data: string | Buffer) => void }} options
+ * @param {{ tokenizer: object, write?: (path: string, data: string | Buffer) => void,
+ *   perturbation?: { seed: number, scale: number } }} options
  *   tokenizer: a HuggingFace tokenizers JSON object (byte-level BPE) with <|endoftext|>,
- *   <|im_start|> and <|im_end|> as added tokens.
+ *   <|im_start|> and <|im_end|> as added tokens. perturbation: see perturber().
  */
-export function writeOnnxTinyModel(dir, { tokenizer, write = (path, data) => writeFileSync(path, data) }) {
+export function writeOnnxTinyModel(
+  dir,
+  { tokenizer, write = (path, data) => writeFileSync(path, data), perturbation },
+) {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -438,7 +451,7 @@ export function writeOnnxTinyModel(dir, { tokenizer, write = (path, data) => wri
     tokenizer_class: 'GPT2Tokenizer',
   };
 
-  const model = buildOnnxTinyModel({ vocabSize, specialTokenIds: [padId, bosId, eosId] });
+  const model = buildOnnxTinyModel({ vocabSize, specialTokenIds: [padId, bosId, eosId], perturbation });
   write(join(dir, 'config.json'), json(config));
   write(join(dir, 'generation_config.json'), json(generationConfig));
   write(join(dir, 'tokenizer.json'), json(tokenizer));

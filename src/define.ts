@@ -3,7 +3,7 @@
  * the embeddable library loads. The app's own elements are registered by define-app.ts, the
  * benchmark's by define-bench.ts, each loaded only where it is used.
  */
-import { EdgeLlmChat } from './components/chat.js';
+import { EdgeLlmChat } from './components/chat/chat.js';
 import { EdgeLlmErrorPanel } from './components/error-panel.js';
 import { EdgeLlmLoadProgress } from './components/load-progress.js';
 import { EdgeLlmStats } from './components/stats-panel.js';

@@ -2,10 +2,12 @@
  * The events edge-llm elements fire. Each is its own class, bubbles and is composed, so a host
  * page can listen on the element or anywhere above it, across shadow roots.
  */
-import type { ErrorCode, RecoveryAction } from './core/errors.js';
-import type { BenchProgress } from './bench/model-benchmark.js';
 import type { BenchResult } from './core/bench-schema.js';
-import type { GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+import type { ModelSourcesSetting } from './core/custom-models.js';
+import type { RecoveryAction } from './core/error-messages.js';
+import type { ErrorCode } from './core/errors.js';
+import type { BenchProgress } from './measure/model-benchmark.js';
+import type { CachedModel, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -88,6 +90,40 @@ export class EdgeLlmBenchDoneEvent extends Event {
   }
 }
 
+/** The visitor pressed Cancel while a model loads; the chat that owns the load stops it. */
+export class EdgeLlmCancelLoadEvent extends Event {
+  constructor() {
+    super('edge-llm-cancel-load', init);
+  }
+}
+
+/** The model sources changed: mirror base URLs per engine, and the imported models. */
+export class EdgeLlmSourcesChangeEvent extends Event {
+  constructor(readonly detail: ModelSourcesSetting) {
+    super('edge-llm-sources-change', init);
+  }
+}
+
+/** The stored models changed (one or all were deleted); `detail.models` is what remains. */
+export class EdgeLlmCacheChangeEvent extends Event {
+  constructor(readonly detail: { models: CachedModel[] }) {
+    super('edge-llm-cache-change', init);
+  }
+}
+
+export interface CrashNoticeDetail {
+  action: 'use-suggestion' | 'dismiss';
+  /** The suggested model, with "use-suggestion". */
+  modelId?: string;
+}
+
+/** The visitor's answer to a crash notice: try the suggested model, or put the notice away. */
+export class EdgeLlmCrashNoticeEvent extends Event {
+  constructor(readonly detail: CrashNoticeDetail) {
+    super('edge-llm-crash-notice', init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
@@ -99,5 +135,9 @@ declare global {
     'edge-llm-error': EdgeLlmErrorEvent;
     'edge-llm-recover': EdgeLlmRecoverEvent;
     'edge-llm-model-select': EdgeLlmModelSelectEvent;
+    'edge-llm-cancel-load': EdgeLlmCancelLoadEvent;
+    'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
+    'edge-llm-cache-change': EdgeLlmCacheChangeEvent;
+    'edge-llm-crash-notice': EdgeLlmCrashNoticeEvent;
   }
 }

@@ -9,7 +9,7 @@
  */
 import './define.js';
 
-export { EdgeLlmChat } from './components/chat.js';
+export { EdgeLlmChat } from './components/chat/chat.js';
 export {
   EdgeLlmDoneEvent,
   EdgeLlmErrorEvent,

@@ -8,6 +8,8 @@ import type {
   DeviceLoss,
   EngineId,
   EngineWorkerApi,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   GenerationStats,
   GpuProbeOptions,
@@ -19,7 +21,7 @@ import type {
   ModelRecord,
   TokenBatch,
 } from '../src/shared/engine-api.js';
-import { EDGE_ERROR_NAMES } from '../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../src/core/errors.js';
 import { disagreements, wallClockFigures } from '../src/core/stats.js';
 import { probeDevice } from './gpu/device-probe.js';
 import { runGpuProbe } from './gpu/probe.js';
@@ -38,7 +40,7 @@ const PROGRESS_DRAIN_MS = 1000;
 export type EngineFactories = Record<EngineId, () => Promise<Engine>>;
 
 function notLoaded(): Error {
-  return Object.assign(new Error('Load a model before sending a message.'), { name: 'ModelNotLoadedError' });
+  return edgeError(ERROR_NAMES.modelNotLoaded, 'Load a model before sending a message.');
 }
 
 export class EngineHost implements EngineWorkerApi {
@@ -66,9 +68,9 @@ export class EngineHost implements EngineWorkerApi {
 
   /** The GPU probe on a device of its own, destroyed afterwards (so the tracker lets it go). */
   async probeGpu(options?: GpuProbeOptions, gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<GpuProbeReport> {
-    if (!gpu) throw Object.assign(new Error('This browser has no WebGPU.'), { name: 'WebGPUNotAvailableError' });
+    if (!gpu) throw edgeError(ERROR_NAMES.webgpuNotAvailable, 'This browser has no WebGPU.');
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) throw Object.assign(new Error('No GPU adapter was offered.'), { name: EDGE_ERROR_NAMES.noAdapter });
+    if (!adapter) throw edgeError(ERROR_NAMES.noAdapter, 'No GPU adapter was offered.');
     const requiredFeatures: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
     const device = await adapter.requestDevice({
       requiredFeatures,
@@ -213,6 +215,18 @@ export class EngineHost implements EngineWorkerApi {
 
   async lastOutputTokenIds(): Promise<number[] | undefined> {
     return this.active?.engine.outputTokenIds?.();
+  }
+
+  async forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    const active = this.active;
+    if (!active) throw notLoaded();
+    if (!active.engine.forcedChoices) {
+      throw edgeError(
+        ERROR_NAMES.forcedChoicesUnsupported,
+        `The ${active.engine.id} engine cannot read a fixed sequence, so its correctness cannot be checked.`,
+      );
+    }
+    return active.engine.forcedChoices(input);
   }
 
   async watchDeviceLoss(onLost: (loss: DeviceLoss) => void): Promise<void> {

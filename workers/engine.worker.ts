@@ -4,6 +4,7 @@
  */
 import { expose } from 'comlink';
 import '../src/shared/comlink-errors.js';
+import { isAbortError } from '../src/core/errors.js';
 import { EngineHost, type EngineFactories } from './engine-host.js';
 import { GpuMemoryTracker } from './gpu/memory-tracker.js';
 
@@ -28,8 +29,7 @@ const logged = new Proxy(host, {
       try {
         return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
       } catch (error) {
-        if ((error as Error | undefined)?.name !== 'AbortError')
-          console.error(`[edge-llm worker] ${String(property)} failed:`, error);
+        if (!isAbortError(error)) console.error(`[edge-llm worker] ${String(property)} failed:`, error);
         throw error;
       }
     };

@@ -9,7 +9,7 @@ registerElements([['edge-llm-crash-notice', EdgeLlmCrashNotice]]);
 
 export { describeCrash } from '../core/crash-report.js';
 export { unfinishedIntents } from '../persistence/unfinished-runs.js';
-export { clearIntent } from '../persistence/run-intent.js';
+export { clearIntent } from '../persistence/crash-markers.js';
 
 declare global {
   interface HTMLElementTagNameMap {

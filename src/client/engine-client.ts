@@ -13,6 +13,8 @@ import type {
   DeviceReport,
   EngineId,
   EngineWorkerApi,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   GenerationStats,
   GpuProbeOptions,
@@ -24,7 +26,7 @@ import type {
   ModelRecord,
   TokenBatch,
 } from '../shared/engine-api.js';
-import { EDGE_ERROR_NAMES } from '../core/errors.js';
+import { edgeError, ERROR_NAMES } from '../core/errors.js';
 import engineWorkerUrl from '../../workers/engine.worker.ts?worker&url';
 
 export type WorkerFactory = () => Worker;
@@ -46,7 +48,7 @@ export function startEngineWorker(url: string | URL): Worker {
 const defaultWorkerFactory: WorkerFactory = () => startEngineWorker(engineWorkerUrl);
 
 function crashError(detail: string): Error {
-  return Object.assign(new Error(`The engine worker stopped: ${detail}`), { name: EDGE_ERROR_NAMES.workerCrashed });
+  return edgeError(ERROR_NAMES.workerCrashed, `The engine worker stopped: ${detail}`);
 }
 
 export class EngineClient {
@@ -152,6 +154,11 @@ export class EngineClient {
     return this.call((api) => api.lastOutputTokenIds());
   }
 
+  /** Teacher forcing on the loaded model (see {@link EngineWorkerApi.forcedChoices}). */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    return this.call((api) => api.forcedChoices(input));
+  }
+
   /** Every model stored in the browser, for every engine, with sizes and last use. */
   cachedModels(): Promise<CachedModel[]> {
     return this.call((api) => api.cachedModels());
@@ -171,9 +178,7 @@ export class EngineClient {
   dispose(): void {
     // Calls still waiting on this worker would otherwise wait forever (a reply queued behind
     // them too): they end as cancelled.
-    this.crash?.reject(
-      Object.assign(new Error('The engine worker was replaced before this call finished.'), { name: 'AbortError' }),
-    );
+    this.crash?.reject(edgeError(ERROR_NAMES.abort, 'The engine worker was replaced before this call finished.'));
     this.remote?.[releaseProxy]();
     this.worker?.terminate();
     this.worker = undefined;

@@ -6,9 +6,7 @@
  * released. Two different models each get their own worker (and their own memory figures).
  */
 import type {
-  ComputeDevice,
   CustomModelSource,
-  EngineId,
   GenerateRequest,
   GenerationStats,
   LoadProgress,
@@ -16,13 +14,10 @@ import type {
   MemorySnapshot,
   TokenBatch,
 } from '../shared/engine-api.js';
+import { modelKeyId, type ModelKey } from '../core/model-key.js';
 import { EngineClient, type WorkerFactory } from './engine-client.js';
 
-export interface ModelKey {
-  engine: EngineId;
-  model: string;
-  device: ComputeDevice;
-}
+export type { ModelKey };
 
 class PoolEntry {
   refs = 0;
@@ -141,7 +136,7 @@ export class EnginePool {
   }
 
   acquire(key: ModelKey): EngineLease {
-    const id = `${key.engine}\u0000${key.model}\u0000${key.device}`;
+    const id = modelKeyId(key);
     let entry = this.entries.get(id);
     if (!entry) {
       entry = new PoolEntry(key, this.createWorker?.());

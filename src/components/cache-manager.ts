@@ -1,24 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { catalogClient } from '../client/shared-client.js';
-import { describeError, serializeError } from '../core/errors.js';
 import { formatBytes, formatPercent } from '../core/format.js';
 import { formatLastUsed } from '../core/storage.js';
-import type { CachedModel, EngineId } from '../shared/engine-api.js';
+import { EdgeLlmCacheChangeEvent } from '../events.js';
+import { engineName } from '../core/engines.js';
+import type { CachedModel } from '../shared/engine-api.js';
+import { reportError } from './report-error.js';
+import { cardStyles, formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
-
-const ENGINE_NAMES: Record<EngineId, string> = {
-  webllm: 'web-llm',
-  transformers: 'transformers.js',
-  double: 'engine double',
-};
-
-/** The stored models changed (one or all were deleted); `detail.models` is what remains. */
-export class EdgeLlmCacheChangeEvent extends Event {
-  constructor(readonly detail: { models: CachedModel[] }) {
-    super('edge-llm-cache-change', { bubbles: true, composed: true });
-  }
-}
 
 interface Storage {
   usage: number | undefined;
@@ -38,6 +28,8 @@ interface Storage {
 export class EdgeLlmCacheManager extends LitElement {
   static override styles = [
     themeStyles,
+    formStyles,
+    cardStyles,
     css`
       :host {
         display: block;
@@ -45,20 +37,11 @@ export class EdgeLlmCacheManager extends LitElement {
       .line {
         margin: 0 0 0.6em;
       }
-      .offline {
-        padding: 0.5em 0.7em;
-        border-radius: calc(var(--_radius) * 0.7);
-        background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
-        color: var(--_warn);
-        font-weight: 600;
-      }
       meter {
         width: 100%;
         height: 0.8em;
       }
       table {
-        width: 100%;
-        border-collapse: collapse;
         font-size: 0.92em;
         margin: 0.4em 0;
       }
@@ -67,26 +50,10 @@ export class EdgeLlmCacheManager extends LitElement {
         font-weight: 600;
         margin-bottom: 0.3em;
       }
-      th,
-      td {
-        text-align: left;
-        padding: 0.3em 0.4em;
-        border-bottom: 1px solid var(--_border);
-        vertical-align: top;
-      }
-      td.num,
-      th.num {
-        text-align: right;
-        white-space: nowrap;
-      }
       .name {
         overflow-wrap: anywhere;
       }
       .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5em;
-        align-items: center;
         margin-top: 0.5em;
       }
       .granted {
@@ -175,7 +142,7 @@ export class EdgeLlmCacheManager extends LitElement {
         }
       </p>`;
     }
-    return html`<p class="line offline" data-connection="offline" role="status">
+    return html`<p class="line notice" data-connection="offline" role="status">
       Offline.
       ${
         names.length > 0
@@ -234,7 +201,7 @@ export class EdgeLlmCacheManager extends LitElement {
                     : nothing
                 }
               </th>
-              <td>${ENGINE_NAMES[model.engine]}</td>
+              <td>${engineName(model.engine)}</td>
               <td class="num" data-size>${formatBytes(model.bytes)}</td>
               <td data-last-used=${model.lastUsed ?? ''}>${formatLastUsed(model.lastUsed, now)}</td>
               <td>
@@ -308,14 +275,7 @@ export class EdgeLlmCacheManager extends LitElement {
   }
 
   private failure(what: string, error: unknown): string {
-    const friendly = describeError(serializeError(error));
-    console.error(`[edge-llm] ${what}:`, error);
+    const friendly = reportError(this, error);
     return `${what}: ${friendly.title}. ${friendly.message}`;
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'edge-llm-cache-change': EdgeLlmCacheChangeEvent;
   }
 }

@@ -2,14 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CrashReport } from '../core/crash-report.js';
 import { modelLabel } from '../core/crash-report.js';
+import { EdgeLlmCrashNoticeEvent } from '../events.js';
 import { themeStyles } from './theme.js';
-
-/** The visitor's answer to a crash notice: try the suggested model, or put the notice away. */
-export class EdgeLlmCrashNoticeEvent extends Event {
-  constructor(readonly detail: { action: 'use-suggestion' | 'dismiss'; modelId?: string }) {
-    super('edge-llm-crash-notice', { bubbles: true, composed: true });
-  }
-}
 
 /**
  * Tells a returning visitor that their last visit ended in the middle of a model load or a
@@ -81,11 +75,5 @@ export class EdgeLlmCrashNotice extends LitElement {
   private choose(action: 'use-suggestion' | 'dismiss') {
     const modelId = action === 'use-suggestion' ? this.report?.suggestion?.id : undefined;
     this.dispatchEvent(new EdgeLlmCrashNoticeEvent(modelId ? { action, modelId } : { action }));
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'edge-llm-crash-notice': EdgeLlmCrashNoticeEvent;
   }
 }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { DeviceReport } from '../shared/engine-api.js';
 import { formatBytes } from '../core/format.js';
+import { cardStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
 /** True for software GPUs (SwiftShader, WARP, llvmpipe): correct but very slow. */
@@ -22,6 +23,7 @@ export function isSoftwareGpu(report: DeviceReport): boolean {
 export class EdgeLlmDevicePanel extends LitElement {
   static override styles = [
     themeStyles,
+    cardStyles,
     css`
       :host {
         display: block;
@@ -39,14 +41,6 @@ export class EdgeLlmDevicePanel extends LitElement {
         margin: 0;
         overflow-wrap: anywhere;
       }
-      .warning {
-        margin: 0 0 0.6em;
-        padding: 0.5em 0.7em;
-        border-radius: calc(var(--_radius) * 0.7);
-        background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
-        color: var(--_warn);
-        font-weight: 600;
-      }
       .yes {
         color: var(--_ok);
       }
@@ -62,7 +56,7 @@ export class EdgeLlmDevicePanel extends LitElement {
     const report = this.report;
     if (!report) return html`<p class="muted" part="device">Looking for a GPU…</p>`;
     if (report.webgpu !== 'available') {
-      return html`<p part="device" class="warning" data-webgpu=${report.webgpu}>
+      return html`<p part="device" class="notice" data-webgpu=${report.webgpu}>
         ${report.webgpu === 'no-navigator-gpu' ? 'WebGPU is not available in this browser.' : 'WebGPU offered no GPU adapter.'}
       </p>`;
     }
@@ -72,7 +66,7 @@ export class EdgeLlmDevicePanel extends LitElement {
       <section part="device" aria-label="This device">
         ${
           software
-            ? html`<p class="warning" data-software-gpu>
+            ? html`<p class="notice" data-software-gpu>
                 Software GPU (${report.architecture || report.description || 'fallback adapter'}): expect very slow
                 generation.
               </p>`

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { FriendlyError, RecoveryAction } from '../core/errors.js';
+import type { FriendlyError, RecoveryAction } from '../core/error-messages.js';
 import { EdgeLlmRecoverEvent } from '../events.js';
 import { themeStyles } from './theme.js';
 

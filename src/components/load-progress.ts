@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { LoadPhase, LoadProgress, LoadReport } from '../shared/engine-api.js';
 import { formatBytes, formatDuration, formatPercent } from '../core/format.js';
+import { EdgeLlmCancelLoadEvent } from '../events.js';
 import { themeStyles } from './theme.js';
 
 const PHASE_LABELS: Record<LoadPhase, string> = {
@@ -87,6 +88,6 @@ export class EdgeLlmLoadProgress extends LitElement {
   }
 
   private cancel() {
-    this.dispatchEvent(new Event('edge-llm-cancel-load', { bubbles: true, composed: true }));
+    this.dispatchEvent(new EdgeLlmCancelLoadEvent());
   }
 }

@@ -6,6 +6,7 @@ import { formatMiB } from '../core/format.js';
 import { crossEngineKey } from '../core/transformers-catalog.js';
 import { EdgeLlmModelSelectEvent } from '../events.js';
 import type { DeviceReport, ModelRecord } from '../shared/engine-api.js';
+import { cardStyles, formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
 const VERDICT_LABELS: Record<FitVerdict, string> = {
@@ -34,6 +35,8 @@ function alternativeLabel(record: ModelRecord, alternative: ModelRecord): string
 export class EdgeLlmModelPicker extends LitElement {
   static override styles = [
     themeStyles,
+    formStyles,
+    cardStyles,
     css`
       :host {
         display: block;
@@ -47,10 +50,6 @@ export class EdgeLlmModelPicker extends LitElement {
         margin-bottom: 0.6em;
       }
       input[type='search'] {
-        font: inherit;
-        padding: 0.35em 0.6em;
-        border: 1px solid var(--_border);
-        border-radius: calc(var(--_radius) * 0.6);
         min-width: 14rem;
       }
       .scroller {
@@ -60,16 +59,7 @@ export class EdgeLlmModelPicker extends LitElement {
         border-radius: var(--_radius);
       }
       table {
-        border-collapse: collapse;
-        width: 100%;
         font-size: 0.9em;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.4em 0.6em;
-        border-bottom: 1px solid var(--_border);
-        vertical-align: top;
       }
       th {
         position: sticky;

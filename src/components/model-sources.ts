@@ -1,8 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
-import { checkMirrorBase } from '../core/mirror.js';
-import type { ModelSourcesSetting } from '../core/model-sources.js';
-import type { CustomModelSource } from '../shared/engine-api.js';
+import { property, state } from 'lit/decorators.js';
+import type { ModelSourcesSetting } from '../core/custom-models.js';
+import { engineName } from '../core/engines.js';
+import { checkMirrorBase, isHttpUrl } from '../core/mirror-urls.js';
+import { TRANSFORMERS_DTYPES, transformersModelId } from '../core/transformers-catalog.js';
+import { EdgeLlmModelSelectEvent, EdgeLlmSourcesChangeEvent } from '../events.js';
+import type { CustomModelSource, EngineId, TransformersModelSource } from '../shared/engine-api.js';
+import { formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
 type MirrorEngine = 'webllm' | 'transformers';
@@ -17,19 +21,6 @@ const STORAGE_KEY = 'edge-llm:model-sources';
 /** A model list is a few kilobytes; anything much larger is the wrong file. */
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_SHOWN_ERRORS = 12;
-
-/** The model sources changed: mirror base URLs per engine, and the imported models. */
-export class EdgeLlmSourcesChangeEvent extends Event {
-  constructor(readonly detail: ModelSourcesSetting) {
-    super('edge-llm-sources-change', { bubbles: true, composed: true });
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
-  }
-}
 
 /** The list validator, loaded when a list is imported or restored: most visitors never need it. */
 const modelList = () => import('../core/model-list.js');
@@ -55,6 +46,7 @@ function describeImport(models: CustomModelSource): string {
 export class EdgeLlmModelSources extends LitElement {
   static override styles = [
     themeStyles,
+    formStyles,
     css`
       :host {
         display: block;
@@ -64,28 +56,22 @@ export class EdgeLlmModelSources extends LitElement {
         cursor: pointer;
         font-weight: 600;
       }
-      form,
+      details form,
       .import {
         display: grid;
         gap: 0.6em;
         margin-top: 0.6em;
       }
-      label {
+      form.folder {
         display: flex;
-        flex-direction: column;
-        gap: 0.2em;
-        font-size: 0.9em;
+        flex-wrap: wrap;
+        gap: 0.5em 0.8em;
+        align-items: flex-end;
+        margin-bottom: 0.8em;
       }
-      input[type='text'] {
-        font: inherit;
-        padding: 0.35em 0.5em;
-        border: 1px solid var(--_border);
-        border-radius: calc(var(--_radius) * 0.6);
+      form.folder input {
+        min-width: min(22rem, 80vw);
       }
-      input[aria-invalid='true'] {
-        border-color: var(--_danger);
-      }
-      .field-error,
       .errors {
         color: var(--_danger);
         font-size: 0.85em;
@@ -95,11 +81,6 @@ export class EdgeLlmModelSources extends LitElement {
         margin: 0.3em 0 0;
         padding-left: 1.2em;
       }
-      .buttons {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5em;
-      }
       .ok {
         color: var(--_ok);
         font-size: 0.85em;
@@ -108,6 +89,9 @@ export class EdgeLlmModelSources extends LitElement {
     `,
   ];
 
+  /** The engine whose models are listed: a self-hosted folder can be added for transformers.js. */
+  @property() engine: EngineId = 'webllm';
+
   @state() private mirror: Partial<Record<MirrorEngine, string>> = {};
   @state() private imported: CustomModelSource = {};
   @state() private fieldErrors: Partial<Record<MirrorEngine, string>> = {};
@@ -115,6 +99,8 @@ export class EdgeLlmModelSources extends LitElement {
   @state() private importErrors: string[] = [];
   @state() private importStatus = '';
   @state() private open = false;
+  @state() private folders: TransformersModelSource[] = [];
+  @state() private folderStatus = '';
 
   override connectedCallback() {
     super.connectedCallback();
@@ -122,69 +108,113 @@ export class EdgeLlmModelSources extends LitElement {
   }
 
   override render() {
-    return html`<details part="sources" ?open=${this.open} @toggle=${this.onToggle}>
-      <summary>Self-hosted models: mirror and model list</summary>
-      <form novalidate @submit=${this.onSaveMirror}>
-        ${ENGINES.map(({ id, label, example }) => {
-          const error = this.fieldErrors[id];
-          return html`<label
-              >${label}
-              <input
-                type="text"
-                inputmode="url"
-                name=${`${id}-mirror`}
-                autocomplete="url"
-                spellcheck="false"
-                placeholder=${example}
-                .value=${this.mirror[id] ?? ''}
-                aria-invalid=${error ? 'true' : 'false'}
-                aria-describedby=${`${id}-mirror-error`}
-            /></label>
-            <p class="field-error" id=${`${id}-mirror-error`} data-field=${id}>${error ?? ''}</p>`;
-        })}
-        <div class="buttons">
-          <button type="submit" class="primary">Save mirrors</button>
-          <button type="button" data-action="clear-mirrors" @click=${this.onClearMirrors}>Use the public hosts</button>
-        </div>
-        <p class="ok" role="status">${this.mirrorStatus}</p>
-      </form>
-      <div class="import">
-        <label
-          >Import a model list (JSON, e.g. edge-llm-models.json from npm run mirror)
-          <input
-            type="file"
-            name="model-list"
-            accept=".json,application/json"
-            aria-describedby="import-errors"
-            @change=${this.onImport}
-        /></label>
-        ${
-          Object.keys(this.imported).length > 0
-            ? html`<div class="buttons">
-                <button type="button" data-action="forget-imported" @click=${this.onForget}>
-                  Forget imported models
-                </button>
-              </div>`
-            : nothing
-        }
-        <p class="ok" role="status">${this.importStatus}</p>
-        <div class="errors" id="import-errors" role="alert">
+    return html`${this.engine === 'transformers' ? this.renderFolderForm() : nothing}
+      <details part="sources" ?open=${this.open} @toggle=${this.onToggle}>
+        <summary>Self-hosted models: mirror and model list</summary>
+        <form novalidate @submit=${this.onSaveMirror}>
+          ${ENGINES.map(({ id, label, example }) => {
+            const error = this.fieldErrors[id];
+            return html`<label
+                >${label}
+                <input
+                  type="text"
+                  inputmode="url"
+                  name=${`${id}-mirror`}
+                  autocomplete="url"
+                  spellcheck="false"
+                  placeholder=${example}
+                  .value=${this.mirror[id] ?? ''}
+                  aria-invalid=${error ? 'true' : 'false'}
+                  aria-describedby=${`${id}-mirror-error`}
+              /></label>
+              <p class="field-error" id=${`${id}-mirror-error`} data-field=${id}>${error ?? ''}</p>`;
+          })}
+          <div class="actions">
+            <button type="submit" class="primary">Save mirrors</button>
+            <button type="button" data-action="clear-mirrors" @click=${this.onClearMirrors}>
+              Use the public hosts
+            </button>
+          </div>
+          <p class="ok" role="status">${this.mirrorStatus}</p>
+        </form>
+        <div class="import">
+          <label
+            >Import a model list (JSON, e.g. edge-llm-models.json from npm run mirror)
+            <input
+              type="file"
+              name="model-list"
+              accept=".json,application/json"
+              aria-describedby="import-errors"
+              @change=${this.onImport}
+          /></label>
           ${
-            this.importErrors.length > 0
-              ? html`The model list was not imported:
-                  <ul>
-                    ${this.importErrors.slice(0, MAX_SHOWN_ERRORS).map((error) => html`<li>${error}</li>`)}
-                    ${
-                      this.importErrors.length > MAX_SHOWN_ERRORS
-                        ? html`<li>…and ${this.importErrors.length - MAX_SHOWN_ERRORS} more.</li>`
-                        : nothing
-                    }
-                  </ul>`
+            Object.keys(this.imported).length > 0
+              ? html`<div class="actions">
+                  <button type="button" data-action="forget-imported" @click=${this.onForget}>
+                    Forget imported models
+                  </button>
+                </div>`
               : nothing
           }
+          <p class="ok" role="status">${this.importStatus}</p>
+          <div class="errors" id="import-errors" role="alert">
+            ${
+              this.importErrors.length > 0
+                ? html`The model list was not imported:
+                    <ul>
+                      ${this.importErrors.slice(0, MAX_SHOWN_ERRORS).map((error) => html`<li>${error}</li>`)}
+                      ${
+                        this.importErrors.length > MAX_SHOWN_ERRORS
+                          ? html`<li>…and ${this.importErrors.length - MAX_SHOWN_ERRORS} more.</li>`
+                          : nothing
+                      }
+                    </ul>`
+                : nothing
+            }
+          </div>
         </div>
-      </div>
-    </details>`;
+      </details>`;
+  }
+
+  private renderFolderForm() {
+    return html`<form class="folder" @submit=${this.onAddFolder}>
+      <label
+        >Self-hosted model folder URL
+        <input
+          type="url"
+          name="folder-url"
+          required
+          placeholder="https://models.intranet.example/SmolLM2-135M-Instruct/"
+          aria-describedby="folder-status"
+      /></label>
+      <label
+        >Weights
+        <select name="dtype">
+          ${TRANSFORMERS_DTYPES.map((dtype) => html`<option>${dtype}</option>`)}
+        </select>
+      </label>
+      <button type="submit">Add model</button>
+      <span id="folder-status" class="muted" role="status">${this.folderStatus}</span>
+    </form>`;
+  }
+
+  private onAddFolder(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const raw = String(data.get('folder-url') ?? '').trim();
+    const dtype = String(data.get('dtype') ?? TRANSFORMERS_DTYPES[0]);
+    if (!isHttpUrl(raw)) {
+      this.folderStatus = 'Enter an absolute http(s) URL, e.g. https://host/models/name/.';
+      return;
+    }
+    const folder = { url: new URL(raw).href.replace(/\/+$/, ''), dtype };
+    const same = (entry: TransformersModelSource) => entry.url === folder.url && entry.dtype === dtype;
+    this.folders = [folder, ...this.folders.filter((entry) => !same(entry))];
+    this.folderStatus = `Added ${folder.url} (${dtype}). Press Load model to load it.`;
+    form.reset();
+    this.announce();
+    this.dispatchEvent(new EdgeLlmModelSelectEvent({ modelId: transformersModelId(folder.url, dtype) }));
   }
 
   private onToggle(event: Event) {
@@ -212,9 +242,7 @@ export class EdgeLlmModelSources extends LitElement {
       return;
     }
     this.mirror = mirror;
-    const names = ENGINES.filter(({ id }) => mirror[id]).map(
-      ({ id }) => `${id === 'webllm' ? 'web-llm' : 'transformers.js'} from ${mirror[id]}`,
-    );
+    const names = ENGINES.filter(({ id }) => mirror[id]).map(({ id }) => `${engineName(id)} from ${mirror[id]}`);
     this.mirrorStatus = names.length > 0 ? `Models load ${names.join('; ')}.` : 'Models load from the public hosts.';
     this.announce();
   }
@@ -258,7 +286,11 @@ export class EdgeLlmModelSources extends LitElement {
   }
 
   private announce() {
-    const setting: ModelSourcesSetting = { mirror: { ...this.mirror }, imported: this.imported };
+    const setting: ModelSourcesSetting = {
+      mirror: { ...this.mirror },
+      imported: this.imported,
+      folders: this.folders,
+    };
     this.save(setting);
     this.dispatchEvent(new EdgeLlmSourcesChangeEvent(setting));
   }
@@ -280,7 +312,7 @@ export class EdgeLlmModelSources extends LitElement {
       return;
     }
     if (typeof saved !== 'object' || saved === null) return;
-    const { mirror, imported } = saved as Partial<ModelSourcesSetting>;
+    const { mirror, imported, folders } = saved as Partial<ModelSourcesSetting>;
     // Saved data is checked again: it may come from an older version or have been edited.
     const bases: Partial<Record<MirrorEngine, string>> = {};
     for (const { id } of ENGINES) {
@@ -296,8 +328,21 @@ export class EdgeLlmModelSources extends LitElement {
     }
     this.mirror = bases;
     this.imported = models;
-    if (Object.keys(bases).length > 0 || Object.keys(this.imported).length > 0) this.announce();
+    this.folders = validFolders(folders);
+    const anything = Object.keys(bases).length + Object.keys(models).length + this.folders.length;
+    if (anything > 0) this.announce();
   }
+}
+
+/** Saved folders read back: only http(s) URLs with a known weights variant. */
+function validFolders(saved: unknown): TransformersModelSource[] {
+  if (!Array.isArray(saved)) return [];
+  return saved.filter(
+    (entry): entry is TransformersModelSource =>
+      typeof entry?.url === 'string' &&
+      isHttpUrl(entry.url) &&
+      (TRANSFORMERS_DTYPES as readonly unknown[]).includes(entry.dtype),
+  );
 }
 
 /** An imported setting written back in the file format, so that restoring runs the same checks. */

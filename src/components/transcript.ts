@@ -1,21 +1,21 @@
 import { LitElement, css, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { GenerationStats } from '../shared/engine-api.js';
+import type { ChatTurn, TurnText } from '../core/conversation.js';
 import { formatDuration, formatRate } from '../core/format.js';
-import type { StreamingText } from './streaming-text.js';
+import { StreamingText } from './streaming-text.js';
 
-export interface ChatTurn {
-  id: number;
-  role: 'user' | 'assistant';
-  /** Plain text, written as Text nodes only. */
-  body: StreamingText;
-  stats?: GenerationStats;
-  streaming?: boolean;
+/** A turn's text on screen, following the turn's appends. */
+interface TurnView {
+  text: TurnText;
+  view: StreamingText;
+  unsubscribe: () => void;
 }
 
 /**
- * The conversation. Model output is placed as text nodes, never parsed as HTML.
+ * The conversation. Model output is placed as text nodes, never parsed as HTML. The turns are
+ * data; this view owns the nodes each turn's text is written into, and writes a streaming reply's
+ * new text once per frame.
  *
  * @summary Chat transcript that stays smooth for very long replies.
  * @csspart transcript - The scrolling conversation.
@@ -81,6 +81,7 @@ export class EdgeLlmTranscript extends LitElement {
 
   @property({ attribute: false }) turns: ChatTurn[] = [];
 
+  private readonly views = new Map<number, TurnView>();
   /** True while the view is scrolled to the end: new text keeps it there. */
   private pinned = true;
   private scroller: HTMLElement | null = null;
@@ -103,7 +104,7 @@ export class EdgeLlmTranscript extends LitElement {
         (turn) =>
           html`<article class=${turn.role} data-role=${turn.role} aria-busy=${turn.streaming ? 'true' : 'false'}>
             <span class="who">${turn.role === 'user' ? 'You:' : 'Model:'}</span>
-            ${turn.body.element}
+            ${this.textOf(turn)}
             ${
               turn.stats
                 ? html`<div class="meta">
@@ -115,6 +116,22 @@ export class EdgeLlmTranscript extends LitElement {
           </article>`,
       )}
     </div>`;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    for (const entry of this.views.values()) entry.unsubscribe();
+    this.views.clear();
+  }
+
+  protected override willUpdate() {
+    // Turns gone from the conversation (a new one, a retry) stop following their text.
+    const live = new Set(this.turns.map((turn) => turn.id));
+    for (const [id, entry] of this.views) {
+      if (live.has(id)) continue;
+      entry.unsubscribe();
+      this.views.delete(id);
+    }
   }
 
   override firstUpdated() {
@@ -132,6 +149,21 @@ export class EdgeLlmTranscript extends LitElement {
       this.scrollFrame = undefined;
       if (this.scroller && this.pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
     });
+  }
+
+  /** The node holding a turn's text, made once per turn and kept across renders. */
+  private textOf(turn: ChatTurn): HTMLElement {
+    let entry = this.views.get(turn.id);
+    if (entry?.text !== turn.text) {
+      entry?.unsubscribe();
+      const view = new StreamingText(turn.text.value);
+      view.onWrite(() => this.keepPinned());
+      entry = { text: turn.text, view, unsubscribe: turn.text.onAppend((piece) => view.append(piece)) };
+      this.views.set(turn.id, entry);
+    }
+    // A finished reply shows all of its text at once, not a frame later.
+    if (!turn.streaming) entry.view.flush();
+    return entry.view.element;
   }
 
   private onScroll() {

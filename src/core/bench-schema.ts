@@ -4,16 +4,28 @@
  * back (a file, a share link) field by field and names the first bad field; strings are kept
  * as plain data and never evaluated or rendered as markup here.
  */
-import type { GpuProbeReport, ProbeKernelResult, ProbeSummary } from '../shared/engine-api.js';
-import { percentile } from './stats.js';
+import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
+import { PROBE_SCHEMA } from './probe-math.js';
+import {
+  array,
+  boolean,
+  describe,
+  fail,
+  finite,
+  nonNegative,
+  optionalNonNegative,
+  record,
+  samples,
+  SchemaFieldError,
+  string,
+} from './schema-checks.js';
+import { summarize } from './stats.js';
+
+export { MAX_SAMPLES, MAX_STRING_LENGTH } from './schema-checks.js';
 
 export const BENCH_SCHEMA = 'edge-llm/bench@1' as const;
 export const BENCH_SCHEMA_MAJOR = 1;
 
-/** Most samples in one metric array. */
-export const MAX_SAMPLES = 10_000;
-/** Longest string accepted anywhere in the file. */
-export const MAX_STRING_LENGTH = 1_000;
 /** Most runs, features or limits in one file. */
 export const MAX_ENTRIES = 1_000;
 /** Longest text `parseBenchResult` reads (characters). */
@@ -65,14 +77,6 @@ export interface BenchProtocolRecord {
   promptLengths: number[];
 }
 
-/** Median and 10th/90th percentiles (NaN when n is 0) of one metric's samples. */
-export interface MetricSummary {
-  median: number;
-  p10: number;
-  p90: number;
-  n: number;
-}
-
 export const BENCH_METRICS = [
   'ttftMs',
   'prefillTokensPerSecond',
@@ -81,7 +85,7 @@ export const BENCH_METRICS = [
 ] as const;
 export type BenchMetric = (typeof BENCH_METRICS)[number];
 
-export type RunSummary = Record<BenchMetric, MetricSummary>;
+export type RunSummary = Record<BenchMetric, SampleSummary>;
 
 export interface BenchResult {
   schema: typeof BENCH_SCHEMA;
@@ -99,17 +103,8 @@ export interface BenchResult {
 
 export type ValidationResult = { ok: true; value: BenchResult } | { ok: false; error: string };
 
-export function summarizeMetric(samples: readonly number[]): MetricSummary {
-  return {
-    median: percentile(samples, 50),
-    p10: percentile(samples, 10),
-    p90: percentile(samples, 90),
-    n: samples.length,
-  };
-}
-
 export function summarizeRun(run: BenchRun): RunSummary {
-  return Object.fromEntries(BENCH_METRICS.map((metric) => [metric, summarizeMetric(run[metric])])) as RunSummary;
+  return Object.fromEntries(BENCH_METRICS.map((metric) => [metric, summarize(run[metric])])) as RunSummary;
 }
 
 /** A result with its summary computed from the runs. */
@@ -134,63 +129,6 @@ export function createBenchResult(input: {
   return result;
 }
 
-class BenchValidationError extends Error {}
-
-function fail(message: string): never {
-  throw new BenchValidationError(message);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
-
-function record(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(`${path} must be an object (got ${describe(value)})`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') fail(`${path} must be a string (got ${describe(value)})`);
-  if (value.length > MAX_STRING_LENGTH) {
-    fail(`${path} is too long (${value.length} characters; at most ${MAX_STRING_LENGTH})`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') fail(`${path} must be true or false (got ${describe(value)})`);
-  return value;
-}
-
-function finite(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${path} must be a finite number`);
-  return value;
-}
-
-function nonNegative(value: unknown, path: string): number {
-  const n = finite(value, path);
-  if (n < 0) fail(`${path} must not be negative (got ${n})`);
-  return n;
-}
-
-function optionalNonNegative(value: unknown, path: string): number | undefined {
-  return value === undefined ? undefined : nonNegative(value, path);
-}
-
-function array(value: unknown, path: string, max: number, what: string): unknown[] {
-  if (!Array.isArray(value)) fail(`${path} must be an array (got ${describe(value)})`);
-  if (value.length > max) fail(`${path} has too many ${what} (${value.length}; at most ${max})`);
-  return value;
-}
-
-function samples(value: unknown, path: string): number[] {
-  return array(value, path, MAX_SAMPLES, 'samples').map((item, i) => nonNegative(item, `${path}[${i}]`));
-}
-
 function checkSchema(value: unknown): void {
   if (typeof value !== 'string') {
     fail(`not an edge-llm benchmark file (schema is ${value === undefined ? 'missing' : describe(value)})`);
@@ -205,7 +143,7 @@ function checkSchema(value: unknown): void {
   if (major < BENCH_SCHEMA_MAJOR) fail(`unsupported old benchmark file (schema ${shown}, expected "${BENCH_SCHEMA}")`);
 }
 
-function device(value: unknown): BenchDevice {
+export function device(value: unknown): BenchDevice {
   const d = record(value, 'device');
   const a = record(d.adapter, 'device.adapter');
   const b = record(d.browser, 'device.browser');
@@ -245,17 +183,19 @@ const PROBE_KERNELS = ['bandwidth', 'copy', 'matmulF32', 'matmulF16', 'matvecQ4'
 const PROBE_STATUSES = ['ok', 'check-failed', 'skipped', 'error'] as const;
 const PROBE_SPEEDS = ['ms', 'gbPerSecond', 'gflopPerSecond'] as const;
 
-function probeSummary(value: unknown, path: string): ProbeSummary {
+/** A probe figure's summary; a probe@1 file named the sample count `runs`. */
+function probeSummary(value: unknown, path: string, version: 1 | 2): SampleSummary {
   const s = record(value, path);
+  const count = version === 1 ? 'runs' : 'n';
   return {
     median: nonNegative(s.median, `${path}.median`),
     p10: nonNegative(s.p10, `${path}.p10`),
     p90: nonNegative(s.p90, `${path}.p90`),
-    runs: nonNegative(s.runs, `${path}.runs`),
+    n: nonNegative(s[count], `${path}.${count}`),
   };
 }
 
-function probeKernel(value: unknown, path: string): ProbeKernelResult {
+function probeKernel(value: unknown, path: string, version: 1 | 2): ProbeKernelResult {
   const k = record(value, path);
   const status = string(k.status, `${path}.status`);
   if (!(PROBE_STATUSES as readonly string[]).includes(status)) {
@@ -285,7 +225,7 @@ function probeKernel(value: unknown, path: string): ProbeKernelResult {
     out.timer = 'wall-clock';
   }
   for (const speed of PROBE_SPEEDS) {
-    if (k[speed] !== undefined) out[speed] = probeSummary(k[speed], `${path}.${speed}`);
+    if (k[speed] !== undefined) out[speed] = probeSummary(k[speed], `${path}.${speed}`, version);
   }
   return out;
 }
@@ -293,16 +233,17 @@ function probeKernel(value: unknown, path: string): ProbeKernelResult {
 /** The GPU probe, copied field by field: its figures feed the roofline and the tables. */
 function probe(value: unknown): GpuProbeReport {
   const p = record(value, 'probe');
-  if (p.schema !== 'edge-llm/probe@1') {
-    fail(`probe.schema must be "edge-llm/probe@1" (got ${JSON.stringify(String(p.schema).slice(0, 80))})`);
+  if (p.schema !== PROBE_SCHEMA && p.schema !== 'edge-llm/probe@1') {
+    fail(`probe.schema must be "${PROBE_SCHEMA}" (got ${JSON.stringify(String(p.schema).slice(0, 80))})`);
   }
+  const version = p.schema === PROBE_SCHEMA ? 2 : 1;
   const a = record(p.adapter, 'probe.adapter');
   const o = record(p.options, 'probe.options');
   const kernels = record(p.kernels, 'probe.kernels');
   const ratio =
     p.kernelToCopyRatio === undefined ? undefined : nonNegative(p.kernelToCopyRatio, 'probe.kernelToCopyRatio');
   return {
-    schema: 'edge-llm/probe@1',
+    schema: PROBE_SCHEMA,
     adapter: {
       vendor: string(a.vendor, 'probe.adapter.vendor'),
       architecture: string(a.architecture, 'probe.adapter.architecture'),
@@ -321,7 +262,7 @@ function probe(value: unknown): GpuProbeReport {
       matvecCols: nonNegative(o.matvecCols, 'probe.options.matvecCols'),
     },
     kernels: Object.fromEntries(
-      PROBE_KERNELS.map((id) => [id, probeKernel(kernels[id], `probe.kernels.${id}`)]),
+      PROBE_KERNELS.map((id) => [id, probeKernel(kernels[id], `probe.kernels.${id}`, version)]),
     ) as GpuProbeReport['kernels'],
     kernelToCopyRatio: ratio,
     durationMs: nonNegative(p.durationMs, 'probe.durationMs'),
@@ -402,7 +343,7 @@ export function validateBenchResult(json: unknown): ValidationResult {
       }),
     };
   } catch (error) {
-    if (error instanceof BenchValidationError) return { ok: false, error: error.message };
+    if (error instanceof SchemaFieldError) return { ok: false, error: error.message };
     // A getter, a proxy or a stack overflow on absurd nesting: still an answer, never a throw.
     return { ok: false, error: `not a readable benchmark file (${String(error)})` };
   }

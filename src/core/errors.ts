@@ -1,136 +1,14 @@
 /**
- * Every failure the app knows, mapped to a specific human message and a way forward.
+ * Every error edge-llm throws or recognises: one list of names, one list of codes, one
+ * constructor and one serializer. What each code means to a person is in error-messages.ts.
  *
  * web-llm's error classes are not exported at run time, so errors are recognised by `name`
  * (which survives the worker boundary) and, for the few plain `Error`s engines throw, by message.
  */
 import type { SerializedError } from '../shared/engine-api.js';
-import { formatBytes } from './format.js';
 
-export type ErrorCode =
-  | 'no-webgpu'
-  | 'no-adapter'
-  | 'needs-f16'
-  | 'feature-missing'
-  | 'limits-exceeded'
-  | 'out-of-memory'
-  | 'device-lost'
-  | 'download-failed'
-  | 'quota-exceeded'
-  | 'storage-insufficient'
-  | 'cached-file-corrupt'
-  | 'model-config-invalid'
-  | 'model-file-missing'
-  | 'model-file-invalid'
-  | 'model-lib-missing'
-  | 'model-lib-invalid'
-  | 'context-window-exceeded'
-  | 'worker-crashed'
-  | 'csp-blocked'
-  | 'model-not-loaded'
-  | 'unknown';
-
-/** Ways forward the UI knows how to offer. */
-export type RecoveryAction =
-  | 'retry'
-  | 'pick-another-model'
-  | 'use-alternative'
-  | 'reload-page'
-  | 'restart-worker'
-  /** Load the model again on a new GPU device (after a lost device), keeping the conversation. */
-  | 'reload-model'
-  | 'new-conversation'
-  | 'webgpu-help';
-
-export interface FriendlyError {
-  code: ErrorCode;
-  title: string;
-  message: string;
-  actions: RecoveryAction[];
-  /** The original error, shown under "details" and logged to the console. */
-  original: SerializedError;
-}
-
-/** Error `code`s edge-llm's own checks attach, by name. */
-export const EDGE_ERROR_NAMES = {
-  modelLibMissing: 'ModelLibraryMissingError',
-  modelLibInvalid: 'ModelLibraryInvalidError',
-  modelConfigInvalid: 'ModelConfigInvalidError',
-  modelFileMissing: 'ModelFileMissingError',
-  modelFileInvalid: 'ModelFileInvalidError',
-  downloadFailed: 'DownloadFailedError',
-  noAdapter: 'NoAdapterError',
-  workerCrashed: 'WorkerCrashedError',
-  storageInsufficient: 'InsufficientStorageError',
-  cachedFileCorrupt: 'CachedFileCorruptError',
-} as const;
-
-interface Rule {
-  code: ErrorCode;
-  names?: string[];
-  pattern?: RegExp;
-}
-
-// Order matters: the first rule that matches wins, so specific names come before message patterns.
-const RULES: Rule[] = [
-  { code: 'no-webgpu', names: ['WebGPUNotAvailableError', 'WebGPUNotFoundError'] },
-  { code: 'no-adapter', names: [EDGE_ERROR_NAMES.noAdapter] },
-  { code: 'needs-f16', names: ['ShaderF16SupportError'] },
-  { code: 'feature-missing', names: ['FeatureSupportError'] },
-  { code: 'device-lost', names: ['DeviceLostError'], pattern: /device (was )?lost|GPUDevice.*destroyed/i },
-  { code: 'context-window-exceeded', names: ['ContextWindowSizeExceededError'] },
-  { code: 'model-lib-missing', names: [EDGE_ERROR_NAMES.modelLibMissing, 'MissingModelWasmError'] },
-  { code: 'model-lib-invalid', names: [EDGE_ERROR_NAMES.modelLibInvalid, 'CompileError', 'LinkError'] },
-  {
-    code: 'model-config-invalid',
-    names: [
-      EDGE_ERROR_NAMES.modelConfigInvalid,
-      'ModelNotFoundError',
-      'ConfigValueError',
-      'UnsupportedTokenizerFilesError',
-    ],
-  },
-  { code: 'model-file-missing', names: [EDGE_ERROR_NAMES.modelFileMissing] },
-  { code: 'model-file-invalid', names: [EDGE_ERROR_NAMES.modelFileInvalid] },
-  { code: 'storage-insufficient', names: [EDGE_ERROR_NAMES.storageInsufficient] },
-  { code: 'cached-file-corrupt', names: [EDGE_ERROR_NAMES.cachedFileCorrupt] },
-  { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
-  { code: 'worker-crashed', names: [EDGE_ERROR_NAMES.workerCrashed] },
-  {
-    code: 'model-not-loaded',
-    names: ['ModelNotLoadedError', 'EngineNotLoadedError', 'WorkerEngineModelNotLoadedError'],
-  },
-  { code: 'limits-exceeded', pattern: /requested \w+ exceeds limit|exceeds the (device|adapter)'?s? limit/i },
-  {
-    code: 'out-of-memory',
-    names: ['GPUOutOfMemoryError'],
-    pattern: /out of memory|OutOfMemory|Array buffer allocation failed/i,
-  },
-  {
-    code: 'download-failed',
-    names: [EDGE_ERROR_NAMES.downloadFailed, 'NetworkError'],
-    pattern: /failed to fetch|network ?error|Request failed|Unable to fetch|Cannot fetch|load failed/i,
-  },
-];
-
-/** A host page's Content-Security-Policy refused a worker or WebAssembly: says so whatever the name. */
-const CSP_PATTERN = /Content Security Policy|Refused to (compile|create|load)|wasm-unsafe-eval/i;
-
-/** Finds the code for an error by its name first, then by its message. */
-export function classifyError(error: SerializedError): ErrorCode {
-  if (error.code && isErrorCode(error.code)) return error.code;
-  if (CSP_PATTERN.test(error.message)) return 'csp-blocked';
-  for (const rule of RULES) {
-    if (rule.names?.includes(error.name)) return rule.code;
-  }
-  for (const rule of RULES) {
-    if (rule.pattern?.test(error.message)) return rule.code;
-  }
-  return 'unknown';
-}
-
-/** Every code, for exhaustive tests and docs. */
-export const ERROR_CODES: readonly ErrorCode[] = [
+/** Every stable code an error is reported with; the UI and the docs read this list. */
+export const ERROR_CODES = [
   'no-webgpu',
   'no-adapter',
   'needs-f16',
@@ -152,200 +30,145 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'csp-blocked',
   'model-not-loaded',
   'unknown',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Names of the errors edge-llm throws (its own checks and the browser's names it raises itself),
+ * and of the engines' errors it recognises. No other file writes an error name as a string.
+ */
+export const ERROR_NAMES = {
+  // edge-llm's own checks
+  modelLibMissing: 'ModelLibraryMissingError',
+  modelLibInvalid: 'ModelLibraryInvalidError',
+  modelConfigInvalid: 'ModelConfigInvalidError',
+  modelFileMissing: 'ModelFileMissingError',
+  modelFileInvalid: 'ModelFileInvalidError',
+  downloadFailed: 'DownloadFailedError',
+  noAdapter: 'NoAdapterError',
+  workerCrashed: 'WorkerCrashedError',
+  storageInsufficient: 'InsufficientStorageError',
+  cachedFileCorrupt: 'CachedFileCorruptError',
+  /** The engine cannot read a fixed sequence (teacher forcing), so correctness cannot be checked. */
+  forcedChoicesUnsupported: 'ForcedChoicesUnsupportedError',
+  /** A fixed sequence the model cannot read: empty, too long, or ids outside its vocabulary. */
+  forcedChoicesInput: 'ForcedChoicesInputError',
+  // names web-llm uses that edge-llm also throws, so both map to one code
+  webgpuNotAvailable: 'WebGPUNotAvailableError',
+  deviceLost: 'DeviceLostError',
+  modelNotLoaded: 'ModelNotLoadedError',
+  modelNotFound: 'ModelNotFoundError',
+  contextWindowExceeded: 'ContextWindowSizeExceededError',
+  // the DOM's name for a cancelled operation: never reported as a failure
+  abort: 'AbortError',
+} as const;
+
+export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/** Structured details an error carries across the worker boundary (a URL, an HTTP status, sizes). */
+export type ErrorDetail = Record<string, string | number>;
+
+/** The one way edge-llm makes an error: a name the mapping knows, a message, and details. */
+export function edgeError(name: ErrorName, message: string, detail?: ErrorDetail): Error {
+  const error = new Error(message);
+  error.name = name;
+  return detail ? Object.assign(error, { detail }) : error;
+}
+
+/** True for a cancelled operation (ours or the DOM's), which is never reported as a failure. */
+export function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | undefined)?.name === ERROR_NAMES.abort;
+}
+
+interface Rule {
+  code: ErrorCode;
+  names?: string[];
+  pattern?: RegExp;
+}
+
+// Order matters: the first rule that matches wins, so specific names come before message patterns.
+const RULES: Rule[] = [
+  { code: 'no-webgpu', names: [ERROR_NAMES.webgpuNotAvailable, 'WebGPUNotFoundError'] },
+  { code: 'no-adapter', names: [ERROR_NAMES.noAdapter] },
+  { code: 'needs-f16', names: ['ShaderF16SupportError'] },
+  { code: 'feature-missing', names: ['FeatureSupportError'] },
+  { code: 'device-lost', names: [ERROR_NAMES.deviceLost], pattern: /device (was )?lost|GPUDevice.*destroyed/i },
+  { code: 'context-window-exceeded', names: [ERROR_NAMES.contextWindowExceeded] },
+  { code: 'model-lib-missing', names: [ERROR_NAMES.modelLibMissing, 'MissingModelWasmError'] },
+  { code: 'model-lib-invalid', names: [ERROR_NAMES.modelLibInvalid, 'CompileError', 'LinkError'] },
+  {
+    code: 'model-config-invalid',
+    names: [
+      ERROR_NAMES.modelConfigInvalid,
+      ERROR_NAMES.modelNotFound,
+      'ConfigValueError',
+      'UnsupportedTokenizerFilesError',
+    ],
+  },
+  { code: 'model-file-missing', names: [ERROR_NAMES.modelFileMissing] },
+  { code: 'model-file-invalid', names: [ERROR_NAMES.modelFileInvalid] },
+  { code: 'storage-insufficient', names: [ERROR_NAMES.storageInsufficient] },
+  { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
+  { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
+  { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },
+  {
+    code: 'model-not-loaded',
+    names: [ERROR_NAMES.modelNotLoaded, 'EngineNotLoadedError', 'WorkerEngineModelNotLoadedError'],
+  },
+  { code: 'limits-exceeded', pattern: /requested \w+ exceeds limit|exceeds the (device|adapter)'?s? limit/i },
+  {
+    code: 'out-of-memory',
+    names: ['GPUOutOfMemoryError'],
+    pattern: /out of memory|OutOfMemory|Array buffer allocation failed/i,
+  },
+  {
+    code: 'download-failed',
+    names: [ERROR_NAMES.downloadFailed, 'NetworkError'],
+    pattern: /failed to fetch|network ?error|Request failed|Unable to fetch|Cannot fetch|load failed/i,
+  },
 ];
+
+/** A host page's Content-Security-Policy refused a worker or WebAssembly: says so whatever the name. */
+const CSP_PATTERN = /Content Security Policy|Refused to (compile|create|load)|wasm-unsafe-eval/i;
+
 const CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 export function isErrorCode(value: string): value is ErrorCode {
   return CODES.has(value);
 }
 
-/** Plain data from anything thrown, keeping the name (which survives structured clone poorly). */
-export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const record = error as Error & { code?: unknown; detail?: unknown };
-    const serialized: SerializedError = {
-      name: typeof record.name === 'string' && record.name ? record.name : 'Error',
-      message: String(record.message ?? ''),
-    };
-    if (typeof record.code === 'string') serialized.code = record.code;
-    if (record.detail && typeof record.detail === 'object') {
-      serialized.detail = record.detail as Record<string, string | number>;
-    }
-    return serialized;
+/** Finds the code for an error by its name first, then by its message. */
+export function classifyError(error: SerializedError): ErrorCode {
+  if (error.code && isErrorCode(error.code)) return error.code;
+  if (CSP_PATTERN.test(error.message)) return 'csp-blocked';
+  for (const rule of RULES) {
+    if (rule.names?.includes(error.name)) return rule.code;
   }
-  return { name: 'Error', message: String(error) };
+  for (const rule of RULES) {
+    if (rule.pattern?.test(error.message)) return rule.code;
+  }
+  return 'unknown';
 }
 
-function detailText(error: SerializedError, key: string): string | undefined {
-  const value = error.detail?.[key];
-  return value === undefined ? undefined : String(value);
-}
-
-/** The message and actions for an error, specific to what went wrong. */
-export function describeError(error: SerializedError): FriendlyError {
-  const code = classifyError(error);
-  const url = detailText(error, 'url');
-  const status = detailText(error, 'status');
-  const base = { code, original: error };
-  switch (code) {
-    case 'no-webgpu':
-      return {
-        ...base,
-        title: 'This browser has no WebGPU',
-        message:
-          'edge-llm runs the model on your GPU through WebGPU. Use Chrome or Edge 113+ on Windows, macOS or ChromeOS, Chrome 121+ on Android, Safari 26+, or Firefox 141+ on Windows. On Linux, start Chrome with --enable-unsafe-webgpu (and --enable-features=Vulkan). The page must be served over HTTPS or from localhost.',
-        actions: ['webgpu-help', 'reload-page'],
-      };
-    case 'no-adapter':
-      return {
-        ...base,
-        title: 'No GPU adapter was offered',
-        message:
-          'WebGPU is present but the browser offered no GPU adapter: the GPU may be blocklisted, hardware acceleration turned off, or the GPU process crashed. Turn on hardware acceleration in the browser settings, update the GPU driver, then reload.',
-        actions: ['webgpu-help', 'reload-page'],
-      };
-    case 'needs-f16':
-      return {
-        ...base,
-        title: 'This model needs shader-f16',
-        message:
-          'The model computes in 16-bit floats (the shader-f16 feature), which this GPU or browser does not offer. Pick its q4f32 twin: the same model with 32-bit activations.',
-        actions: ['use-alternative', 'pick-another-model'],
-      };
-    case 'feature-missing':
-      return {
-        ...base,
-        title: 'A GPU feature is missing',
-        message: `The model needs a WebGPU feature this device does not offer. ${error.message}`,
-        actions: ['pick-another-model'],
-      };
-    case 'limits-exceeded':
-      return {
-        ...base,
-        title: 'The model asks for more than this GPU allows',
-        message: `The model's buffers are larger than this GPU's WebGPU limits allow (${error.message}). Pick a low-resource or "-1k" variant.`,
-        actions: ['pick-another-model'],
-      };
-    case 'out-of-memory':
-      return {
-        ...base,
-        title: 'Out of GPU memory',
-        message:
-          'The GPU ran out of memory. Close other tabs that use the GPU, or pick a smaller model or its "-1k" context variant.',
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'device-lost':
-      return {
-        ...base,
-        title: 'The GPU device was lost',
-        message:
-          'The browser took the GPU away (usually memory pressure, a driver reset or the GPU process crashing). Your conversation is kept. Reload the model, or pick a smaller one.',
-        actions: ['retry', 'pick-another-model', 'reload-page'],
-      };
-    case 'download-failed':
-      return {
-        ...base,
-        title: 'A download failed',
-        message: `A model file could not be downloaded${url ? ` (${url}${status ? `, HTTP ${status}` : ''})` : ''}. Check the connection and try again; files already downloaded are kept.`,
-        actions: ['retry', 'pick-another-model'],
-      };
-    case 'quota-exceeded':
-      return {
-        ...base,
-        title: 'Not enough storage for this model',
-        message:
-          'The browser refused to store more model files. Free space by deleting cached models or site data, or pick a smaller model.',
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'storage-insufficient': {
-      const needed = Number(error.detail?.neededBytes);
-      const free = Number(error.detail?.freeBytes);
-      const quota = Number(error.detail?.quotaBytes);
-      return {
-        ...base,
-        title: 'Not enough free storage to download this model',
-        message: `The download was not started: it needs ${formatBytes(needed)}, and ${formatBytes(free)} is free of this site's ${formatBytes(quota)} storage quota. Delete cached models under Storage, free space on the device (the browser's quota grows with free disk space), or pick a smaller model.`,
-        actions: ['pick-another-model', 'retry'],
-      };
-    }
-    case 'cached-file-corrupt':
-      return {
-        ...base,
-        title: 'A stored model file was corrupt',
-        message: `The copy of the model stored in this browser${url ? ` (${url})` : ''} could not be read (${error.message}), so every stored file of the model was deleted. Restart the engine to download it again, or pick another model.`,
-        actions: ['restart-worker', 'pick-another-model'],
-      };
-    case 'model-config-invalid':
-      return {
-        ...base,
-        title: 'The model configuration is invalid',
-        message: `The model's configuration could not be read${url ? ` from ${url}` : ''}: ${error.message}`,
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'model-file-missing':
-      return {
-        ...base,
-        title: 'The model folder is incomplete',
-        message: `A file the model needs is missing${url ? `: ${url}` : ''}${status ? ` (HTTP ${status})` : ''}. Check the folder or mirror holds every file of the model.`,
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'model-file-invalid':
-      return {
-        ...base,
-        title: 'The model file is corrupt',
-        message: `The model weights${url ? ` at ${url}` : ''} could not be read: the file may be truncated, corrupt or not an ONNX model. Download it again or pick another model.`,
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'model-lib-missing':
-      return {
-        ...base,
-        title: 'The model library is missing',
-        message: `The compiled model library (the .wasm file with the model's GPU kernels) was not found${url ? ` at ${url}` : ''}${status ? ` (HTTP ${status})` : ''}. The model host or mirror may be incomplete.`,
-        actions: ['retry', 'pick-another-model'],
-      };
-    case 'model-lib-invalid':
-      return {
-        ...base,
-        title: 'The model library is not valid',
-        message: `The file${url ? ` at ${url}` : ''} is not a WebAssembly model library this version of web-llm can run: it may be corrupt, an error page, or built for another version.`,
-        actions: ['pick-another-model', 'retry'],
-      };
-    case 'context-window-exceeded':
-      return {
-        ...base,
-        title: 'The conversation is longer than the model can read',
-        message:
-          "The prompt and history no longer fit the model's context window. Start a new conversation, shorten the message, or lower max tokens.",
-        actions: ['new-conversation'],
-      };
-    case 'worker-crashed':
-      return {
-        ...base,
-        title: 'The engine worker crashed',
-        message:
-          'The background worker that runs the model stopped. Your conversation is kept; restart the engine and load the model again.',
-        actions: ['restart-worker', 'reload-page'],
-      };
-    case 'csp-blocked':
-      return {
-        ...base,
-        title: "This page's security policy blocks the model",
-        message: `The page's Content-Security-Policy refused what the model needs (${error.message}). The site must allow 'wasm-unsafe-eval' in script-src, blob: and the edge-llm host in worker-src, and the engine and model hosts in connect-src.`,
-        actions: ['reload-page'],
-      };
-    case 'model-not-loaded':
-      return {
-        ...base,
-        title: 'No model is loaded',
-        message: 'Load a model before sending a message.',
-        actions: ['pick-another-model'],
-      };
-    case 'unknown':
-      return {
-        ...base,
-        title: 'Something went wrong',
-        message: `${error.name}: ${error.message}`,
-        actions: ['retry', 'pick-another-model'],
-      };
+/**
+ * Plain, structured-clone-safe data from anything thrown, keeping the name, a string code and the
+ * details (which the mapping needs). The worker boundary also keeps the stack (`withStack`).
+ */
+export function serializeError(error: unknown, { withStack = false } = {}): SerializedError & { stack?: string } {
+  if (!(error instanceof Error) && (typeof error !== 'object' || error === null || !('message' in error))) {
+    return { name: 'Error', message: String(error) };
   }
+  const record = error as Error & { code?: unknown; detail?: unknown };
+  const serialized: SerializedError & { stack?: string } = {
+    name: typeof record.name === 'string' && record.name ? record.name : 'Error',
+    message: String(record.message ?? ''),
+  };
+  if (typeof record.code === 'string') serialized.code = record.code;
+  if (record.detail && typeof record.detail === 'object') {
+    // A JSON round trip drops whatever structured clone would refuse (functions, class instances).
+    serialized.detail = JSON.parse(JSON.stringify(record.detail)) as ErrorDetail;
+  }
+  if (withStack && typeof record.stack === 'string') serialized.stack = record.stack;
+  return serialized;
 }

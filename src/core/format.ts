@@ -35,3 +35,9 @@ export function formatPercent(fraction: number | undefined): string {
   if (fraction === undefined || !Number.isFinite(fraction)) return '–';
   return `${Math.round(fraction * 100)}%`;
 }
+
+/** A share of a bound, in percent: whole numbers from 10%, two significant digits below. */
+export function formatPercentOfBound(percent: number | undefined): string {
+  if (percent === undefined || !Number.isFinite(percent)) return '–';
+  return percent >= 10 ? `${percent.toFixed(0)}%` : `${percent.toPrecision(2)}%`;
+}

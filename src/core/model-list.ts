@@ -29,13 +29,12 @@ import type {
   TransformersHubSource,
   TransformersModelSource,
 } from '../shared/engine-api.js';
-import { isHttpUrl } from './mirror.js';
-import { transformersModelId, unlistedTransformersRecord } from './transformers-catalog.js';
+import { isHttpUrl } from './mirror-urls.js';
+import { TRANSFORMERS_DTYPES, transformersModelId, unlistedTransformersRecord } from './transformers-catalog.js';
 
 export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
 
 /** Weights variants the transformers.js engine loads (the file names are in transformers-catalog). */
-export const TRANSFORMERS_DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'] as const;
 
 /** More than this is not a model list a person wrote; it keeps the picker and the checks quick. */
 export const MAX_MODELS_PER_ENGINE = 200;

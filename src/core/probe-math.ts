@@ -2,20 +2,10 @@
  * The arithmetic behind the GPU probe, pure and testable without a GPU: summaries of repeated
  * samples, unit conversions, CPU references for each kernel, and the check that compares them.
  */
-import type { ProbeCheck, ProbeSummary } from '../shared/engine-api.js';
-import { percentile } from './stats.js';
+import type { ProbeCheck } from '../shared/engine-api.js';
 
-export const PROBE_SCHEMA = 'edge-llm/probe@1' as const;
-
-/** Median and 10th/90th percentiles (linear interpolation) of repeated samples. */
-export function summarize(samples: readonly number[]): ProbeSummary {
-  return {
-    median: percentile(samples, 50),
-    p10: percentile(samples, 10),
-    p90: percentile(samples, 90),
-    runs: samples.length,
-  };
-}
+/** @2 names a summary's sample count `n`, as every other figure does (@1 called it `runs`). */
+export const PROBE_SCHEMA = 'edge-llm/probe@2' as const;
 
 /** GB/s (10^9 bytes per second) for `bytes` moved in `ms` milliseconds. */
 export function gbPerSecond(bytes: number, ms: number): number {

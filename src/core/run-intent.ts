@@ -4,6 +4,7 @@
  * src/persistence/run-intent.ts, the message for one that was never cleared in crash-report.ts.
  */
 import type { ComputeDevice, EngineId, LoadPhase } from '../shared/engine-api.js';
+import { isEngineId } from './engines.js';
 
 export type RunKind = 'load' | 'bench';
 
@@ -26,7 +27,6 @@ export interface RunIntent {
 }
 
 const KINDS: readonly RunKind[] = ['load', 'bench'];
-const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'double'];
 const PHASES: readonly LoadPhase[] = ['preparing', 'downloading', 'loading', 'compiling', 'done'];
 
 function positive(value: unknown): number | undefined {
@@ -38,7 +38,7 @@ export function readRunIntent(value: unknown): RunIntent | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const raw = value as Record<string, unknown>;
   if (typeof raw.id !== 'string' || !raw.id) return undefined;
-  if (!KINDS.includes(raw.kind as RunKind) || !ENGINES.includes(raw.engine as EngineId)) return undefined;
+  if (!KINDS.includes(raw.kind as RunKind) || !isEngineId(raw.engine)) return undefined;
   if (typeof raw.model !== 'string' || !raw.model) return undefined;
   const startedAt = positive(raw.startedAt);
   if (startedAt === undefined) return undefined;

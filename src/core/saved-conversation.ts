@@ -6,6 +6,7 @@
  * its own, so one bad field costs that field and not the whole conversation. Pure: no DOM.
  */
 import type { ComputeDevice, EngineId, GenerationStats } from '../shared/engine-api.js';
+import { isEngineId } from './engines.js';
 
 export const SAVED_CONVERSATION_VERSION = 1;
 
@@ -43,7 +44,6 @@ export interface RestoredConversation {
   turns: SavedTurn[];
 }
 
-const ENGINES: readonly EngineId[] = ['webllm', 'transformers', 'double'];
 const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
 const FINISH_REASONS = new Set(['stop', 'length', 'aborted']);
 /** The chat's own bounds for max tokens and temperature, so a restored value is one it accepts. */
@@ -93,7 +93,7 @@ function readSettings(value: unknown): Partial<SavedSettings> {
   if (isFiniteNumber(temperature) && temperature >= 0 && temperature <= TEMPERATURE_LIMIT) {
     settings.temperature = temperature;
   }
-  if (ENGINES.includes(value.engine as EngineId)) settings.engine = value.engine as EngineId;
+  if (isEngineId(value.engine)) settings.engine = value.engine;
   if (typeof value.model === 'string' && value.model !== '') settings.model = value.model;
   if (DEVICES.includes(value.device as ComputeDevice)) settings.device = value.device as ComputeDevice;
   return settings;

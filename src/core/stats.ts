@@ -2,7 +2,7 @@
  * The numbers edge-llm shows, defined once (see DESIGN.md, "What the numbers mean").
  * Pure functions over timestamps in milliseconds.
  */
-import type { TimingFigures } from '../shared/engine-api.js';
+import type { SampleSummary, TimingFigures } from '../shared/engine-api.js';
 
 /** Engine and wall-clock figures that differ by more than this share are both shown. */
 export const DISAGREEMENT_TOLERANCE = 0.1;
@@ -23,6 +23,14 @@ function rate(tokens: number, ms: number): number {
 }
 
 /**
+ * Decode tokens/s: the tokens after the first over the time from the first to the last;
+ * undefined until there is time to divide by.
+ */
+export function decodeTokensPerSecond(outputTokens: number, decodeMs: number): number | undefined {
+  return decodeMs > 0 ? rate(outputTokens - 1, decodeMs) : undefined;
+}
+
+/**
  * TTFT, prefill and decode rates from wall-clock marks.
  * Prefill time is the TTFT: the prompt is processed before the first token can appear.
  * Decode counts the tokens after the first over the time from first to last token.
@@ -36,7 +44,7 @@ export function wallClockFigures(marks: WallClockMarks): TimingFigures {
   return {
     ttftMs,
     prefillTokensPerSecond: rate(marks.promptTokens, ttftMs),
-    decodeTokensPerSecond: rate(marks.outputTokens - 1, decodeMs),
+    decodeTokensPerSecond: decodeTokensPerSecond(marks.outputTokens, decodeMs) ?? 0,
   };
 }
 
@@ -118,4 +126,14 @@ export function percentile(values: readonly number[], p: number): number {
   const a = sorted[lower]!;
   const b = sorted[upper]!;
   return Math.min(b, a + (b - a) * weight);
+}
+
+/** Median, p10 and p90 of a sample, with its size: how every repeated figure is reported. */
+export function summarize(samples: readonly number[]): SampleSummary {
+  return {
+    median: percentile(samples, 50),
+    p10: percentile(samples, 10),
+    p90: percentile(samples, 90),
+    n: samples.length,
+  };
 }

@@ -3,7 +3,7 @@
  * refuses a download the browser's quota cannot hold. Pure: no DOM, no worker, no engine import.
  */
 import type { CachedModel, EngineId } from '../shared/engine-api.js';
-import { onnxFileForDtype, transformersModelId } from './transformers-catalog.js';
+import { ONNX_DTYPE_SUFFIX, onnxFileForDtype, transformersModelId } from './transformers-catalog.js';
 
 /** One stored file: its URL (the cache key) and its size in bytes. */
 export interface StoredFile {
@@ -54,11 +54,9 @@ export function webLlmFolderOf(url: string): string {
   return match ? match[1]! : url.slice(0, url.lastIndexOf('/') + 1);
 }
 
-const TRANSFORMERS_DTYPES = ['fp32', 'fp16', 'int8', 'q8', 'uint8', 'q4', 'q4f16', 'bnb4'];
-
 /** The weights variant an ONNX file holds ("onnx/model_q4.onnx" -> "q4"), if it is a decoder file. */
 export function dtypeOfOnnxFile(path: string): string | undefined {
-  const known = TRANSFORMERS_DTYPES.find((dtype) => onnxFileForDtype(dtype) === path);
+  const known = Object.keys(ONNX_DTYPE_SUFFIX).find((dtype) => onnxFileForDtype(dtype) === path);
   if (known) return known;
   return /^onnx\/model_([a-z0-9]+)\.onnx$/.exec(path)?.[1];
 }

@@ -60,19 +60,27 @@ export const TRANSFORMERS_CATALOG: readonly TransformersCatalogEntry[] = [
 /** Weights on the GPU plus activations, a short chat's KV cache and runtime buffers. */
 const RUNTIME_OVERHEAD = 1.2;
 
+/** The weights variants a visitor can pick for a self-hosted or listed model. */
+export const TRANSFORMERS_DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'] as const;
+
+/**
+ * The file-name suffix of each dtype's decoder (`onnx/model<suffix>.onnx`), as transformers.js v4
+ * names them; also the variants a stored file is recognised as.
+ */
+export const ONNX_DTYPE_SUFFIX: Readonly<Record<string, string>> = {
+  fp32: '',
+  fp16: '_fp16',
+  int8: '_int8',
+  q8: '_quantized',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
 /** The ONNX file transformers.js v4 loads for a dtype (`onnx/model_<suffix>.onnx`). */
 export function onnxFileForDtype(dtype: string): string {
-  const suffix: Record<string, string> = {
-    fp32: '',
-    fp16: '_fp16',
-    int8: '_int8',
-    q8: '_quantized',
-    uint8: '_uint8',
-    q4: '_q4',
-    q4f16: '_q4f16',
-    bnb4: '_bnb4',
-  };
-  return `onnx/model${suffix[dtype] ?? `_${dtype}`}.onnx`;
+  return `onnx/model${ONNX_DTYPE_SUFFIX[dtype] ?? `_${dtype}`}.onnx`;
 }
 
 /** GPU memory estimated from the weights file's size (MB as the hub lists them), in MiB. */

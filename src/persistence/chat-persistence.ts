@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RestoredConversation, SavedConversation } from '../core/saved-conversation.js';
-import { recordIntent, type IntentHandle, type IntentInput } from './run-intent.js';
+import { recordIntent, type IntentHandle, type IntentInput } from './crash-markers.js';
 import { ThrottledSaver } from './throttled-saver.js';
 
 /** IndexedDB code loads only for a chat that persists: embeds without `persist` never fetch it. */

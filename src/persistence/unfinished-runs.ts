@@ -2,7 +2,7 @@
  * Finding crash markers (see run-intent.ts) whose page is gone. Loaded only when markers exist.
  */
 import { readRunIntent, type RunIntent } from '../core/run-intent.js';
-import { LOCK_PREFIX, readAll, releases, writeAll } from './run-intent.js';
+import { LOCK_PREFIX, readAll, releases, writeAll } from './crash-markers.js';
 
 /** Markers older than this are dropped unreported: the visitor will not remember the run. */
 const FORGET_AFTER_MS = 7 * 24 * 3_600_000;

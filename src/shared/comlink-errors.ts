@@ -6,6 +6,7 @@
  * module before talking to each other.
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
+import { serializeError } from '../core/errors.js';
 import type { SerializedError } from './engine-api.js';
 
 interface ThrownValue {
@@ -13,29 +14,12 @@ interface ThrownValue {
   value: unknown;
 }
 
-function toSerialized(value: unknown): SerializedError & { stack?: string } {
-  if (value instanceof Error || (typeof value === 'object' && value !== null && 'message' in value)) {
-    const error = value as Error & { code?: unknown; detail?: unknown };
-    const serialized: SerializedError & { stack?: string } = {
-      name: error.name || 'Error',
-      message: String(error.message),
-    };
-    if (typeof error.code === 'string') serialized.code = error.code;
-    if (error.detail && typeof error.detail === 'object') {
-      serialized.detail = JSON.parse(JSON.stringify(error.detail)) as Record<string, string | number>;
-    }
-    if (typeof error.stack === 'string') serialized.stack = error.stack;
-    return serialized;
-  }
-  return { name: 'Error', message: String(value) };
-}
-
 // comlink marks thrown values with a private symbol; its own handler knows how to spot them.
 const builtIn = transferHandlers.get('throw') as TransferHandler<ThrownValue, ThrownValue>;
 
 const errorHandler: TransferHandler<ThrownValue, ThrownValue> = {
   canHandle: (value: unknown): value is ThrownValue => builtIn.canHandle(value),
-  serialize: (thrown) => [{ isError: true, value: toSerialized(thrown.value) }, []],
+  serialize: (thrown) => [{ isError: true, value: serializeError(thrown.value, { withStack: true }) }, []],
   deserialize: (serialized) => {
     const data = serialized.value as SerializedError & { stack?: string };
     throw Object.assign(new Error(data.message), data);

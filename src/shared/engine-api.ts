@@ -48,10 +48,18 @@ export interface CustomModelSource {
   /** transformers.js hub models ("org/name"), fetched from the hub or from the mirror. */
   transformersHub?: TransformersHubSource[];
   /**
-   * Mirror base URLs per engine (see src/core/mirror.ts). Carried with the custom models so that
-   * it reaches the worker wherever they do: listings, and every element's load.
+   * Mirror base URLs per engine (see src/core/mirror-urls.ts). Carried with the custom models so
+   * that it reaches the worker wherever they do: listings, and every element's load.
    */
-  mirror?: { webllm?: string; transformers?: string };
+  mirror?: MirrorBases;
+}
+
+/** Mirror base URLs, one per engine; an engine without one fetches from the public hosts. */
+export interface MirrorBases {
+  /** Replaces huggingface.co (model folders) and raw.githubusercontent.com (model libraries). */
+  webllm?: string;
+  /** Replaces huggingface.co for transformers.js hub models. */
+  transformers?: string;
 }
 
 export interface TransformersHubSource {
@@ -209,6 +217,30 @@ export interface DeviceLoss {
   lostDevices: number;
 }
 
+/**
+ * What {@link EngineWorkerApi.forcedChoices} reads: text (tokenized by the model's own
+ * tokenizer, without a chat template, cut to `maxTokens`), or token ids as another run returned
+ * them, so two engines or devices read exactly the same sequence.
+ */
+export type ForcedInput = { text: string; maxTokens: number } | { tokenIds: number[] };
+
+/**
+ * The model's next-token choice at every position of a fixed sequence (teacher forcing: one
+ * forward pass over the whole sequence, no sampling). Position i is the prediction after reading
+ * `tokenIds[0..i]`. Log-probabilities are natural logarithms of the softmax over the whole
+ * vocabulary, computed in double precision from the engine's logits.
+ */
+export interface ForcedChoices {
+  /** The sequence read (n ids). */
+  tokenIds: number[];
+  /** The most likely next token at each position (n ids; ties go to the lowest id). */
+  top1: number[];
+  /** The log-probability of `top1[i]` (n values). */
+  top1Logprobs: number[];
+  /** The log-probability the model gives the token that really comes next, `tokenIds[i + 1]` (n − 1 values). */
+  targetLogprobs: number[];
+}
+
 /** An error as it crosses the boundary: the original name and message, never swallowed. */
 export interface SerializedError {
   name: string;
@@ -232,12 +264,15 @@ export interface GpuProbeOptions {
   matvecCols?: number;
 }
 
-/** Median and 10th/90th percentiles of repeated measurements. */
-export interface ProbeSummary {
+/**
+ * Median and 10th/90th percentiles (linear interpolation) of repeated measurements, and how many
+ * there were: the one summary every figure edge-llm reports uses (NaN figures when n is 0).
+ */
+export interface SampleSummary {
   median: number;
   p10: number;
   p90: number;
-  runs: number;
+  n: number;
 }
 
 /** A kernel's output compared with the CPU reference, on a small size before it is timed. */
@@ -269,16 +304,16 @@ export interface ProbeKernelResult {
   /** How runs were timed: wall clock from submit to `queue.onSubmittedWorkDone()`. */
   timer?: 'wall-clock';
   /** Milliseconds per run. */
-  ms?: ProbeSummary;
+  ms?: SampleSummary;
   /** Bytes read plus bytes written per second, in GB/s (10^9 bytes). */
-  gbPerSecond?: ProbeSummary;
+  gbPerSecond?: SampleSummary;
   /** Floating-point operations per second, in GFLOP/s (2*M*N*K for a matmul). */
-  gflopPerSecond?: ProbeSummary;
+  gflopPerSecond?: SampleSummary;
 }
 
 /** What {@link EngineWorkerApi.probeGpu} returns: plain structured-clone data. */
 export interface GpuProbeReport {
-  schema: 'edge-llm/probe@1';
+  schema: 'edge-llm/probe@2';
   adapter: Pick<DeviceReport, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features'>;
   /** The options after defaults were applied. */
   options: Required<GpuProbeOptions>;
@@ -330,6 +365,12 @@ export interface EngineWorkerApi {
   memory(): Promise<MemorySnapshot>;
   /** Token ids of the last reply, for correctness checks across devices and engines. */
   lastOutputTokenIds(): Promise<number[] | undefined>;
+  /**
+   * Teacher forcing on the loaded model: its next-token choice and log-probabilities at every
+   * position of a fixed sequence. Rejects with a `ForcedChoicesUnsupportedError` when the engine
+   * cannot do it.
+   */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices>;
   /** Every model whose files are in the browser's storage, for every engine. */
   cachedModels(): Promise<CachedModel[]>;
   /** Deletes every stored file of one model (by {@link CachedModel.key}) through its engine. */

@@ -80,7 +80,7 @@ test('a mirrored model loads through the mirror base URL and a chat completes on
 
   await sources(page).getByLabel('transformers.js mirror base URL').fill(mirror.url);
   await sources(page).getByRole('button', { name: 'Save mirrors' }).click();
-  await expect(sources(page).locator('form [role="status"]')).toHaveText(
+  await expect(sources(page).locator('details form [role="status"]')).toHaveText(
     `Models load transformers.js from ${mirror.url}/.`,
   );
   await sources(page)

@@ -251,7 +251,9 @@ test('a lost GPU device is reported, and one click reloads the model with the co
   // WebGPU cannot lose a device on demand: the worker destroys its devices and reports them lost.
   const destroyed = await page.evaluate(
     (handle) =>
-      ((0, eval)(handle) as { lease: { client: { loseDevice(): Promise<number> } } }).lease.client.loseDevice(),
+      (
+        (0, eval)(handle) as { session: { lease: { client: { loseDevice(): Promise<number> } } } }
+      ).session.lease.client.loseDevice(),
     chatHandle,
   );
   expect(destroyed).toBeGreaterThan(0);

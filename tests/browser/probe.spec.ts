@@ -21,7 +21,7 @@ test('the GPU probe checks every kernel against the CPU reference and reports pl
     return probeGpu({ runs, bandwidthBytes: 4 * 1024 * 1024, matmulSize: 128, matvecRows: 512, matvecCols: 1024 });
   }, RUNS);
 
-  expect(report.schema).toBe('edge-llm/probe@1');
+  expect(report.schema).toBe('edge-llm/probe@2');
   expect(report.adapter.architecture).toBe('swiftshader');
   expect(report.options).toEqual({
     runs: RUNS,
@@ -41,7 +41,7 @@ test('the GPU probe checks every kernel against the CPU reference and reports pl
     expect(kernel.timer).toBe('wall-clock');
     for (const summary of [kernel.ms, kernel.gbPerSecond, kernel.gflopPerSecond]) {
       if (!summary) continue;
-      expect(summary.runs, id).toBe(RUNS);
+      expect(summary.n, id).toBe(RUNS);
       expect(summary.median, id).toBeGreaterThan(0);
       expect(summary.p10, id).toBeLessThanOrEqual(summary.median);
       expect(summary.median, id).toBeLessThanOrEqual(summary.p90);

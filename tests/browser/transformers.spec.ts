@@ -195,6 +195,10 @@ test('a visitor adds a self-hosted model folder by URL, loads it and chats, all 
       timeout: 30_000,
     },
   );
+
+  // The added folder is kept on this device: after a reload it is listed (and still chosen).
+  await page.reload();
+  await expect(row.locator('input[type="radio"]')).toBeChecked();
 });
 
 test('models both engines have are marked, so a visitor can compare them', async ({ page, server }) => {

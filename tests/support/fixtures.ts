@@ -20,7 +20,11 @@ export const TINY_MODEL_ID = 'edge-tiny-q4f32_1-MLC';
 
 /** Generates the fixtures unless they are already there. */
 export function ensureFixtures(): void {
-  if (existsSync(join(TINY_MODEL_DIR, 'mlc-chat-config.json'))) return;
+  if (
+    existsSync(join(TINY_MODEL_DIR, 'mlc-chat-config.json')) &&
+    existsSync(join(FIXTURES_DIR, 'onnx-tiny-perturbed', 'onnx', 'model.onnx'))
+  )
+    return;
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'make-fixtures.mjs'), '--out', FIXTURES_DIR], {
     cwd: REPO_ROOT,
     stdio: 'pipe',

@@ -1,6 +1,6 @@
 /** A valid benchmark result for the bench tests. */
 import { createBenchResult, type BenchResult } from '../../src/core/bench-schema.js';
-import type { GpuProbeReport, ProbeSummary } from '../../src/shared/engine-api.js';
+import type { GpuProbeReport, SampleSummary } from '../../src/shared/engine-api.js';
 
 export function sampleResult(overrides: Partial<BenchResult> = {}): BenchResult {
   return {
@@ -32,8 +32,8 @@ export function sampleResult(overrides: Partial<BenchResult> = {}): BenchResult 
   };
 }
 
-function summary(median: number): ProbeSummary {
-  return { median, p10: median * 0.9, p90: median * 1.1, runs: 5 };
+function summary(median: number): SampleSummary {
+  return { median, p10: median * 0.9, p90: median * 1.1, n: 5 };
 }
 
 /** A GPU probe report shaped like the worker's, figures from a mid-range laptop GPU. */
@@ -46,7 +46,7 @@ export function sampleProbe(): GpuProbeReport {
     size: '37x29x53',
   };
   return {
-    schema: 'edge-llm/probe@1',
+    schema: 'edge-llm/probe@2',
     adapter: {
       vendor: 'nvidia',
       architecture: 'ampere',

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BENCH_SCHEMA,
-  MAX_SAMPLES,
-  parseBenchResult,
-  summarizeMetric,
-  validateBenchResult,
-} from '../../src/core/bench-schema.js';
+import { BENCH_SCHEMA, MAX_SAMPLES, parseBenchResult, validateBenchResult } from '../../src/core/bench-schema.js';
 import { sampleProbe, sampleResult } from './bench-fixture.js';
 
 /** A deep copy as plain JSON, for mutating into invalid shapes in a test. */
@@ -19,15 +13,6 @@ function errorOf(json: unknown): string {
   expect(result.ok).toBe(false);
   return result.ok ? '' : result.error;
 }
-
-describe('summarizeMetric', () => {
-  it('gives median, p10, p90 and n by linear interpolation', () => {
-    // Sorted 50..90; p10 at position 0.4 = 54, p90 at 3.6 = 86.
-    expect(summarizeMetric([50, 60, 70, 80, 90])).toEqual({ median: 70, p10: 54, p90: 86, n: 5 });
-    expect(summarizeMetric([]).n).toBe(0);
-    expect(summarizeMetric([]).median).toBeNaN();
-  });
-});
 
 describe('validateBenchResult', () => {
   it('accepts a valid result and recomputes its summary', () => {
@@ -114,6 +99,25 @@ describe('validateBenchResult', () => {
     expect(errorOf(date)).toBe('createdAt must be an ISO 8601 date and time (got "yesterday")');
   });
 
+  it('reads a probe@1 file, whose summaries named the sample count `runs`, as probe@2', () => {
+    const json = plain();
+    const legacy = JSON.parse(JSON.stringify(sampleProbe()));
+    legacy.schema = 'edge-llm/probe@1';
+    for (const kernel of Object.values(legacy.kernels) as Record<string, Record<string, number>>[]) {
+      for (const speed of ['ms', 'gbPerSecond', 'gflopPerSecond']) {
+        const summary = kernel[speed];
+        if (!summary) continue;
+        summary.runs = summary.n!;
+        delete summary.n;
+      }
+    }
+    json.probe = legacy;
+    const read = validateBenchResult(json);
+    expect(read.ok && read.value.probe).toEqual(sampleProbe());
+    json.probe.kernels.copy.ms.runs = 'five';
+    expect(errorOf(json)).toBe('probe.kernels.copy.ms.runs must be a finite number');
+  });
+
   it('checks the probe field by field and keeps only known fields', () => {
     const json = plain();
     json.probe = { ...sampleProbe(), extra: '<script>' };
@@ -121,7 +125,7 @@ describe('validateBenchResult', () => {
     expect(good.ok && good.value.probe).toEqual(sampleProbe());
 
     json.probe = { ...sampleProbe(), schema: 'edge-llm/probe@9' };
-    expect(errorOf(json)).toBe('probe.schema must be "edge-llm/probe@1" (got "edge-llm/probe@9")');
+    expect(errorOf(json)).toBe('probe.schema must be "edge-llm/probe@2" (got "edge-llm/probe@9")');
     json.probe = { ...sampleProbe(), kernels: undefined };
     expect(errorOf(json)).toBe('probe.kernels must be an object (got undefined)');
     json.probe = sampleProbe();

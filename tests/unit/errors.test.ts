@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { describeError, type RecoveryAction } from '../../src/core/error-messages.js';
 import {
-  EDGE_ERROR_NAMES,
   classifyError,
-  describeError,
+  edgeError,
   ERROR_CODES,
+  ERROR_NAMES,
+  isAbortError,
   isErrorCode,
   serializeError,
   type ErrorCode,
-  type RecoveryAction,
 } from '../../src/core/errors.js';
 import type { SerializedError } from '../../src/shared/engine-api.js';
 
@@ -46,12 +47,12 @@ describe('classifyError by web-llm and browser error names', () => {
 
 describe("classifyError by edge-llm's own names", () => {
   it.each<[string, ErrorCode]>([
-    [EDGE_ERROR_NAMES.modelLibMissing, 'model-lib-missing'],
-    [EDGE_ERROR_NAMES.modelLibInvalid, 'model-lib-invalid'],
-    [EDGE_ERROR_NAMES.modelConfigInvalid, 'model-config-invalid'],
-    [EDGE_ERROR_NAMES.downloadFailed, 'download-failed'],
-    [EDGE_ERROR_NAMES.noAdapter, 'no-adapter'],
-    [EDGE_ERROR_NAMES.workerCrashed, 'worker-crashed'],
+    [ERROR_NAMES.modelLibMissing, 'model-lib-missing'],
+    [ERROR_NAMES.modelLibInvalid, 'model-lib-invalid'],
+    [ERROR_NAMES.modelConfigInvalid, 'model-config-invalid'],
+    [ERROR_NAMES.downloadFailed, 'download-failed'],
+    [ERROR_NAMES.noAdapter, 'no-adapter'],
+    [ERROR_NAMES.workerCrashed, 'worker-crashed'],
   ])('%s -> %s', (name, code) => {
     expect(classifyError(named(name))).toBe(code);
   });
@@ -103,7 +104,7 @@ describe('classifyError by message', () => {
 describe('describeError', () => {
   const EXPECTED: [ErrorCode, SerializedError, RecoveryAction[]][] = [
     ['no-webgpu', named('WebGPUNotAvailableError'), ['webgpu-help', 'reload-page']],
-    ['no-adapter', named(EDGE_ERROR_NAMES.noAdapter), ['webgpu-help', 'reload-page']],
+    ['no-adapter', named(ERROR_NAMES.noAdapter), ['webgpu-help', 'reload-page']],
     ['needs-f16', named('ShaderF16SupportError'), ['use-alternative', 'pick-another-model']],
     ['feature-missing', named('FeatureSupportError'), ['pick-another-model']],
     ['limits-exceeded', plain('requested maxBufferSize exceeds limit'), ['pick-another-model']],
@@ -111,15 +112,15 @@ describe('describeError', () => {
     ['device-lost', named('DeviceLostError'), ['retry', 'pick-another-model', 'reload-page']],
     ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
     ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
-    ['storage-insufficient', named(EDGE_ERROR_NAMES.storageInsufficient), ['pick-another-model', 'retry']],
-    ['cached-file-corrupt', named(EDGE_ERROR_NAMES.cachedFileCorrupt), ['restart-worker', 'pick-another-model']],
-    ['model-config-invalid', named(EDGE_ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
-    ['model-file-missing', named(EDGE_ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
-    ['model-file-invalid', named(EDGE_ERROR_NAMES.modelFileInvalid), ['pick-another-model', 'retry']],
+    ['storage-insufficient', named(ERROR_NAMES.storageInsufficient), ['pick-another-model', 'retry']],
+    ['cached-file-corrupt', named(ERROR_NAMES.cachedFileCorrupt), ['restart-worker', 'pick-another-model']],
+    ['model-config-invalid', named(ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
+    ['model-file-missing', named(ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
+    ['model-file-invalid', named(ERROR_NAMES.modelFileInvalid), ['pick-another-model', 'retry']],
     ['model-lib-missing', named('MissingModelWasmError'), ['retry', 'pick-another-model']],
-    ['model-lib-invalid', named(EDGE_ERROR_NAMES.modelLibInvalid), ['pick-another-model', 'retry']],
+    ['model-lib-invalid', named(ERROR_NAMES.modelLibInvalid), ['pick-another-model', 'retry']],
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
-    ['worker-crashed', named(EDGE_ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
+    ['worker-crashed', named(ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
     ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
     [
       'csp-blocked',
@@ -151,7 +152,7 @@ describe('describeError', () => {
 
   it('says how much a refused download needs, and how much of the quota is free', () => {
     const friendly = describeError({
-      name: EDGE_ERROR_NAMES.storageInsufficient,
+      name: ERROR_NAMES.storageInsufficient,
       message: 'The model needs 1100000000 bytes',
       detail: { neededBytes: 1.1e9, freeBytes: 3e8, quotaBytes: 2e9 },
     });
@@ -162,7 +163,7 @@ describe('describeError', () => {
 
   it('names the stored file that was corrupt and says it was deleted', () => {
     const friendly = describeError({
-      name: EDGE_ERROR_NAMES.cachedFileCorrupt,
+      name: ERROR_NAMES.cachedFileCorrupt,
       message: "Can't create a session.",
       detail: { url: 'https://models.example/tiny/onnx/model.onnx' },
     });
@@ -177,24 +178,24 @@ describe('describeError', () => {
 
   it('puts the URL and HTTP status into the model-lib-missing message', () => {
     const friendly = describeError({
-      name: EDGE_ERROR_NAMES.modelLibMissing,
+      name: ERROR_NAMES.modelLibMissing,
       message: 'The model library could not be downloaded (HTTP 404).',
       detail: { url: 'https://example.test/lib.wasm', status: 404 },
     });
     expect(friendly.message).toContain('at https://example.test/lib.wasm');
     expect(friendly.message).toContain('(HTTP 404)');
-    expect(describeError(named(EDGE_ERROR_NAMES.modelLibMissing)).message).not.toContain('HTTP');
+    expect(describeError(named(ERROR_NAMES.modelLibMissing)).message).not.toContain('HTTP');
   });
 
   it('puts URL and status into download, config and library-invalid messages', () => {
     const detail = { url: 'https://example.test/file', status: 503 };
-    expect(describeError({ name: EDGE_ERROR_NAMES.downloadFailed, message: 'x', detail }).message).toContain(
+    expect(describeError({ name: ERROR_NAMES.downloadFailed, message: 'x', detail }).message).toContain(
       '(https://example.test/file, HTTP 503)',
     );
-    expect(describeError({ name: EDGE_ERROR_NAMES.modelConfigInvalid, message: 'bad json', detail }).message).toBe(
+    expect(describeError({ name: ERROR_NAMES.modelConfigInvalid, message: 'bad json', detail }).message).toBe(
       "The model's configuration could not be read from https://example.test/file: bad json",
     );
-    expect(describeError({ name: EDGE_ERROR_NAMES.modelLibInvalid, message: 'x', detail }).message).toContain(
+    expect(describeError({ name: ERROR_NAMES.modelLibInvalid, message: 'x', detail }).message).toContain(
       'at https://example.test/file',
     );
   });
@@ -229,7 +230,7 @@ describe('serializeError', () => {
 
   it('keeps a string code and an object detail', () => {
     const error = Object.assign(new Error('missing'), {
-      name: EDGE_ERROR_NAMES.modelLibMissing,
+      name: ERROR_NAMES.modelLibMissing,
       code: 'model-lib-missing',
       detail: { url: 'http://localhost:1234/lib.wasm', status: 404 },
     });
@@ -263,5 +264,50 @@ describe('serializeError', () => {
   it('round-trips into the right friendly error', () => {
     const error = Object.assign(new Error('Device was lost'), { name: 'DeviceLostError' });
     expect(describeError(serializeError(error)).code).toBe('device-lost');
+  });
+});
+
+describe('edgeError and isAbortError', () => {
+  it('makes an error with a known name, its message and details, that maps to its code', () => {
+    const error = edgeError(ERROR_NAMES.modelFileMissing, 'gone', { url: 'http://x/model.onnx', status: 404 });
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ModelFileMissingError');
+    expect(serializeError(error)).toEqual({
+      name: 'ModelFileMissingError',
+      message: 'gone',
+      detail: { url: 'http://x/model.onnx', status: 404 },
+    });
+    expect(classifyError(serializeError(error))).toBe('model-file-missing');
+    expect(serializeError(edgeError(ERROR_NAMES.deviceLost, 'lost'))).toEqual({
+      name: 'DeviceLostError',
+      message: 'lost',
+    });
+  });
+
+  it('tells a cancellation from a failure, whoever made it', () => {
+    expect(isAbortError(new DOMException('cancelled', 'AbortError'))).toBe(true);
+    expect(isAbortError(edgeError(ERROR_NAMES.abort, 'replaced'))).toBe(true);
+    expect(isAbortError(new Error('AbortError'))).toBe(false);
+    expect(isAbortError(undefined)).toBe(false);
+  });
+
+  it('keeps the stack only for the worker boundary, and drops details structured clone would refuse', () => {
+    const error = Object.assign(new Error('x'), { detail: { url: 'u', fn: () => 1 } });
+    expect(serializeError(error)).not.toHaveProperty('stack');
+    const crossing = serializeError(error, { withStack: true });
+    expect(crossing.stack).toContain('Error: x');
+    expect(crossing.detail).toEqual({ url: 'u' });
+  });
+});
+
+describe('describeError with context', () => {
+  it('offers to reload the model after a lost device only where the element can', () => {
+    const lost = named(ERROR_NAMES.deviceLost);
+    expect(describeError(lost, { canReloadModel: true }).actions).toEqual([
+      'reload-model',
+      'pick-another-model',
+      'reload-page',
+    ]);
+    expect(describeError(lost).actions).toEqual(['retry', 'pick-another-model', 'reload-page']);
   });
 });

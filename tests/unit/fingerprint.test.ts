@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchDevice, browserBrand } from '../../src/bench/fingerprint.js';
+import { benchDevice, browserBrand } from '../../src/measure/fingerprint.js';
 import type { DeviceReport } from '../../src/shared/engine-api.js';
 
 const report: DeviceReport = {

@@ -21,6 +21,7 @@ import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
   externalDataFiles,
   formatBytes,
+  DTYPES,
   onnxFile,
   transformersModelPath,
   webLlmLibraryPath,
@@ -32,9 +33,9 @@ import {
   transformersHubFolderUrl,
   webLlmLibraryMirrorPath,
   webLlmModelMirrorPath,
-} from '../../src/core/mirror.js';
+} from '../../src/core/mirror-urls.js';
 import { parseModelList } from '../../src/core/model-list.js';
-import { onnxFileForDtype } from '../../src/core/transformers-catalog.js';
+import { onnxFileForDtype, TRANSFORMERS_DTYPES } from '../../src/core/transformers-catalog.js';
 import { FIXTURES_DIR, TINY_MODEL_DIR, ensureFixtures } from '../support/fixtures.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -224,7 +225,7 @@ describe('npm run mirror', () => {
     expect(existsSync(local(mirrored.model_lib))).toBe(true);
   });
 
-  it('lays folders out as src/core/mirror.ts reads them', () => {
+  it('lays folders out as src/core/mirror-urls.ts reads them', () => {
     for (const entry of prebuiltAppConfig.model_list.slice(0, 20)) {
       expect(webLlmModelPath(entry.model)).toBe(webLlmModelMirrorPath(entry.model));
       expect(webLlmLibraryPath(entry.model_lib)).toBe(webLlmLibraryMirrorPath(entry.model_lib));
@@ -232,7 +233,8 @@ describe('npm run mirror', () => {
     expect(new URL(transformersModelPath('onnx-community/Qwen2.5-0.5B-Instruct'), 'http://m.test/').href).toBe(
       transformersHubFolderUrl('onnx-community/Qwen2.5-0.5B-Instruct', 'http://m.test/'),
     );
-    for (const dtype of ['q4', 'q4f16', 'int8', 'fp16', 'fp32']) expect(onnxFile(dtype)).toBe(onnxFileForDtype(dtype));
+    expect(DTYPES).toEqual([...TRANSFORMERS_DTYPES]);
+    for (const dtype of TRANSFORMERS_DTYPES) expect(onnxFile(dtype)).toBe(onnxFileForDtype(dtype));
   });
 
   it('names the external data files transformers.js reads for large ONNX files, as its config declares them', () => {

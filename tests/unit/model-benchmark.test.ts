@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchmarkModel, type BenchEngine, type BenchProgress } from '../../src/bench/model-benchmark.js';
+import { benchmarkModel, type BenchEngine, type BenchProgress } from '../../src/measure/model-benchmark.js';
 import type { GenerateRequest, GenerationStats, LoadReport } from '../../src/shared/engine-api.js';
 
 /**

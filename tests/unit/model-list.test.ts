@@ -5,7 +5,7 @@ import {
   parseModelList,
   validateModelList,
 } from '../../src/core/model-list.js';
-import { applyModelSources, mergeModelSources } from '../../src/core/model-sources.js';
+import { applyModelSources, mergeModelSources } from '../../src/core/custom-models.js';
 
 const WEBLLM = {
   model_id: 'SmolLM2-360M-Instruct-q4f32_1-MLC',
@@ -224,5 +224,15 @@ describe('applyModelSources', () => {
       transformersHub: [{ model: 'a/b', dtype: 'q4' }],
       mirror: { transformers: 'https://t.example/' },
     });
+  });
+
+  it('adds the folders the visitor added, and takes them out when they are removed', () => {
+    const host = { transformers: [{ url: 'https://a.example/m', dtype: 'q4' }] };
+    const folder = { url: 'https://f.example/tiny', dtype: 'fp32' };
+    const withFolder = { mirror: {}, imported: {}, folders: [folder] };
+    const once = applyModelSources(host, undefined, withFolder);
+    expect(once.transformers).toEqual([folder, ...host.transformers]);
+    const without = applyModelSources(once, withFolder, { mirror: {}, imported: {}, folders: [] });
+    expect(without.transformers).toEqual(host.transformers);
   });
 });

@@ -6,6 +6,7 @@ import {
   figuresFromWebLlmUsage,
   percentile,
   wallClockFigures,
+  summarize,
 } from '../../src/core/stats.js';
 import type { TimingFigures } from '../../src/shared/engine-api.js';
 
@@ -199,5 +200,32 @@ describe('percentile', () => {
   it('is NaN for an empty sample and the value for a single one', () => {
     expect(percentile([], 50)).toBeNaN();
     expect(percentile([7], 90)).toBe(7);
+  });
+});
+
+describe('summarize', () => {
+  it('gives the median and the interpolated 10th and 90th percentiles', () => {
+    // Sorted: 10 20 30 40 50. p10 sits at position 0.4: 10 + 0.4*10 = 14; p90 at 3.6: 40 + 0.6*10 = 46.
+    expect(summarize([50, 10, 40, 20, 30])).toEqual({ median: 30, p10: 14, p90: 46, n: 5 });
+  });
+
+  it('interpolates the median of an even count and handles a single sample', () => {
+    // Sorted: 1 2 3 4. Median at 1.5: 2.5; p10 at 0.3: 1.3; p90 at 2.7: 3.7.
+    const s = summarize([4, 1, 3, 2]);
+    expect(s.median).toBe(2.5);
+    expect(s.p10).toBeCloseTo(1.3, 12);
+    expect(s.p90).toBeCloseTo(3.7, 12);
+    expect(summarize([7])).toEqual({ median: 7, p10: 7, p90: 7, n: 1 });
+  });
+
+  it('keeps p10 <= median <= p90 when samples are equal (no rounding past them)', () => {
+    const s = summarize([6.452775385539941, 6.452775385539941, 6.452775385539941]);
+    expect(s).toEqual({ median: 6.452775385539941, p10: 6.452775385539941, p90: 6.452775385539941, n: 3 });
+  });
+
+  it('is NaN for no samples', () => {
+    const s = summarize([]);
+    expect(s.n).toBe(0);
+    expect(s.median).toBeNaN();
   });
 });

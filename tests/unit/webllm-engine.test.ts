@@ -3,9 +3,10 @@
  * GPU: `FakeMLCEngine` records what the adapter asks of it and replays scripted behaviour.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EDGE_ERROR_NAMES, classifyError, serializeError } from '../../src/core/errors.js';
+import { ERROR_NAMES, classifyError, serializeError } from '../../src/core/errors.js';
 import type { EngineProgress } from '../../workers/engines/engine.js';
-import { WebLlmEngine, modelBaseUrl, type WebLlmModule } from '../../workers/engines/webllm-engine.js';
+import { WebLlmEngine, type WebLlmModule } from '../../workers/engines/webllm-engine.js';
+import { modelBaseUrl } from '../../workers/engines/webllm-preflight.js';
 
 const MIB = 2 ** 20;
 const WASM_BYTES = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // an empty, valid module
@@ -495,7 +496,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const fake = fakeWebLlm();
     const adapter = new WebLlmEngine(fake.loadModule);
     await expect(adapter.load(TINY.model_id, noProgress, new AbortController().signal)).rejects.toMatchObject({
-      name: EDGE_ERROR_NAMES.storageInsufficient,
+      name: ERROR_NAMES.storageInsufficient,
       detail: { neededBytes: 1_000_000, freeBytes: 500_000, quotaBytes: 600_000 },
     });
     expect(fake.engines.flatMap((engine) => engine.calls).filter((call) => call.startsWith('reload:'))).toEqual([]);
@@ -583,7 +584,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelLibMissing);
+    expect(error.name).toBe(ERROR_NAMES.modelLibMissing);
     expect(error.detail).toEqual({ url: TINY.model_lib, status: 404 });
     expect(classifyError(serializeError(error))).toBe('model-lib-missing');
     expect(fake.engines).toHaveLength(0); // web-llm never saw the broken model
@@ -594,7 +595,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.downloadFailed);
+    expect(error.name).toBe(ERROR_NAMES.downloadFailed);
     expect(error.detail).toEqual({ url: TINY.model_lib, status: 500 });
   });
 
@@ -604,7 +605,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelLibInvalid);
+    expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.message).toBe('The model library is not a WebAssembly file.');
     expect(error.detail).toEqual({ url: TINY.model_lib, bytes: 34 });
     expect(classifyError(serializeError(error))).toBe('model-lib-invalid');
@@ -616,7 +617,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelLibInvalid);
+    expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.message).toBe('The model library is not valid WebAssembly.');
   });
 
@@ -625,7 +626,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelConfigInvalid);
+    expect(error.name).toBe(ERROR_NAMES.modelConfigInvalid);
     expect(error.detail).toEqual({ url: TINY_CONFIG_URL, status: 404 });
     expect(fetchedUrls()).toEqual([TINY_CONFIG_URL]); // the library is not fetched
     expect(classifyError(serializeError(error))).toBe('model-config-invalid');
@@ -636,7 +637,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelConfigInvalid);
+    expect(error.name).toBe(ERROR_NAMES.modelConfigInvalid);
     expect(error.message).toBe('The model configuration is not valid JSON.');
   });
 
@@ -648,7 +649,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.downloadFailed);
+    expect(error.name).toBe(ERROR_NAMES.downloadFailed);
     expect(error.message).toBe(`Could not reach ${TINY_CONFIG_URL}: fetch failed`);
     expect(error.detail).toEqual({ url: TINY_CONFIG_URL });
     expect(classifyError(serializeError(error))).toBe('download-failed');
@@ -689,7 +690,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const error = await loadError(
       new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
     );
-    expect(error.name).toBe(EDGE_ERROR_NAMES.modelLibInvalid);
+    expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.detail).toEqual({ url: TINY.model_lib });
   });
 

@@ -6,7 +6,15 @@
  * buffers while "loaded", so the memory tracker is exercised for real. It is only selected
  * explicitly (`engine=double`); the app never offers it to visitors.
  */
-import type { CustomModelSource, GenerateRequest, ModelRecord } from '../../src/shared/engine-api.js';
+import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import type {
+  CustomModelSource,
+  ForcedChoices,
+  ForcedInput,
+  GenerateRequest,
+  ModelRecord,
+} from '../../src/shared/engine-api.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 
 interface DoubleModel {
@@ -42,6 +50,8 @@ const MODELS: DoubleModel[] = [
 ];
 
 const ECHO_PREFIX = 'echo:';
+/** The double's "vocabulary" for teacher forcing: text is read as UTF-8 bytes. */
+const DOUBLE_VOCAB = 256;
 const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
 
 /** Yields to the worker's event loop without setTimeout's 4 ms clamp, so interrupts get through. */
@@ -109,8 +119,7 @@ export class EngineDouble implements Engine {
     signal: AbortSignal,
   ): Promise<EngineLoadResult> {
     const model = MODELS.find((candidate) => candidate.id === modelId);
-    if (!model)
-      throw Object.assign(new Error(`The engine double has no model "${modelId}".`), { name: 'ModelNotFoundError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotFound, `The engine double has no model "${modelId}".`);
     await this.unload();
     const steps = 20;
     const stepMs = (model.loadMs ?? 100) / steps;
@@ -138,8 +147,7 @@ export class EngineDouble implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const model = this.loaded;
-    if (!model)
-      throw Object.assign(new Error('No model is loaded in the engine double.'), { name: 'ModelNotLoadedError' });
+    if (!model) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
     this.interrupted = false;
     const promptTokens = request.messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
     const tokenAt = replyTokens(request);
@@ -193,6 +201,18 @@ export class EngineDouble implements Engine {
 
   interrupt(): void {
     this.interrupted = true;
+  }
+
+  /** Teacher forcing on made-up logits: a fixed function of the token and position, the same every time. */
+  async forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
+    const ids =
+      'tokenIds' in input ? [...input.tokenIds] : [...new TextEncoder().encode(input.text)].slice(0, input.maxTokens);
+    const logits = new Float32Array(ids.length * DOUBLE_VOCAB);
+    ids.forEach((id, position) => {
+      for (let v = 0; v < DOUBLE_VOCAB; v++) logits[position * DOUBLE_VOCAB + v] = Math.sin(id * 31 + v * 7 + position);
+    });
+    return forcedChoicesFromLogits(ids, logits, DOUBLE_VOCAB);
   }
 
   async unload(): Promise<void> {

@@ -6,6 +6,8 @@ import type {
   CustomModelSource,
   EngineId,
   FinishReason,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   LoadOptions,
   LoadPhase,
@@ -61,6 +63,15 @@ export interface Engine {
   unload(): Promise<void>;
   /** Token ids of the last reply, where the engine exposes them (for correctness checks). */
   outputTokenIds?(): number[] | undefined;
+  /**
+   * Teacher forcing for the correctness check (DESIGN.md, "Agreement"): reads the sequence in one
+   * forward pass (or prefill) with no sampling and returns, at every position, the argmax of the
+   * logits and log-softmax values (see {@link ForcedChoices}). `text` is tokenized as plain text
+   * (the tokenizer's own special tokens, such as a BOS, are kept; no chat template) and cut to
+   * `maxTokens`; `tokenIds` are read as given. An engine without it cannot be checked; a CPU
+   * reference is the same engine loaded with `device: 'wasm'` (llama.cpp: no GPU layers).
+   */
+  forcedChoices?(input: ForcedInput): Promise<ForcedChoices>;
   /** Every file the engine has stored, one entry per model folder (see src/core/storage.ts). */
   storedFiles?(): Promise<StoredFile[]>;
   /** Deletes every stored file of the model folder `key`, through the engine's own API where it has one. */

@@ -10,7 +10,7 @@ import type * as Transformers from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import {
   customTransformersRecord,
   onnxFileForDtype,
@@ -21,13 +21,14 @@ import {
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedFiles } from '../storage/model-cache.js';
-import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror.js';
+import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror-urls.js';
 import { hubTransformersRecord } from '../../src/core/model-list.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+import { transformersForcedChoices } from './transformers-forced.js';
 
 export type TransformersModule = Pick<
   typeof Transformers,
-  'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria'
+  'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria' | 'Tensor'
 >;
 
 const CACHE_KEY = 'transformers-cache';
@@ -35,10 +36,6 @@ const CACHE_KEY = 'transformers-cache';
 const SHARED_FILES = ['config.json', 'tokenizer.json'];
 /** Messages ONNX Runtime and transformers.js give for a model or config file they cannot read. */
 const UNREADABLE_FILE = /protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b|JSON/i;
-
-function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { name, detail });
-}
 
 /** Where a catalog id's files live: a hub repository (or its mirror), or a self-hosted folder URL. */
 function locate(source: string, mirror?: string): { isUrl: boolean; folderUrl: string } {
@@ -154,13 +151,13 @@ export class TransformersEngine implements Engine {
     try {
       await open();
     } catch (error) {
-      if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+      if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
       const message = String((error as Error | undefined)?.message ?? error);
       if (stored.length === 0 || !UNREADABLE_FILE.test(message)) throw this.explainLoadFailure(error, folderUrl, dtype);
       // A stored file ONNX Runtime or the tokenizer cannot read is never used again. It cannot be
       // refetched in this worker (see above), so the page restarts the engine to download it.
       await this.deleteStored(folderUrl);
-      throw edgeError(EDGE_ERROR_NAMES.cachedFileCorrupt, message, {
+      throw edgeError(ERROR_NAMES.cachedFileCorrupt, message, {
         url: new URL(onnxFileForDtype(dtype), folderUrl).href,
       });
     }
@@ -171,7 +168,7 @@ export class TransformersEngine implements Engine {
     );
     // Set inside open(), which the compiler cannot follow.
     const loaded = this.loaded as Loaded | undefined;
-    if (!loaded) throw edgeError('ModelNotLoadedError', `transformers.js returned no model for ${source}.`);
+    if (!loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, `transformers.js returned no model for ${source}.`);
     const config = loaded.model.config as { max_position_embeddings?: number };
     // The weights are the ONNX graph and its external data files; every one reports its size.
     let weightBytes = 0;
@@ -193,7 +190,7 @@ export class TransformersEngine implements Engine {
   ): Promise<EngineGenerateResult> {
     const loaded = this.loaded;
     const module = this.module;
-    if (!loaded || !module) throw edgeError('ModelNotLoadedError', 'No transformers.js model is loaded.');
+    if (!loaded || !module) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No transformers.js model is loaded.');
     const inputs = loaded.tokenizer.apply_chat_template(request.messages, {
       add_generation_prompt: true,
       return_dict: true,
@@ -202,7 +199,7 @@ export class TransformersEngine implements Engine {
     const contextWindow = (loaded.model.config as { max_position_embeddings?: number }).max_position_embeddings;
     if (contextWindow !== undefined && promptTokens >= contextWindow) {
       throw edgeError(
-        'ContextWindowSizeExceededError',
+        ERROR_NAMES.contextWindowExceeded,
         `The prompt has ${promptTokens} tokens; the model reads at most ${contextWindow}.`,
       );
     }
@@ -261,6 +258,10 @@ export class TransformersEngine implements Engine {
   outputTokenIds(): number[] | undefined {
     return this.lastIds;
   }
+
+  /** Teacher forcing: one forward pass over the sequence (see transformers-forced.ts). */
+  forcedChoices: NonNullable<Engine['forcedChoices']> = (input) =>
+    transformersForcedChoices(this.module, this.loaded, input);
 
   storedFiles(): Promise<StoredFile[]> {
     return storedFiles([CACHE_KEY]);
@@ -338,14 +339,13 @@ export class TransformersEngine implements Engine {
         response = await fetch(url, { method: 'HEAD', signal });
       } catch (error) {
         if (signal.aborted) throw error;
-        throw edgeError(EDGE_ERROR_NAMES.downloadFailed, `Could not reach ${url}.`, { url });
+        throw edgeError(ERROR_NAMES.downloadFailed, `Could not reach ${url}.`, { url });
       }
       if (!response.ok) {
-        throw edgeError(
-          EDGE_ERROR_NAMES.modelFileMissing,
-          `The model folder has no ${file} (HTTP ${response.status}).`,
-          { url, status: response.status },
-        );
+        throw edgeError(ERROR_NAMES.modelFileMissing, `The model folder has no ${file} (HTTP ${response.status}).`, {
+          url,
+          status: response.status,
+        });
       }
       const length = Number(response.headers.get('content-length'));
       if (Number.isFinite(length) && length > 0) sizes.set(url, length);
@@ -357,13 +357,13 @@ export class TransformersEngine implements Engine {
     const message = String((error as Error | undefined)?.message ?? error);
     if (/protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b/i.test(message)) {
       return edgeError(
-        EDGE_ERROR_NAMES.modelFileInvalid,
+        ERROR_NAMES.modelFileInvalid,
         `The ONNX model file is corrupt or not a model ONNX Runtime can run: ${message}`,
         { url: new URL(onnxFileForDtype(dtype), folderUrl).href },
       );
     }
     if (/JSON/i.test(message)) {
-      return edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, `A model file is not valid JSON: ${message}`, {
+      return edgeError(ERROR_NAMES.modelConfigInvalid, `A model file is not valid JSON: ${message}`, {
         url: folderUrl,
       });
     }

@@ -2,62 +2,33 @@
  * The web-llm adapter: MLC-compiled models on WebGPU, behind the engine interface.
  *
  * web-llm is imported lazily, so its 6 MB only load when this engine is chosen. Before handing
- * a model to web-llm the adapter checks the two files that fail most often and most obscurely
- * (the chat config and the compiled model library): web-llm reads a 404 page as WebAssembly
- * and reports a compile error; the preflight says which file, where, and what the server said.
+ * a model to web-llm the adapter runs the preflight (webllm-preflight.ts): web-llm reads a 404
+ * page as WebAssembly and reports a compile error; the preflight says which file, where, and
+ * what the server said.
  */
 import type * as WebLlm from '@mlc-ai/web-llm';
 import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
 import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.js';
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
-import { mirrorWebLlmRecord } from '../../src/core/mirror.js';
-import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import { mirrorWebLlmRecord } from '../../src/core/mirror-urls.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 import type { StoredFile } from '../../src/core/storage.js';
-import { deleteStoredFiles, ensureRoomFor, storedFiles } from '../storage/model-cache.js';
+import { deleteStoredFiles, storedFiles } from '../storage/model-cache.js';
+import {
+  cachedChatConfig,
+  kvBytesFromChatConfig,
+  MODEL_CACHE_SCOPES,
+  modelBaseUrl,
+  preflight,
+  WASM_CACHE_SCOPE,
+  type ChatConfig,
+} from './webllm-preflight.js';
 
 /** The parts of the web-llm module the adapter uses; a mock provides the same. */
 export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'> &
   Partial<Pick<typeof WebLlm, 'deleteModelAllInfoInCache'>>;
-
-const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-/** web-llm's Cache API scope for model libraries; a preflighted library is stored there. */
-const WASM_CACHE_SCOPE = 'webllm/wasm';
-/** web-llm's Cache API scope for chat configs. */
-const CONFIG_CACHE_SCOPE = 'webllm/config';
-
-interface ChatConfig {
-  context_window_size?: number;
-  quantization?: string;
-  model_config?: unknown;
-}
-
-/** KV-cache bytes per token: MLC keeps the cache in the activation type its quantization names. */
-function kvBytesFromChatConfig(config: ChatConfig | undefined): number | undefined {
-  const quantization = typeof config?.quantization === 'string' ? config.quantization : '';
-  const bytesPerValue = /f32/.test(quantization) ? 4 : /f16/.test(quantization) ? 2 : undefined;
-  return bytesPerValue ? kvBytesPerTokenFromConfig(config?.model_config, bytesPerValue) : undefined;
-}
-/** web-llm's Cache API scopes for a model's config and tensor-cache manifest, and for its weight shards. */
-const MODEL_CACHE_SCOPES = ['webllm/config', 'webllm/model'];
-
-function edgeError(name: string, message: string, detail?: Record<string, string | number>): Error {
-  return Object.assign(new Error(message), { name, detail });
-}
-
-/** web-llm's own URL normalisation: a model folder URL ends in `/resolve/<revision>/`. */
-export function modelBaseUrl(model: string): string {
-  let url = model.endsWith('/') ? model : `${model}/`;
-  if (!/.+\/resolve\/.+\//.test(url)) url += 'resolve/main/';
-  return new URL(url).href;
-}
-
-/** Whether web-llm caches this library itself (it skips the cache for localhost and relative URLs). */
-function webLlmCachesLibrary(url: string): boolean {
-  return url.startsWith('http') && !url.includes('localhost');
-}
 
 function isWebLlmEntry(value: unknown): value is WebLlmModelEntry & { model: string; model_lib: string } {
   const entry = value as Partial<WebLlmModelEntry> | null;
@@ -149,17 +120,17 @@ export class WebLlmEngine implements Engine {
     const module = await this.webllm();
     const appConfig = this.currentAppConfig(module, options.custom?.mirror?.webllm);
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
-    if (!entry) throw edgeError('ModelNotFoundError', `web-llm has no model "${modelId}" in its catalog.`);
+    if (!entry) throw edgeError(ERROR_NAMES.modelNotFound, `web-llm has no model "${modelId}" in its catalog.`);
 
     const fromCache = await module.hasModelInCache(modelId, appConfig).catch(() => false);
     let libraryBytes = 0;
     let contextWindow = entry.overrides?.context_window_size;
     let chatConfig: ChatConfig | undefined;
     if (!fromCache) {
-      const preflight = await this.preflight(entry, onProgress, signal);
-      libraryBytes = preflight.libraryBytes;
-      chatConfig = preflight.config;
-      contextWindow ??= preflight.contextWindow;
+      const checked = await preflight(entry, onProgress, signal);
+      libraryBytes = checked.libraryBytes;
+      chatConfig = checked.config;
+      contextWindow ??= checked.contextWindow;
     }
     signal.throwIfAborted();
 
@@ -184,14 +155,14 @@ export class WebLlmEngine implements Engine {
     try {
       await engine.reload(modelId);
     } catch (error) {
-      if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
+      if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
       throw await this.explainReloadFailure(error, entry.model_lib, !fromCache);
     } finally {
       signal.removeEventListener('abort', abort);
     }
     // web-llm swallows its own abort and returns normally; the signal tells the truth.
-    if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
-    chatConfig ??= await this.cachedChatConfig(entry);
+    if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
+    chatConfig ??= await cachedChatConfig(entry);
     const kvBytesPerToken = kvBytesFromChatConfig(chatConfig);
     return {
       fromCache,
@@ -207,7 +178,7 @@ export class WebLlmEngine implements Engine {
     onDelta: (text: string, tokens: number) => void,
   ): Promise<EngineGenerateResult> {
     const engine = this.engine;
-    if (!engine) throw edgeError('ModelNotLoadedError', 'No web-llm model is loaded.');
+    if (!engine) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No web-llm model is loaded.');
     const stream = await engine.chat.completions.create({
       messages: request.messages,
       stream: true,
@@ -249,153 +220,6 @@ export class WebLlmEngine implements Engine {
     return this.module;
   }
 
-  /** Fetches and checks the chat config and the model library, reporting real bytes. */
-  private async preflight(
-    entry: WebLlm.ModelRecord,
-    onProgress: (progress: EngineProgress) => void,
-    signal: AbortSignal,
-  ): Promise<{ libraryBytes: number; contextWindow: number | undefined; config: ChatConfig | undefined }> {
-    let contextWindow: number | undefined;
-    let chatConfig: ChatConfig | undefined;
-    if (entry.model_manifest === undefined) {
-      const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
-      onProgress({ phase: 'preparing', fraction: undefined, detail: `Fetching model configuration from ${configUrl}` });
-      const response = await this.fetchOrExplain(configUrl, signal);
-      if (!response.ok) {
-        throw edgeError(
-          EDGE_ERROR_NAMES.modelConfigInvalid,
-          `The model configuration is missing (HTTP ${response.status}).`,
-          {
-            url: configUrl,
-            status: response.status,
-          },
-        );
-      }
-      const config = (await response.json().catch(() => undefined)) as ChatConfig | undefined;
-      if (!config || typeof config !== 'object') {
-        throw edgeError(EDGE_ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
-          url: configUrl,
-        });
-      }
-      if (typeof config.context_window_size === 'number' && config.context_window_size > 0) {
-        contextWindow = config.context_window_size;
-      }
-      chatConfig = config;
-    }
-
-    const libraryUrl = entry.model_lib;
-    const cache =
-      webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
-    let libraryBytes = 0;
-    if (!(await cache?.match(libraryUrl))) {
-      const bytes = await this.downloadLibrary(libraryUrl, onProgress, signal);
-      await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
-      libraryBytes = bytes.byteLength;
-    }
-    // The weights are refused up front when the storage quota cannot hold them; checked after
-    // the library, so a model whose library is missing never costs a weights request.
-    const weights = await this.declaredWeightBytes(entry, signal);
-    if (weights !== undefined) await ensureRoomFor(weights);
-    return { libraryBytes, contextWindow, config: chatConfig };
-  }
-
-  /** The weight shards' total size as the model's tensor cache declares it; undefined when unknown. */
-  private async declaredWeightBytes(entry: WebLlm.ModelRecord, signal: AbortSignal): Promise<number | undefined> {
-    try {
-      const response = await fetch(new URL('tensor-cache.json', modelBaseUrl(entry.model)).href, { signal });
-      if (!response.ok) return undefined;
-      const manifest = (await response.json()) as { records?: { nbytes?: unknown }[] };
-      const sizes = (manifest.records ?? []).map((record) => record.nbytes);
-      return sizes.length > 0 && sizes.every((n) => typeof n === 'number' && n >= 0)
-        ? (sizes as number[]).reduce((sum, n) => sum + n, 0)
-        : undefined;
-    } catch (error) {
-      if (signal.aborted) throw error;
-      // web-llm fetches the manifest itself and reports its own failure; this check only helps.
-      return undefined;
-    }
-  }
-
-  /** The chat config web-llm cached on an earlier load, for figures the preflight would have read. */
-  private async cachedChatConfig(entry: WebLlm.ModelRecord): Promise<ChatConfig | undefined> {
-    if (!('caches' in globalThis)) return undefined;
-    try {
-      const url = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
-      const response = await (await caches.open(CONFIG_CACHE_SCOPE)).match(url);
-      return (await response?.json()) as ChatConfig | undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async downloadLibrary(
-    url: string,
-    onProgress: (progress: EngineProgress) => void,
-    signal: AbortSignal,
-  ): Promise<Uint8Array<ArrayBuffer>> {
-    const detail = `Downloading model library ${url}`;
-    onProgress({ phase: 'downloading', fraction: undefined, loadedBytes: 0, detail });
-    const response = await this.fetchOrExplain(url, signal);
-    if (!response.ok) {
-      throw edgeError(
-        response.status === 404 || response.status === 410
-          ? EDGE_ERROR_NAMES.modelLibMissing
-          : EDGE_ERROR_NAMES.downloadFailed,
-        `The model library could not be downloaded (HTTP ${response.status}).`,
-        { url, status: response.status },
-      );
-    }
-    const total = Number(response.headers.get('content-length')) || undefined;
-    const chunks: Uint8Array[] = [];
-    let loaded = 0;
-    const reader = response.body?.getReader();
-    if (reader) {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.byteLength;
-        onProgress({
-          phase: 'downloading',
-          fraction: total ? loaded / total : undefined,
-          loadedBytes: loaded,
-          totalBytes: total,
-          detail,
-        });
-      }
-    }
-    const bytes = new Uint8Array(loaded);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    const hasMagic = WASM_MAGIC.every((byte, index) => bytes[index] === byte);
-    if (!hasMagic || !WebAssembly.validate(bytes)) {
-      throw edgeError(
-        EDGE_ERROR_NAMES.modelLibInvalid,
-        hasMagic ? 'The model library is not valid WebAssembly.' : 'The model library is not a WebAssembly file.',
-        { url, bytes: loaded },
-      );
-    }
-    return bytes;
-  }
-
-  private async fetchOrExplain(url: string, signal: AbortSignal): Promise<Response> {
-    try {
-      return await fetch(url, { signal });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw edgeError(
-        EDGE_ERROR_NAMES.downloadFailed,
-        `Could not reach ${url}: ${String((error as Error).message ?? error)}`,
-        {
-          url,
-        },
-      );
-    }
-  }
-
   /**
    * A library that passed the preflight can still fail to instantiate (valid WebAssembly, but not
    * a web-llm model library, or built for another runtime version): name it for what it is.
@@ -409,7 +233,7 @@ export class WebLlmEngine implements Engine {
     if (libraryChecked && instantiateFailure) {
       // Never keep a library that cannot start: the next try must fetch it again.
       if ('caches' in globalThis) await (await caches.open(WASM_CACHE_SCOPE)).delete(libraryUrl).catch(() => false);
-      return edgeError(EDGE_ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
+      return edgeError(ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
         url: libraryUrl,
       });
     }

@@ -8,8 +8,9 @@ const EMPTY_LIMITS: DeviceReport['limits'] = {
 };
 
 function hostFacts(): Pick<DeviceReport, 'deviceMemoryGB' | 'hardwareConcurrency'> {
-  const nav = globalThis.navigator as WorkerNavigator & { deviceMemory?: number };
-  return { deviceMemoryGB: nav.deviceMemory, hardwareConcurrency: nav.hardwareConcurrency };
+  // Typed by hand: the worker and the page (whose libs name the navigator differently) both read it.
+  const nav = globalThis.navigator as { deviceMemory?: number; hardwareConcurrency?: number } | undefined;
+  return { deviceMemoryGB: nav?.deviceMemory, hardwareConcurrency: nav?.hardwareConcurrency };
 }
 
 function emptyReport(webgpu: DeviceReport['webgpu']): DeviceReport {

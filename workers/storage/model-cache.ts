@@ -3,7 +3,7 @@
  * quota check made before a download, and when each model was last used (IndexedDB, since
  * workers have no localStorage).
  */
-import { EDGE_ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import { storageShortfall, usageKey, type StoredFile } from '../../src/core/storage.js';
 import type { EngineId } from '../../src/shared/engine-api.js';
 
@@ -52,11 +52,10 @@ export async function ensureRoomFor(neededBytes: number): Promise<void> {
   const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
   const shortfall = storageShortfall(neededBytes, estimate);
   if (!shortfall) return;
-  throw Object.assign(
-    new Error(
-      `The model needs ${shortfall.neededBytes} bytes; ${shortfall.freeBytes} of the ${shortfall.quotaBytes}-byte quota are free.`,
-    ),
-    { name: EDGE_ERROR_NAMES.storageInsufficient, detail: { ...shortfall } },
+  throw edgeError(
+    ERROR_NAMES.storageInsufficient,
+    `The model needs ${shortfall.neededBytes} bytes; ${shortfall.freeBytes} of the ${shortfall.quotaBytes}-byte quota are free.`,
+    { ...shortfall },
   );
 }
 

@@ -6,7 +6,7 @@ import {
   transformersRemote,
   webLlmLibraryMirrorPath,
   webLlmModelMirrorPath,
-} from '../../src/core/mirror.js';
+} from '../../src/core/mirror-urls.js';
 
 const BASE = 'https://mirror.example/models/';
 const RECORD = {

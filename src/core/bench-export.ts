@@ -3,10 +3,43 @@
  * from the file is treated as untrusted text: CSV cells are quoted per RFC 4180 and guarded
  * against spreadsheet formulas; Markdown cells cannot break the table or inject markup.
  */
-import { BENCH_METRICS, type BenchResult, type MetricSummary } from './bench-schema.js';
+import { BENCH_METRICS, type BenchMetric, type BenchResult } from './bench-schema.js';
+import type { ProbeKernelId, SampleSummary } from '../shared/engine-api.js';
+
+/** How each charted figure is named on screen. */
+export const METRIC_LABELS: Record<BenchMetric, string> = {
+  ttftMs: 'Time to first token (ms)',
+  prefillTokensPerSecond: 'Prefill tokens/s',
+  decodeTokensPerSecond: 'Decode tokens/s',
+  peakGpuMemoryBytes: 'Peak GPU memory (MiB)',
+};
+
+/** How each GPU probe kernel is named on screen. */
+export const KERNEL_LABELS: Record<ProbeKernelId, string> = {
+  bandwidth: 'Memory bandwidth (read + write kernel)',
+  copy: 'copyBufferToBuffer, same size',
+  matmulF32: 'f32 matrix multiply (tiled)',
+  matmulF16: 'f16 matrix multiply (shader-f16)',
+  matvecQ4: '4-bit dequantize + mat-vec',
+};
+
+export type ExportFormat = 'json' | 'csv' | 'markdown';
+
+/** Each export format's file extension and MIME type. */
+export const EXPORT_FORMATS: Record<ExportFormat, { extension: string; mime: string }> = {
+  json: { extension: 'json', mime: 'application/json' },
+  csv: { extension: 'csv', mime: 'text/csv' },
+  markdown: { extension: 'md', mime: 'text/markdown' },
+};
+
+/** "edge-llm-bench-2026-11-29T02-37-47.json": the result's time, safe in every file system. */
+export function exportFileName(createdAt: string, format: ExportFormat): string {
+  const stamp = createdAt.replace(/[:.]/g, '-').slice(0, 19);
+  return `edge-llm-bench-${stamp}.${EXPORT_FORMATS[format].extension}`;
+}
 
 /** How a device is named in a table: adapter, then browser and platform. */
-export function deviceLabel(result: BenchResult): string {
+export function deviceLabel(result: Pick<BenchResult, 'device'>): string {
   const { adapter, browser, platform } = result.device;
   const gpu = [adapter.vendor, adapter.architecture, adapter.description].filter((part) => part !== '').join(' ');
   return `${gpu || 'unknown GPU'}${adapter.isFallbackAdapter ? ' (fallback)' : ''} · ${browser.brand} ${browser.version} · ${platform}`;
@@ -30,11 +63,13 @@ function csvQuote(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvText(text: string): string {
+/** A CSV cell from untrusted text: formula-defused and quoted. */
+export function csvText(text: string): string {
   return csvQuote(defuseFormula(text));
 }
 
-function csvNumber(value: number | undefined): string {
+/** A CSV cell from a number; empty when there is none. */
+export function csvNumber(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : String(value);
 }
 
@@ -93,7 +128,7 @@ function round(value: number): string {
 }
 
 /** "median (p10–p90)", in `scale` units; "–" when there are no samples. */
-export function spread(summary: MetricSummary | undefined, scale = 1): string {
+export function spread(summary: SampleSummary | undefined, scale = 1): string {
   if (!summary || summary.n === 0) return '–';
   return `${round(summary.median / scale)} (${round(summary.p10 / scale)}–${round(summary.p90 / scale)})`;
 }

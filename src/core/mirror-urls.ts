@@ -13,14 +13,6 @@
  * engines, and so that `python3 -m http.server` over the folder is all the serving it needs.
  */
 
-/** Mirror base URLs, one per engine; an engine without one fetches from the public hosts. */
-export interface MirrorBases {
-  /** Replaces huggingface.co (model folders) and raw.githubusercontent.com (model libraries). */
-  webllm?: string;
-  /** Replaces huggingface.co for transformers.js hub models. */
-  transformers?: string;
-}
-
 /** Hosts whose files a mirror stands in for. Records pointing elsewhere are already self-hosted. */
 export const PUBLIC_MODEL_HOST = 'https://huggingface.co/';
 export const PUBLIC_LIBRARY_HOST = 'https://raw.githubusercontent.com/';

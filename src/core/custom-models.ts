@@ -3,7 +3,12 @@
  * custom models. Pure, and apart from the list validator so that the page loads the validator
  * only when a list is imported.
  */
-import type { CustomModelSource, TransformersHubSource, TransformersModelSource } from '../shared/engine-api.js';
+import type {
+  CustomModelSource,
+  MirrorBases,
+  TransformersHubSource,
+  TransformersModelSource,
+} from '../shared/engine-api.js';
 
 /**
  * Adds an imported list to the models already there; an imported entry replaces one with the
@@ -30,23 +35,30 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
   };
 }
 
-/** What the model sources setting holds: mirror base URLs and the last imported list. */
+/** What the model sources setting holds: mirror base URLs, the last imported list, added folders. */
 export interface ModelSourcesSetting {
-  mirror: { webllm?: string; transformers?: string };
+  mirror: MirrorBases;
   imported: CustomModelSource;
+  /** Self-hosted model folders the visitor added by URL, newest first. */
+  folders?: TransformersModelSource[];
+}
+
+/** Everything a setting adds to the custom models: its imported list and its folders. */
+function addedBy(setting: ModelSourcesSetting | undefined): CustomModelSource {
+  if (!setting) return {};
+  return mergeModelSources({ transformers: setting.folders ?? [] }, setting.imported);
 }
 
 /**
- * The custom models with a new sources setting applied: the previously imported models are
- * taken out, the new ones added, and the mirror replaced. Models the host page or the folder
- * form added stay.
+ * The custom models with a new sources setting applied: the models the previous setting added
+ * are taken out, the new ones added, and the mirror replaced. Models the host page added stay.
  */
 export function applyModelSources(
   current: CustomModelSource | undefined,
   previous: ModelSourcesSetting | undefined,
   next: ModelSourcesSetting,
 ): CustomModelSource {
-  const removed = previous?.imported ?? {};
+  const removed = addedBy(previous);
   const drop = <T>(list: T[] | undefined, gone: T[] | undefined, key: (entry: T) => string) => {
     const keys = new Set((gone ?? []).map(key));
     return (list ?? []).filter((entry) => !keys.has(key(entry)));
@@ -62,5 +74,5 @@ export function applyModelSources(
     ),
   };
   const mirror = Object.fromEntries(Object.entries(next.mirror).filter(([, base]) => Boolean(base)));
-  return { ...mergeModelSources(kept, next.imported), mirror };
+  return { ...mergeModelSources(kept, addedBy(next)), mirror };
 }

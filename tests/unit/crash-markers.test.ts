@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clearIntent, recordIntent, RUN_INTENTS_KEY } from '../../src/persistence/run-intent.js';
-import { hasIntents } from '../../src/persistence/run-intent-key.js';
+import { clearIntent, recordIntent, RUN_INTENTS_KEY } from '../../src/persistence/crash-markers.js';
+import { hasIntents } from '../../src/persistence/crash-markers-key.js';
 import { unfinishedIntents } from '../../src/persistence/unfinished-runs.js';
 
 /** localStorage as the browser has it: strings in, strings out. */

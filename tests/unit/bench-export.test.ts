@@ -6,7 +6,7 @@ import {
   shortModelName,
   toCsv,
   toMarkdown,
-} from '../../src/core/bench-format.js';
+} from '../../src/core/bench-export.js';
 import { createBenchResult, type BenchResult } from '../../src/core/bench-schema.js';
 import { sampleResult } from './bench-fixture.js';
 

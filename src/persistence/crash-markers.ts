@@ -17,7 +17,7 @@
  */
 import type { RunIntent } from '../core/run-intent.js';
 
-import { RUN_INTENTS_KEY } from './run-intent-key.js';
+import { RUN_INTENTS_KEY } from './crash-markers-key.js';
 
 export { RUN_INTENTS_KEY };
 export const LOCK_PREFIX = 'edge-llm-run:';

@@ -13,6 +13,7 @@ import {
   type PromptCalibration,
 } from '../core/bench-protocol.js';
 import type { EngineClient } from '../client/engine-client.js';
+import { edgeError, ERROR_NAMES } from '../core/errors.js';
 import type { BenchRun } from '../core/bench-schema.js';
 import type { ComputeDevice, CustomModelSource, EngineId, LoadOptions, LoadProgress } from '../shared/engine-api.js';
 
@@ -48,7 +49,7 @@ const PROMPT_TOLERANCE = 0.02;
 const MAX_PROMPT_FITS = 4;
 
 function abortError(): DOMException {
-  return new DOMException('The benchmark was cancelled.', 'AbortError');
+  return new DOMException('The benchmark was cancelled.', ERROR_NAMES.abort);
 }
 
 export async function benchmarkModel(
@@ -113,11 +114,9 @@ export async function benchmarkModel(
     const contextWindow = second.contextWindow ?? first.contextWindow;
     const lengths = promptLengthsFor(protocol.promptLengths, contextWindow, protocol.decodeTokens);
     if (lengths.length === 0) {
-      throw Object.assign(
-        new Error(
-          `The model reads at most ${contextWindow} tokens: too few for ${protocol.decodeTokens} output tokens. Lower the decode tokens.`,
-        ),
-        { name: 'ContextWindowSizeExceededError' },
+      throw edgeError(
+        ERROR_NAMES.contextWindowExceeded,
+        `The model reads at most ${contextWindow} tokens: too few for ${protocol.decodeTokens} output tokens. Lower the decode tokens.`,
       );
     }
     const capped = lengths.filter((length) => !protocol.promptLengths.includes(length));

@@ -1,0 +1,2 @@
+/** Types for prng.mjs. */
+export declare function mulberry32(seed: number): () => number;

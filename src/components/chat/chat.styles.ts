@@ -1,0 +1,73 @@
+/** The chat's own layout; colours come from the theme, fields from the shared form rules. */
+import { css } from 'lit';
+
+export const chatStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_space);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: var(--_space);
+    min-height: 24rem;
+  }
+  edge-llm-transcript {
+    flex: 1 1 16rem;
+    min-height: 12rem;
+    max-height: 60vh;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  form {
+    display: flex;
+    gap: 0.5em;
+    align-items: flex-end;
+  }
+  form textarea {
+    flex: 1;
+    min-height: 2.6em;
+    max-height: 10em;
+    resize: vertical;
+    padding: 0.5em 0.7em;
+    border-radius: calc(var(--_radius) * 0.7);
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .status {
+    font-size: 0.9em;
+  }
+  details.settings {
+    font-size: 0.95em;
+  }
+  details.settings[open] .grid {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    gap: var(--_space);
+    margin-top: 0.5em;
+  }
+  label.wide {
+    grid-column: 1 / -1;
+  }
+  .saved {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+    align-items: center;
+    justify-content: space-between;
+    margin: 0;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .empty {
+    color: var(--_muted);
+    margin: auto;
+    text-align: center;
+    padding: 2em 1em;
+  }
+`;

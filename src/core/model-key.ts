@@ -1,0 +1,25 @@
+/**
+ * How a loaded model is identified on a page: engine, model id and compute device. The engine
+ * pool shares one load per key; a chat keeps its lease while its key stays the same.
+ */
+import type { ComputeDevice, EngineId } from '../shared/engine-api.js';
+
+export interface ModelKey {
+  engine: EngineId;
+  model: string;
+  device: ComputeDevice;
+}
+
+/** The key of anything that names an engine, a model and a device (an element, a lease). */
+export function modelKey({ engine, model, device }: ModelKey): ModelKey {
+  return { engine, model, device };
+}
+
+/** A string for maps; the separator cannot occur in an engine id, a model id or a device. */
+export function modelKeyId({ engine, model, device }: ModelKey): string {
+  return `${engine}\u0000${model}\u0000${device}`;
+}
+
+export function sameModel(a: ModelKey, b: ModelKey): boolean {
+  return a.engine === b.engine && a.model === b.model && a.device === b.device;
+}
