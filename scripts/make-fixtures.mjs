@@ -5,6 +5,7 @@
 // "model library" files that are deliberately not usable.
 //
 //   node scripts/make-fixtures.mjs [--out <dir>]
+//   node scripts/make-fixtures.mjs --twin <name> [...]   a real-size twin instead (see scripts/twins/)
 //
 // Default output: tests/fixtures/generated (git-ignored). Output is fully
 // deterministic and the script is idempotent (every file is overwritten).
@@ -36,8 +37,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bytesToUnicode } from './byte-level.mjs';
 import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
+import { runTwinCli } from './twins/cli.mjs';
 import { mulberry32 } from './prng.mjs';
 
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
@@ -232,21 +235,6 @@ function buildTensorCache() {
 // ---------------------------------------------------------------------------
 // Tokenizer (HuggingFace tokenizers JSON, byte-level BPE)
 
-/** GPT-2 bytes_to_unicode mapping: byte value -> printable character. */
-function bytesToUnicode() {
-  const printable = [];
-  for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
-  for (let b = 0xae; b <= 0xff; b++) printable.push(b);
-  const map = new Map();
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (printable.includes(b)) map.set(b, String.fromCodePoint(b));
-    else map.set(b, String.fromCodePoint(256 + extra++));
-  }
-  return map;
-}
-
 function buildTokenizer() {
   const vocab = {};
   let id = 0;
@@ -411,7 +399,11 @@ function main() {
 }
 
 try {
-  main();
+  if (process.argv.slice(2).some((arg) => arg === '--twin' || arg.startsWith('--twin='))) {
+    process.exitCode = runTwinCli(process.argv.slice(2), DEFAULT_OUT);
+  } else {
+    main();
+  }
 } catch (err) {
   process.stderr.write(`make-fixtures: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

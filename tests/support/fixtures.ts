@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelRecord } from '@mlc-ai/web-llm';
+import { writeTwin } from '../../scripts/twins/index.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -48,4 +49,13 @@ export function tinyWebLlmRecord(baseUrl: string, modelLib: string): ModelRecord
     low_resource_required: true,
     overrides: { context_window_size: 512 },
   };
+}
+
+/**
+ * Writes a real-size twin's folders under FIXTURES_DIR/twins/ unless they are already complete
+ * (see scripts/twins/). Returns each format's folder.
+ */
+export function ensureTwin(name: string, formats: ('onnx' | 'mlc')[]): Record<string, string> {
+  const results = writeTwin(name, FIXTURES_DIR, { formats });
+  return Object.fromEntries(results.map((result) => [result.format, result.folder]));
 }
