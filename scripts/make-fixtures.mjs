@@ -38,6 +38,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesToUnicode } from './byte-level.mjs';
+import { DIGEST_FILE, fixturesDigest } from './fixtures-digest.mjs';
 import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
 import { runTwinCli } from './twins/cli.mjs';
@@ -383,6 +384,8 @@ function main() {
     perturbation: PERTURBATION,
   });
 
+  // Last, so an interrupted run leaves no digest and is redone.
+  writeFileSync(join(out, DIGEST_FILE), `${fixturesDigest()}\n`);
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
   process.stdout.write(
