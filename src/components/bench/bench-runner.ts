@@ -27,6 +27,8 @@ export interface BenchSettings {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp). */
+  threads: number | undefined;
   customModels: CustomModelSource | undefined;
   runs: number;
   warmupRuns: number;
@@ -112,7 +114,13 @@ export class BenchRunner implements ReactiveController {
       report({ message: 'GPU probe: bandwidth, matmul and 4-bit mat-vec kernels', fraction: 0 });
       const probe = await client.probeGpu(host.probeOptions);
       controller.signal.throwIfAborted();
-      const subject = { engine: host.engine, model: host.model, device: host.device, custom: host.customModels };
+      const subject = {
+        engine: host.engine,
+        model: host.model,
+        device: host.device,
+        threads: host.threads,
+        custom: host.customModels,
+      };
       const fingerprint = benchDevice(device);
       const { runs, notes } = withModel
         ? await benchmarkModel(client, subject, protocol.value, { onProgress: report, signal: controller.signal })
