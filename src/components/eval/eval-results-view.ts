@@ -70,6 +70,8 @@ function resultsTable(state: ResultsState) {
           const check = run.correctness;
           const decode = formatRate(summary.decodeTokensPerSecond.median).replace(' tok/s', '');
           const agreement = check ? agreementPercent(check.agreeing, check.positions) : '–';
+          // Not measured for engines whose GPU memory the tracker cannot see (llama.cpp), none on the CPU.
+          const peak = summary.peakGpuMemoryBytes;
           return html`<tr data-row=${row.key} data-front=${onParetoFront ? 'true' : 'false'}>
             <th scope="row" class="model">
               <span class="row-number">${i + 1}.</span> ${runLabel(run)}
@@ -79,7 +81,7 @@ function resultsTable(state: ResultsState) {
             </th>
             <td class="num" data-metric="accuracy">${accuracyCell(summary)}</td>
             <td class="num" data-metric="decode">${decode}</td>
-            <td class="num">${summary.peakGpuMemoryBytes > 0 ? formatBytes(summary.peakGpuMemoryBytes) : '–'}</td>
+            <td class="num">${peak !== undefined && peak > 0 ? formatBytes(peak) : '–'}</td>
             <td class="num">${Number.isFinite(summary.secondsPerItem) ? summary.secondsPerItem.toFixed(2) : '–'}</td>
             <td class="num">${summary.ttftMs.n > 0 ? Math.round(summary.ttftMs.median) : '–'}</td>
             <td class="num">${summary.accuracy.total}</td>
