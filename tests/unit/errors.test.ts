@@ -139,6 +139,16 @@ describe('describeError', () => {
       },
       ['reload-page'],
     ],
+    [
+      'model-in-another-tab',
+      named(ERROR_NAMES.modelInAnotherTab, 'm is loaded in another tab of this site.'),
+      ['move-model-here', 'load-second-copy'],
+    ],
+    [
+      'model-move-failed',
+      named(ERROR_NAMES.modelMoveFailed, 'The other tab did not let go of the model within 15 s.'),
+      ['move-model-here', 'load-second-copy'],
+    ],
     ['unknown', named('WeirdError', 'weird'), ['retry', 'pick-another-model']],
   ];
 
@@ -156,6 +166,13 @@ describe('describeError', () => {
     expect(friendly.message.trim().length).toBeGreaterThan(10);
     expect(friendly.actions).toEqual(actions);
     expect(friendly.original).toBe(error);
+  });
+
+  it('says what a second copy of a model another tab holds would cost, when the model declares it', () => {
+    const sized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x', detail: { memoryMB: 1234.4 } });
+    expect(sized.message).toContain('a second copy, about 1234 MB more GPU memory');
+    const unsized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x' });
+    expect(unsized.message).toContain('a second copy in GPU memory');
   });
 
   it('says an engine without teacher forcing cannot check correctness, and what to do instead', () => {
