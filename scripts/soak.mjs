@@ -21,6 +21,7 @@
  * isolated) after gc() in the page and its workers: Chromium runs with --expose-gc and
  * ForceEagerMeasureMemory. Figures are this machine's, for this build; rerun to reproduce.
  */
+/* global gc */ // Chromium runs with --expose-gc.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
