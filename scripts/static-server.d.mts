@@ -8,6 +8,17 @@ export interface ServedRequest {
   at: number;
   /** The request's `Origin` header, when it sent one. */
   origin?: string;
+  /** Body bytes sent (0 for HEAD, 304 and a client that left before any byte). */
+  bytes: number;
+  /** The request's `Range` header, when it sent one. */
+  range?: string;
+  /** True when a fault cut this response short (see {@link StaticServer.cutNext}). */
+  cut?: boolean;
+}
+export interface CutReport {
+  path: string;
+  /** Body bytes sent before the connection was cut. */
+  bytes: number;
 }
 export interface StaticServer {
   /**
@@ -20,6 +31,14 @@ export interface StaticServer {
   port: number;
   /** Every request served, in arrival order. */
   requests: ServedRequest[];
+  /**
+   * Arms a fault: the next GET of `path` whose body is longer than `afterBytes` sends exactly
+   * `afterBytes` body bytes, then the connection is cut and the server stops listening (every
+   * other connection is closed too), as if the host died. Resolves once it is down.
+   */
+  cutNext(fault: { path: string; afterBytes: number }): Promise<CutReport>;
+  /** Listens again on the same port after a fault (nothing happens when it is up). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 export interface StaticServerOptions {
