@@ -160,6 +160,7 @@ export class EngineHost implements EngineWorkerApi {
       weightBytes: result.weightBytes,
       contextWindow: result.contextWindow,
       ...(result.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: result.kvBytesPerToken }),
+      ...(result.notStored ? { notStored: result.notStored } : {}),
     };
   }
 

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'download-failed',
   'quota-exceeded',
   'storage-insufficient',
+  'storage-refused',
   'cached-file-corrupt',
   'model-config-invalid',
   'model-file-missing',
@@ -49,6 +50,8 @@ export const ERROR_NAMES = {
   noAdapter: 'NoAdapterError',
   workerCrashed: 'WorkerCrashedError',
   storageInsufficient: 'InsufficientStorageError',
+  /** The browser would not store a model file (a private window, a full disk); the model still runs. */
+  storageRefused: 'StorageRefusedError',
   cachedFileCorrupt: 'CachedFileCorruptError',
   /** The engine cannot read a fixed sequence (teacher forcing), so correctness cannot be checked. */
   forcedChoicesUnsupported: 'ForcedChoicesUnsupportedError',
@@ -109,6 +112,7 @@ const RULES: Rule[] = [
   { code: 'model-file-missing', names: [ERROR_NAMES.modelFileMissing] },
   { code: 'model-file-invalid', names: [ERROR_NAMES.modelFileInvalid] },
   { code: 'storage-insufficient', names: [ERROR_NAMES.storageInsufficient] },
+  { code: 'storage-refused', names: [ERROR_NAMES.storageRefused] },
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },

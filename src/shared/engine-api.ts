@@ -126,6 +126,11 @@ export interface LoadReport {
   contextWindow: number | undefined;
   /** KV-cache bytes each token of context adds, from the model's config, when known. */
   kvBytesPerToken?: number;
+  /**
+   * Set when the browser refused to store some of the model's files (a private window, a full
+   * disk): the model runs, but downloads again next time. A `storage-refused` error to show.
+   */
+  notStored?: SerializedError;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';

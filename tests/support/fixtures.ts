@@ -21,7 +21,8 @@ export const TINY_MODEL_ID = 'edge-tiny-q4f32_1-MLC';
 export function ensureFixtures(): void {
   if (
     existsSync(join(TINY_MODEL_DIR, 'mlc-chat-config.json')) &&
-    existsSync(join(FIXTURES_DIR, 'onnx-tiny-perturbed', 'onnx', 'model.onnx'))
+    existsSync(join(FIXTURES_DIR, 'onnx-tiny-perturbed', 'onnx', 'model.onnx')) &&
+    existsSync(join(FIXTURES_DIR, 'onnx-tiny-external', 'onnx', 'model.onnx_data'))
   )
     return;
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'make-fixtures.mjs'), '--out', FIXTURES_DIR], {
@@ -48,4 +49,16 @@ export function tinyWebLlmRecord(baseUrl: string, modelLib: string): ModelRecord
     low_resource_required: true,
     overrides: { context_window_size: 512 },
   };
+}
+
+/** The real-size transformers.js model (one fp32 file over 300 MB), under FIXTURES_DIR. */
+export const LARGE_MODEL = 'onnx-large';
+
+/** Generates the real-size model unless it is there (a few seconds; never committed). */
+export function ensureLargeFixture(): void {
+  if (existsSync(join(FIXTURES_DIR, LARGE_MODEL, 'onnx', 'model.onnx'))) return;
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'make-fixtures.mjs'), '--out', FIXTURES_DIR, '--large'], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
 }

@@ -700,27 +700,27 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     }
     const remote = { ...TINY, model_lib: 'https://cdn.example.test/libs/tiny-webgpu.wasm' };
 
-    it('stores a preflighted remote library where web-llm looks for it, and skips the fetch next time', async () => {
+    it('stores the preflighted library, config and manifest where web-llm looks for them: each is fetched once', async () => {
       const storage = new FakeCacheStorage();
       vi.stubGlobal('caches', storage);
-      serve({ [TINY_CONFIG_URL]: json({}), [remote.model_lib]: bytes(WASM_BYTES) });
+      serve({
+        [TINY_CONFIG_URL]: json({}),
+        [remote.model_lib]: bytes(WASM_BYTES),
+        [TINY_TENSOR_CACHE_URL]: json({ records: [{ nbytes: 100 }] }),
+      });
       const adapter = adapterOf(fakeWebLlm({ prebuilt: [remote] }));
 
       const first = await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(storage.opened).toEqual(['webllm/wasm']);
+      expect(new Set(storage.opened)).toEqual(new Set(['webllm/config', 'webllm/wasm', 'webllm/model']));
+      expect(await storage.stored.get(TINY_CONFIG_URL)?.clone().json()).toEqual({});
+      expect(await storage.stored.get(TINY_TENSOR_CACHE_URL)?.clone().json()).toEqual({ records: [{ nbytes: 100 }] });
       const stored = storage.stored.get(remote.model_lib);
       expect(stored?.headers.get('content-type')).toBe('application/wasm');
       expect([...new Uint8Array(await stored!.clone().arrayBuffer())]).toEqual(WASM_BYTES);
       expect(first.downloadedBytes).toBe(8);
 
       const second = await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(fetchedUrls()).toEqual([
-        TINY_CONFIG_URL,
-        remote.model_lib,
-        TINY_TENSOR_CACHE_URL,
-        TINY_CONFIG_URL,
-        TINY_TENSOR_CACHE_URL,
-      ]);
+      expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib, TINY_TENSOR_CACHE_URL]);
       expect(second.downloadedBytes).toBe(0);
     });
 
@@ -729,8 +729,8 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       vi.stubGlobal('caches', storage);
       serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: bytes(WASM_BYTES) });
       await adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(storage.opened).toEqual([]);
-      expect(storage.stored.size).toBe(0);
+      expect(storage.opened).not.toContain('webllm/wasm');
+      expect(storage.stored.has(TINY.model_lib)).toBe(false);
     });
   });
 });

@@ -12,6 +12,7 @@ import type {
   LoadOptions,
   LoadPhase,
   ModelRecord,
+  SerializedError,
   TimingFigures,
 } from '../../src/shared/engine-api.js';
 import type { StoredFile } from '../../src/core/storage.js';
@@ -31,6 +32,8 @@ export interface EngineLoadResult {
   weightBytes: number | undefined;
   contextWindow: number | undefined;
   kvBytesPerToken?: number;
+  /** The browser refused to store some files; the model runs but downloads again next time. */
+  notStored?: SerializedError;
 }
 
 export interface EngineGenerateResult {
