@@ -14,6 +14,8 @@ export interface ServedRequest {
   range?: string;
   /** True when a fault cut this response short (see {@link StaticServer.cutNext}). */
   cut?: boolean;
+  /** True when a fault stopped this response mid-body (see {@link StaticServer.stallNext}). */
+  stalled?: boolean;
 }
 export interface CutReport {
   path: string;
@@ -37,6 +39,12 @@ export interface StaticServer {
    * other connection is closed too), as if the host died. Resolves once it is down.
    */
   cutNext(fault: { path: string; afterBytes: number }): Promise<CutReport>;
+  /**
+   * Arms a stall: the next GET of `path` whose body is longer than `afterBytes` sends exactly
+   * `afterBytes` body bytes, then nothing more, with the connection left open until the client
+   * leaves (a host gone quiet). Resolves once those bytes are sent.
+   */
+  stallNext(fault: { path: string; afterBytes: number }): Promise<CutReport>;
   /** Listens again on the same port after a fault (nothing happens when it is up). */
   restart(): Promise<void>;
   close(): Promise<void>;

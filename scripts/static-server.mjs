@@ -235,6 +235,12 @@ export function startStaticServer(options) {
     }
     stream.pipe(res, { end: false });
     stream.on('end', () => {
+      if (fault.stall) {
+        // A host that stops sending but keeps the connection open, until the client leaves.
+        entry.stalled = true;
+        res.write('', () => fault.done({ path, bytes: entry.bytes }));
+        return;
+      }
       entry.cut = true;
       // Flushed to the socket first, so the client really receives `afterBytes`, then the host dies.
       res.write('', () => {
@@ -290,6 +296,10 @@ export function startStaticServer(options) {
       cutNext: ({ path, afterBytes }) =>
         new Promise((done) => {
           faults.push({ path, afterBytes, done });
+        }),
+      stallNext: ({ path, afterBytes }) =>
+        new Promise((done) => {
+          faults.push({ path, afterBytes, done, stall: true });
         }),
       restart: async () => {
         if (!listening) await listen(port);

@@ -81,8 +81,12 @@ export class EdgeLlmCacheManager extends LitElement {
   private readonly onConnection = () => {
     this.online = navigator.onLine;
   };
-  // A model that finished loading may have just been stored, and its engine's runtime with it.
+  // A load, finished or failed, may have stored model files, and its engine's runtime with them.
   private readonly onReady = () => void this.refresh();
+  // Not for this card's own failures: reading storage again would only fail again.
+  private readonly onError = (event: Event) => {
+    if (!event.composedPath().includes(this)) void this.refresh();
+  };
   private stopWatchingUpdates: (() => void) | undefined;
 
   override connectedCallback() {
@@ -90,6 +94,7 @@ export class EdgeLlmCacheManager extends LitElement {
     window.addEventListener('online', this.onConnection);
     window.addEventListener('offline', this.onConnection);
     window.addEventListener('edge-llm-ready', this.onReady);
+    window.addEventListener('edge-llm-error', this.onError);
     // The app's service worker taking control (its first install) can store engines from now on.
     navigator.serviceWorker?.addEventListener('controllerchange', this.onReady);
     this.stopWatchingUpdates = onAppUpdated(() => {
@@ -104,6 +109,7 @@ export class EdgeLlmCacheManager extends LitElement {
     window.removeEventListener('online', this.onConnection);
     window.removeEventListener('offline', this.onConnection);
     window.removeEventListener('edge-llm-ready', this.onReady);
+    window.removeEventListener('edge-llm-error', this.onError);
     navigator.serviceWorker?.removeEventListener('controllerchange', this.onReady);
     this.stopWatchingUpdates?.();
   }
@@ -147,7 +153,8 @@ export class EdgeLlmCacheManager extends LitElement {
   }
 
   private renderConnection() {
-    const names = (this.models ?? []).map((model) => model.name);
+    // A model stored in part (a load that stopped early) cannot load offline.
+    const names = (this.models ?? []).filter((model) => model.complete !== false).map((model) => model.name);
     if (this.online) {
       return html`<p class="line" data-connection="online">
         Online.

@@ -47,11 +47,12 @@ export function planAssets(urls: readonly string[]): AssetPlan {
   return plan;
 }
 
-/** Engines whose every runtime file of this version is stored, in the plan's order. */
+/** Engines whose every runtime file of this version is stored, in the order the UI lists engines. */
 export function offlineEngines(runtimes: AssetPlan['runtimes'], stored: ReadonlySet<string>): EngineId[] {
-  return [...runtimes.entries()]
-    .filter(([, urls]) => urls.length > 0 && urls.every((url) => stored.has(url)))
-    .map(([engine]) => engine);
+  return (Object.keys(RUNTIME_FILES) as EngineId[]).filter((engine) => {
+    const urls = runtimes.get(engine) ?? [];
+    return urls.length > 0 && urls.every((url) => stored.has(url));
+  });
 }
 
 /** Stored runtime files this version no longer lists: what an update removes. */

@@ -345,6 +345,11 @@ export interface CachedModel {
   files: number;
   /** When the model was last loaded (ms since the epoch); undefined when edge-llm never recorded it. */
   lastUsed: number | undefined;
+  /**
+   * False when only part of the model is stored (a load that stopped early left its config
+   * behind): it cannot load without a network. Undefined when the engine cannot tell.
+   */
+  complete?: boolean;
 }
 
 /** The worker's API. Every method is safe to call again after it failed. */

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_RUNTIME_CACHE } from '../../src/core/app-assets.ts';
-import { FIXTURES_DIR } from '../support/fixtures.ts';
+import { FIXTURES_DIR, tinyWebLlmRecord } from '../support/fixtures.ts';
 import { writeNextVersion } from '../support/next-version.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { addFolder, chat, loadSelected, manager, openApp, reply, TINY, waitReady } from './storage-helpers.ts';
@@ -45,13 +45,32 @@ test('after the first use of an engine the app starts, loads the stored model an
     await expect(offlineEnginesLine(page)).toContainText('No engine is stored for offline use yet');
     expect(server.requests.some((request) => ORT_WASM.test(request.path))).toBe(false);
 
+    // web-llm's first use stores its runtime (its tiny model stops at the library here: web-llm
+    // 0.2.86 has no library that runs on these machines).
+    await page.goto(`${origin}/?engine=webllm`);
+    const record = tinyWebLlmRecord(origin, `${origin}/fixtures/libs/empty-module.wasm`);
+    await page.evaluate(
+      (webllm) => {
+        document.querySelector('edge-llm-app')!.customModels = { webllm };
+      },
+      [record],
+    );
+    await page.locator(`edge-llm-model-picker tr[data-model-id="${record.model_id}"] input`).check();
+    await loadSelected(page);
+    await expect(chat(page).locator('edge-llm-error-panel [role="alert"]')).toHaveAttribute(
+      'data-code',
+      'model-lib-invalid',
+    );
+    await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: web-llm.');
+
+    await openApp(page, origin);
     await loadSelected(page);
     await waitReady(page);
     expect((await reply(page, 'First visit.', 6)).outputTokens).toBe(6);
     // The engine's first use stored its runtime: ONNX Runtime's WebAssembly, fetched once.
     expect(server.requests.filter((request) => ORT_WASM.test(request.path))).toHaveLength(1);
     expect((await storedRuntimes(page)).some((url) => ORT_WASM.test(url))).toBe(true);
-    await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: transformers.js.');
+    await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: web-llm, transformers.js.');
   } finally {
     await server.close();
   }
@@ -61,7 +80,7 @@ test('after the first use of an engine the app starts, loads the stored model an
   await expect(manager(page).locator('[data-connection="offline"]')).toContainText(
     'Models available offline: onnx-tiny',
   );
-  await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: transformers.js.');
+  await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: web-llm, transformers.js.');
   await addFolder(page, origin, TINY);
   // The picker marks the stored model.
   await expect(

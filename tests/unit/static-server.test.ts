@@ -115,6 +115,22 @@ describe('startStaticServer', () => {
     expect(outside.headers['content-range']).toBe(`bytes */${data.length}`);
   });
 
+  it('goes quiet after exactly N bytes of the armed file, with the connection left open', async () => {
+    const stalled = server.stallNext({ path: '/file.bin', afterBytes: 30_000 });
+    const received: Buffer[] = [];
+    const req = request(`${server.url}/file.bin`, { agent: false }, (res) =>
+      res.on('data', (c: Buffer) => received.push(c)),
+    );
+    req.end();
+    expect(await stalled).toEqual({ path: '/file.bin', bytes: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Buffer.concat(received).length).toBe(30_000);
+    expect(last()).toMatchObject({ status: 200, bytes: 30_000, stalled: true });
+    req.destroy();
+    // Still up for everyone else.
+    expect((await get(`${server.url}/file.bin`)).body.length).toBe(data.length);
+  });
+
   it('dies after exactly N bytes of the armed file, refuses connections, and comes back on its port', async () => {
     const cut = server.cutNext({ path: '/file.bin', afterBytes: 50_000 });
     const reply = await get(`${server.url}/file.bin`);

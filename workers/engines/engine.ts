@@ -77,6 +77,8 @@ export interface Engine {
   forcedChoices?(input: ForcedInput): Promise<ForcedChoices>;
   /** Every file the engine has stored, one entry per model folder (see src/core/storage.ts). */
   storedFiles?(): Promise<StoredFile[]>;
+  /** Whether every file a load of the model folder `key` reads is stored (see CachedModel.complete). */
+  storedComplete?(key: string): Promise<boolean>;
   /** Deletes every stored file of the model folder `key`, through the engine's own API where it has one. */
   deleteStored?(key: string): Promise<void>;
   /** The folder key a catalog id's files are stored under, so its last use can be recorded. */

@@ -120,6 +120,11 @@ export class WebLlmEngine implements Engine {
     ];
   }
 
+  /** Every weight shard the model's manifest lists is stored (web-llm's own test). */
+  storedComplete(key: string): Promise<boolean> {
+    return webLlmModelStored(key);
+  }
+
   /** Through web-llm's own delete (config, shards and library), then whatever it did not know of. */
   async deleteStored(key: string): Promise<void> {
     const appConfig = this.currentAppConfig(await this.webllmCatalog());
