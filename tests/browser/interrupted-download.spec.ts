@@ -108,3 +108,26 @@ test('a download cancelled halfway leaves nothing a later load trusts: the next 
   const weights = server.requests.slice(from).filter((request) => request.path === WEIGHTS && request.method === 'GET');
   expect(weights.map((request) => [request.range, request.status, request.bytes])).toEqual([[undefined, 200, size]]);
 });
+
+test('an external data file cut off midway ends in the same message, where transformers.js alone would wait forever', async ({
+  page,
+}) => {
+  const folder = 'onnx-tiny-external';
+  const data = `/fixtures/${folder}/onnx/model.onnx_data`;
+  const size = fixtureFiles(folder).get('onnx/model.onnx_data')!;
+  await openApp(page, server.url, folder, false);
+  const cut = server.cutNext({ path: data, afterBytes: 200_000 });
+  await loadSelected(page);
+  await cut;
+  await expect(errorPanel(page)).toHaveAttribute('data-code', 'download-failed', { timeout: 60_000 });
+  await expect(errorPanel(page)).toContainText(`of ${formatBytes(size)} of model.onnx_data`);
+
+  await server.restart();
+  const from = server.requests.length;
+  await errorPanel(page).locator('button[data-action="retry"]').click();
+  await waitReady(page);
+  const retried = server.requests.slice(from).filter((request) => request.path.startsWith(`/fixtures/${folder}/`));
+  expect(
+    retried.filter((request) => request.method === 'GET').map((request) => [request.path, request.status]),
+  ).toEqual([[data, 206]]);
+});
