@@ -3,6 +3,7 @@
  * install included) transfers at most 500 KB, and no engine runtime or model byte.
  */
 import { join } from 'node:path';
+import { runtimeEngineOf } from '../../src/core/app-assets.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { settled, totalBytes } from '../support/transfers.ts';
 import { expect, test } from './test.ts';
@@ -25,7 +26,9 @@ test('a first visit transfers at most 500 KB, service worker included, and no en
     const paths = server.requests.map((request) => request.path);
     console.log(JSON.stringify({ firstVisitBytes: bytes, responses: server.requests.length }));
     expect(paths).toContain('/sw.js');
-    expect(paths.filter((path) => /ort-wasm|transformers\.web|webllm-runtime|\/lib-/.test(path))).toEqual([]);
+    // No engine's runtime (as the service worker's plan names them: src/core/app-assets.ts).
+    expect(paths.filter((path) => runtimeEngineOf(path) !== undefined)).toEqual([]);
+    expect(paths.filter((path) => path.startsWith('/fixtures/'))).toEqual([]);
     expect(bytes).toBeLessThanOrEqual(BUDGET_BYTES);
   } finally {
     await server.close();
