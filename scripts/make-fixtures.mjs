@@ -4,7 +4,9 @@
 // folder that transformers.js loads as a local model, plus a couple of
 // "model library" files that are deliberately not usable.
 //
-//   node scripts/make-fixtures.mjs [--out <dir>] [--large]
+//   node scripts/make-fixtures.mjs [--out <dir>]
+//   node scripts/make-fixtures.mjs --out <dir> --large     the real-size onnx-large only (below)
+//   node scripts/make-fixtures.mjs --twin <name> [...]   a real-size twin instead (see scripts/twins/)
 //
 // Default output: tests/fixtures/generated (git-ignored). Output is fully
 // deterministic and the script is idempotent (every file is overwritten).
@@ -20,6 +22,8 @@
 //   onnx-tiny/tokenizer.json          (the same tokenizer as mlc-tiny)
 //   onnx-tiny/tokenizer_config.json
 //   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
+//   gguf-tiny/edge-tiny-{f32,q8_0,q4_0}.gguf  (see scripts/gguf/tiny-llama.mjs)
+//   gguf-bad/{truncated,bad-magic,unknown-arch,unknown-quant}.gguf
 //   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
 //                                     (a twin that computes slightly differently)
 //   onnx-tiny-external/...            onnx-tiny with its weights in onnx/model.onnx_data
@@ -37,7 +41,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bytesToUnicode } from './byte-level.mjs';
+import { DIGEST_FILE, fixturesDigest } from './fixtures-digest.mjs';
+import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { ONNX_TINY_MODEL, writeOnnxTinyModel } from './onnx-tiny-model.mjs';
+import { runTwinCli } from './twins/cli.mjs';
 import { mulberry32 } from './prng.mjs';
 
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
@@ -253,21 +261,6 @@ function buildTensorCache() {
 // ---------------------------------------------------------------------------
 // Tokenizer (HuggingFace tokenizers JSON, byte-level BPE)
 
-/** GPT-2 bytes_to_unicode mapping: byte value -> printable character. */
-function bytesToUnicode() {
-  const printable = [];
-  for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
-  for (let b = 0xae; b <= 0xff; b++) printable.push(b);
-  const map = new Map();
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (printable.includes(b)) map.set(b, String.fromCodePoint(b));
-    else map.set(b, String.fromCodePoint(256 + extra++));
-  }
-  return map;
-}
-
 function buildTokenizer() {
   const vocab = {};
   let id = 0;
@@ -389,6 +382,8 @@ const EMPTY_MODULE = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
 function writeLarge(out) {
   const dir = join(out, 'onnx-large');
   const model = writeOnnxTinyModel(dir, { tokenizer: buildTokenizer(), shape: LARGE_SHAPE });
+  // Last, so an interrupted run leaves no digest and is redone.
+  writeFileSync(join(dir, DIGEST_FILE), `${fixturesDigest()}\n`);
   process.stdout.write(
     `make-fixtures: wrote onnx-large to ${relative(process.cwd(), dir) || '.'}: llama ${model.layers} layers, ` +
       `${model.paramCount} params, onnx/model.onnx ${model.modelBytes} bytes\n`,
@@ -419,6 +414,7 @@ function main() {
   write(join(libsDir, 'not-a-library.wasm'), NOT_A_LIBRARY);
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
   const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
+  const ggufTiny = writeTinyGgufFixtures(out, { tokenizer: buildTokenizer(), write });
   writeOnnxTinyModel(join(out, 'onnx-tiny-perturbed'), {
     tokenizer: buildTokenizer(),
     write,
@@ -426,6 +422,8 @@ function main() {
   });
   writeOnnxTinyModel(join(out, 'onnx-tiny-external'), { tokenizer: buildTokenizer(), write, externalData: true });
 
+  // Last, so an interrupted run leaves no digest and is redone.
+  writeFileSync(join(out, DIGEST_FILE), `${fixturesDigest()}\n`);
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
   process.stdout.write(
@@ -434,6 +432,8 @@ function main() {
       `${files.length} shards ${files.map((f) => f.data.length).join('+')} bytes), ` +
       `onnx-tiny (llama ${onnxTiny.layers} layers, ${onnxTiny.paramCount} params, ` +
       `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
+      `gguf-tiny (llama, F32 ${ggufTiny.sizes.F32} / Q8_0 ${ggufTiny.sizes.Q8_0} / Q4_0 ${ggufTiny.sizes.Q4_0} bytes), ` +
+      `gguf-bad (truncated, bad magic, unknown architecture, unknown quantization), ` +
       `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
       `onnx-tiny-external (onnx-tiny with its weights in onnx/model.onnx_data), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
@@ -441,7 +441,11 @@ function main() {
 }
 
 try {
-  main();
+  if (process.argv.slice(2).some((arg) => arg === '--twin' || arg.startsWith('--twin='))) {
+    process.exitCode = runTwinCli(process.argv.slice(2), DEFAULT_OUT);
+  } else {
+    main();
+  }
 } catch (err) {
   process.stderr.write(`make-fixtures: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

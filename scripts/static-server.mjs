@@ -105,10 +105,21 @@ const EXPOSED_HEADERS = 'Content-Length, Content-Type, Content-Range, Accept-Ran
 export function startStaticServer(options) {
   const roots = normalizeRoots(options.roots);
   const host = options.host ?? '127.0.0.1';
-  const extraHeaders = options.headers ?? {};
   const cors = options.cors
     ? { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': EXPOSED_HEADERS }
     : {};
+  const extraHeaders = {
+    ...(options.isolate
+      ? {
+          // Cross-origin isolation (WebAssembly threads), as the app's own servers send it; CORP
+          // lets an isolated page on another origin use these files too.
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          'Cross-Origin-Resource-Policy': 'cross-origin',
+        }
+      : {}),
+    ...(options.headers ?? {}),
+  };
   const requests = [];
   /** Armed faults: the next GET of `path` is cut after `afterBytes` body bytes and the server dies. */
   const faults = [];

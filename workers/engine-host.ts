@@ -32,7 +32,7 @@ import { groupStoredFiles } from '../src/core/storage.js';
 import { forgetUse, lastUsedTimes, recordUse } from './storage/model-cache.js';
 
 /** Engines whose models are stored in the browser (the test double stores nothing). */
-const STORING_ENGINES: EngineId[] = ['webllm', 'transformers'];
+const STORING_ENGINES: EngineId[] = ['webllm', 'transformers', 'llamacpp'];
 
 /** Longest a load's result waits for the page to take its last progress report. */
 const PROGRESS_DRAIN_MS = 1000;
@@ -45,7 +45,7 @@ function notLoaded(): Error {
 
 export class EngineHost implements EngineWorkerApi {
   private readonly engines = new Map<EngineId, Promise<Engine>>();
-  private active: { engine: Engine; modelId: string } | undefined;
+  private active: { engine: Engine; modelId: string; compute: LoadReport['compute'] } | undefined;
   private loadController: AbortController | undefined;
   private readonly lossWatchers = new Set<(loss: DeviceLoss) => void>();
 
@@ -137,7 +137,7 @@ export class EngineHost implements EngineWorkerApi {
       throw error;
     }
     if (this.loadController === controller) this.loadController = undefined;
-    this.active = { engine, modelId };
+    this.active = { engine, modelId, compute: result.compute };
     // Measured before the bookkeeping below: a load's time is the engine's, not ours.
     const durationMs = elapsed();
     const storageKey = engine.storageKeyOf?.(modelId);
@@ -161,6 +161,7 @@ export class EngineHost implements EngineWorkerApi {
       contextWindow: result.contextWindow,
       ...(result.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: result.kvBytesPerToken }),
       ...(result.notStored ? { notStored: result.notStored } : {}),
+      ...(result.compute ? { compute: result.compute } : {}),
     };
   }
 
@@ -199,8 +200,10 @@ export class EngineHost implements EngineWorkerApi {
       engine: result.figures,
       wallClock,
       disagreements: disagreements(result.figures, wallClock),
-      gpuMemoryPeakBytes: this.tracker.totals().peakBytes,
+      // An engine whose GPU device the tracker cannot see reports no figure rather than a false 0.
+      gpuMemoryPeakBytes: active.engine.memoryReport?.().gpuNotMeasured ? undefined : this.tracker.totals().peakBytes,
       batches: batcher.batchCount,
+      ...(active.compute ? { compute: active.compute } : {}),
     };
   }
 
@@ -241,7 +244,13 @@ export class EngineHost implements EngineWorkerApi {
   async memory(): Promise<MemorySnapshot> {
     const totals = this.tracker.totals();
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-    return { ...totals, workerHeapBytes: heap?.usedJSHeapSize };
+    const engine = this.active?.engine.memoryReport?.();
+    return {
+      ...totals,
+      workerHeapBytes: heap?.usedJSHeapSize,
+      ...(engine?.gpuNotMeasured ? { gpuNotMeasured: engine.gpuNotMeasured } : {}),
+      ...(engine?.ramBytes === undefined ? {} : { engineRamBytes: engine.ramBytes }),
+    };
   }
 
   async cachedModels(): Promise<CachedModel[]> {

@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatTurn, TurnText } from '../core/conversation.js';
 import { formatDuration, formatRate } from '../core/format.js';
+import { markdownStyles } from './markdown/markdown-styles.js';
 import { StreamingText } from './streaming-text.js';
 
 /** A turn's text on screen, following the turn's appends. */
@@ -15,7 +16,8 @@ interface TurnView {
 /**
  * The conversation. Model output is placed as text nodes, never parsed as HTML. The turns are
  * data; this view owns the nodes each turn's text is written into, and writes a streaming reply's
- * new text once per frame.
+ * new text once per frame. Replies show as Markdown (built element by element, links and code
+ * included, never from markup); your own messages show exactly as typed.
  *
  * @summary Chat transcript that stays smooth for very long replies.
  * @csspart transcript - The scrolling conversation.
@@ -77,6 +79,7 @@ export class EdgeLlmTranscript extends LitElement {
       outline: 3px solid var(--_accent, #2563eb);
       outline-offset: -3px;
     }
+    ${markdownStyles}
   `;
 
   @property({ attribute: false }) turns: ChatTurn[] = [];
@@ -161,6 +164,9 @@ export class EdgeLlmTranscript extends LitElement {
       entry = { text: turn.text, view, unsubscribe: turn.text.onAppend((piece) => view.append(piece)) };
       this.views.set(turn.id, entry);
     }
+    // Replies show as Markdown; asked on every render, so one whose renderer failed to load
+    // tries again with the next reply.
+    if (turn.role === 'assistant') entry.view.renderMarkdown();
     // A finished reply shows all of its text at once, not a frame later.
     if (!turn.streaming) entry.view.flush();
     return entry.view.element;

@@ -24,6 +24,12 @@ export const ERROR_CODES = [
   'model-config-invalid',
   'model-file-missing',
   'model-file-invalid',
+  'gguf-invalid',
+  'architecture-unsupported',
+  'quantization-unsupported',
+  'wasm-memory-exceeded',
+  'invalid-output',
+  'engine-crashed',
   'model-lib-missing',
   'model-lib-invalid',
   'context-window-exceeded',
@@ -53,6 +59,14 @@ export const ERROR_NAMES = {
   /** The browser would not store a model file (a private window, a full disk); the model still runs. */
   storageRefused: 'StorageRefusedError',
   cachedFileCorrupt: 'CachedFileCorruptError',
+  // llama.cpp's failures, told apart by the engine from its log and its own header check
+  ggufInvalid: 'GgufInvalidError',
+  architectureUnsupported: 'ArchitectureUnsupportedError',
+  quantizationUnsupported: 'QuantizationUnsupportedError',
+  wasmMemoryExceeded: 'WasmMemoryExceededError',
+  invalidOutput: 'InvalidOutputError',
+  engineCrashed: 'EngineCrashedError',
+  gpuOutOfMemory: 'GPUOutOfMemoryError',
   /** The engine cannot read a fixed sequence (teacher forcing), so correctness cannot be checked. */
   forcedChoicesUnsupported: 'ForcedChoicesUnsupportedError',
   /** A fixed sequence the model cannot read: empty, too long, or ids outside its vocabulary. */
@@ -111,6 +125,12 @@ const RULES: Rule[] = [
   },
   { code: 'model-file-missing', names: [ERROR_NAMES.modelFileMissing] },
   { code: 'model-file-invalid', names: [ERROR_NAMES.modelFileInvalid] },
+  { code: 'gguf-invalid', names: [ERROR_NAMES.ggufInvalid] },
+  { code: 'architecture-unsupported', names: [ERROR_NAMES.architectureUnsupported] },
+  { code: 'quantization-unsupported', names: [ERROR_NAMES.quantizationUnsupported] },
+  { code: 'wasm-memory-exceeded', names: [ERROR_NAMES.wasmMemoryExceeded] },
+  { code: 'invalid-output', names: [ERROR_NAMES.invalidOutput], pattern: /Invalid typed array length/ },
+  { code: 'engine-crashed', names: [ERROR_NAMES.engineCrashed] },
   { code: 'storage-insufficient', names: [ERROR_NAMES.storageInsufficient] },
   { code: 'storage-refused', names: [ERROR_NAMES.storageRefused] },
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
@@ -123,7 +143,7 @@ const RULES: Rule[] = [
   { code: 'limits-exceeded', pattern: /requested \w+ exceeds limit|exceeds the (device|adapter)'?s? limit/i },
   {
     code: 'out-of-memory',
-    names: ['GPUOutOfMemoryError'],
+    names: [ERROR_NAMES.gpuOutOfMemory],
     pattern: /out of memory|OutOfMemory|Array buffer allocation failed/i,
   },
   {

@@ -7,7 +7,7 @@
  */
 
 /** Engines that can sit behind the worker interface. */
-export type EngineId = 'webllm' | 'transformers' | 'double';
+export type EngineId = 'webllm' | 'transformers' | 'llamacpp' | 'double';
 
 /** What a catalog entry is for; the picker shows chat models unless asked for all. */
 export type ModelKind = 'chat' | 'base' | 'vision' | 'embedding';
@@ -47,6 +47,8 @@ export interface CustomModelSource {
   transformers?: TransformersModelSource[];
   /** transformers.js hub models ("org/name"), fetched from the hub or from the mirror. */
   transformersHub?: TransformersHubSource[];
+  /** GGUF files for llama.cpp: the absolute URL of each file (the first part of a split model). */
+  llamacpp?: LlamaCppModelSource[];
   /**
    * Mirror base URLs per engine (see src/core/mirror-urls.ts). Carried with the custom models so
    * that it reaches the worker wherever they do: listings, and every element's load.
@@ -60,6 +62,32 @@ export interface MirrorBases {
   webllm?: string;
   /** Replaces huggingface.co for transformers.js hub models. */
   transformers?: string;
+  /** Replaces huggingface.co for llama.cpp GGUF files. */
+  llamacpp?: string;
+}
+
+export interface LlamaCppModelSource {
+  /** Absolute URL of a `.gguf` file; for a split model, its first part (`...-00001-of-0000N.gguf`). */
+  url: string;
+  /** Shown in the picker; defaults to the file name. */
+  name?: string;
+}
+
+/**
+ * Where an engine really computed, as it reports it after a load (never what was merely asked
+ * for): the device, the CPU threads, and why when it is not the GPU or not every thread.
+ */
+export interface ComputeReport {
+  /** What ran the model, as people know it ("llama.cpp"). */
+  runtime: string;
+  device: 'webgpu' | 'cpu';
+  /** CPU threads the engine runs; undefined when the engine does not say. */
+  threads: number | undefined;
+  /** Layers on the GPU and in all, where the engine reports placement (llama.cpp). */
+  gpuLayers?: number;
+  totalLayers?: number;
+  /** One sentence: why the CPU, why fewer threads, or a partial offload. */
+  reason?: string;
 }
 
 export interface TransformersHubSource {
@@ -131,6 +159,8 @@ export interface LoadReport {
    * disk): the model runs, but downloads again next time. A `storage-refused` error to show.
    */
   notStored?: SerializedError;
+  /** Where the engine computes, when it reports it. */
+  compute?: ComputeReport;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -152,11 +182,16 @@ export interface GenerateRequest {
   ignoreEos?: boolean;
 }
 
-/** Where an engine runs its kernels; engines that offer a choice honour it. */
+/**
+ * Where an engine runs its kernels; engines that offer a choice honour it. "wasm" is the CPU
+ * through WebAssembly (ONNX Runtime's WASM backend, llama.cpp's CPU backend).
+ */
 export type ComputeDevice = 'webgpu' | 'wasm';
 
 export interface LoadOptions {
   device?: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp); default: the device's cores minus one. */
+  threads?: number;
   /** Catalog entries the model may come from (self-hosted or test models). */
   custom?: CustomModelSource;
 }
@@ -193,7 +228,10 @@ export interface GenerationStats extends TimingFigures {
   wallClock: TimingFigures;
   /** Figures that differ by more than the tolerance between engine and wall clock. */
   disagreements: (keyof TimingFigures)[];
-  gpuMemoryPeakBytes: number;
+  /** Peak GPU memory during the reply; undefined when the engine's GPU memory is not visible to the tracker. */
+  gpuMemoryPeakBytes: number | undefined;
+  /** Where the reply was computed, when the engine reports it. */
+  compute?: ComputeReport;
   /**
    * Token batches the worker sent for this reply. Batches travel on the callback's own message
    * port, so they can arrive after the result: the page waits until it has seen this many.
@@ -210,6 +248,13 @@ export interface MemorySnapshot {
   lostDevices: number;
   /** JS heap of the worker, when the browser reports it. */
   workerHeapBytes: number | undefined;
+  /**
+   * Set when the loaded engine's GPU memory cannot be measured (llama.cpp's device lives in
+   * wllama's own worker): why. The GPU figures above then do not include the model.
+   */
+  gpuNotMeasured?: string;
+  /** Memory the loaded model takes in the engine's WebAssembly heap on the CPU path, when known. */
+  engineRamBytes?: number;
 }
 
 /** A GPU device the worker's engines held was lost (not destroyed on purpose). */

@@ -92,6 +92,10 @@ test('after the first use of an engine the app starts, loads the stored model an
   const stats = await reply(page, 'Still here without a network?', 8);
   expect(stats.outputTokens).toBe(8);
   await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last()).not.toHaveText('');
+  // The Markdown renderer, loaded with the first reply, came from the offline cache too.
+  await expect(
+    chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last().locator('.text.markdown'),
+  ).toHaveCount(1);
 
   // Back online, the page says so.
   await context.setOffline(false);

@@ -8,6 +8,7 @@
  */
 import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import { markdownSampleSection } from '../../src/core/markdown-sample.js';
 import type {
   CustomModelSource,
   ForcedChoices,
@@ -50,6 +51,7 @@ const MODELS: DoubleModel[] = [
 ];
 
 const ECHO_PREFIX = 'echo:';
+const MARKDOWN_PREFIX = 'markdown:';
 /** The double's "vocabulary" for teacher forcing: text is read as UTF-8 bytes. */
 const DOUBLE_VOCAB = 256;
 const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
@@ -72,9 +74,20 @@ export function countDoubleTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** The double's reply: the user's text after "echo:", else endless filler words. */
+/**
+ * The double's reply: the user's text after "echo:"; after "markdown:", an endless realistic
+ * Markdown reply (src/core/markdown-sample.ts); else endless filler words.
+ */
 function replyTokens(request: GenerateRequest): (index: number) => string | undefined {
   const last = request.messages.at(-1)?.content ?? '';
+  if (last.startsWith(MARKDOWN_PREFIX)) {
+    let text = '';
+    let sections = 0;
+    return (index) => {
+      while (text.length < (index + 1) * 4) text += markdownSampleSection(sections++);
+      return text.slice(index * 4, index * 4 + 4);
+    };
+  }
   if (last.startsWith(ECHO_PREFIX)) {
     const pieces =
       last

@@ -3,6 +3,7 @@
  * engine fits behind it without the UI or the host changing.
  */
 import type {
+  ComputeReport,
   CustomModelSource,
   EngineId,
   FinishReason,
@@ -34,6 +35,16 @@ export interface EngineLoadResult {
   kvBytesPerToken?: number;
   /** The browser refused to store some files; the model runs but downloads again next time. */
   notStored?: SerializedError;
+  /** Where the model really computes, when the engine can tell. */
+  compute?: ComputeReport;
+}
+
+/** What an engine says about the memory of its loaded model, beyond the GPU tracker's view. */
+export interface EngineMemory {
+  /** Why the tracker cannot see this engine's GPU memory, when it cannot. */
+  gpuNotMeasured?: string;
+  /** Bytes the model takes in the engine's WebAssembly heap (the CPU path). */
+  ramBytes?: number;
 }
 
 export interface EngineGenerateResult {
@@ -83,4 +94,6 @@ export interface Engine {
   deleteStored?(key: string): Promise<void>;
   /** The folder key a catalog id's files are stored under, so its last use can be recorded. */
   storageKeyOf?(modelId: string): string | undefined;
+  /** Memory the tracker cannot see, for the loaded model. */
+  memoryReport?(): EngineMemory;
 }

@@ -39,6 +39,7 @@ export interface ChatSettings {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  threads: number | undefined;
   customModels: CustomModelSource | undefined;
   systemPrompt: string;
   maxTokens: number;
@@ -100,7 +101,8 @@ export class ChatSession implements ReactiveController {
   /** The element's settings changed: save them, and let go of a model the element no longer names. */
   settingsChanged(changed: ReadonlySet<PropertyKey>): void {
     this.saving.settingsChanged(changed);
-    const modelChanged = changed.has('model') || changed.has('engine') || changed.has('device');
+    const modelChanged =
+      changed.has('model') || changed.has('engine') || changed.has('device') || changed.has('threads');
     if (!modelChanged || !this.lease || sameModel(this.lease.key, this.key())) return;
     // A reply in flight finishes on the model it started with; the next one loads the new model.
     if (this.status.kind === 'generating') return;
