@@ -52,7 +52,8 @@ export default defineConfig({
       injectManifest: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,svg}'],
         globIgnores: ['lib/**', '**/*.map'],
-        // The manifest lists ONNX Runtime's 27 MB WebAssembly too: the worker stores it on first use.
+        // The manifest lists the engines' WebAssembly too (ONNX Runtime's 27 MB, llama.cpp's 10 MB):
+        // the worker stores each on the engine's first use.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         rollupFormat: 'iife',
       },

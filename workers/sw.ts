@@ -1,8 +1,8 @@
 /**
  * The app page's service worker (built by vite-plugin-pwa's injectManifest from vite.config.ts).
  * It stores the app shell when it installs, so the app starts with no network after one visit,
- * and each engine's runtime (web-llm's 6 MB, ONNX Runtime's 27 MB WebAssembly) when the engine
- * is first used, so a first visit stays light. Runtime files have content-hashed names: a new
+ * and each engine's runtime (web-llm's 6 MB, ONNX Runtime's 27 MB WebAssembly, llama.cpp's 10 MB
+ * WebAssembly) when the engine is first used, so a first visit stays light. Runtime files have content-hashed names: a new
  * version lists new names, and activating it deletes the runtimes the old version stored.
  * Models are stored by the engines, not here.
  */

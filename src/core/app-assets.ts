@@ -15,6 +15,7 @@ export const ENGINE_RUNTIME_CACHE = 'edge-llm-engine-runtimes';
 const RUNTIME_FILES: Partial<Record<EngineId, RegExp>> = {
   webllm: /(^|\/)webllm-runtime-[\w-]+\.js$/,
   transformers: /(^|\/)(transformers-runtime-[\w-]+\.js|ort-wasm-[\w.-]+\.(mjs|wasm))$/,
+  llamacpp: /(^|\/)(llamacpp-runtime-[\w-]+\.js|wllama-[\w-]+\.wasm)$/,
 };
 
 /** Pages beside the app that its service worker neither stores nor answers for. */

@@ -22,6 +22,9 @@ const BUILD = [
   'assets/transformers-runtime-BhlcX7bn.js',
   'assets/ort-wasm-simd-threaded.asyncify-DXIbolS2.mjs',
   'assets/ort-wasm-simd-threaded.asyncify-CxOG5pUO.wasm',
+  'assets/llamacpp-engine-DrdoFC3J.js',
+  'assets/llamacpp-runtime-CFjBkXym.js',
+  'assets/wllama-CO25czjY.wasm',
 ].map((path) => BASE + path);
 
 describe('planAssets', () => {
@@ -34,6 +37,10 @@ describe('planAssets', () => {
       `${BASE}assets/ort-wasm-simd-threaded.asyncify-DXIbolS2.mjs`,
       `${BASE}assets/ort-wasm-simd-threaded.asyncify-CxOG5pUO.wasm`,
     ]);
+    expect(plan.runtimes.get('llamacpp')).toEqual([
+      `${BASE}assets/llamacpp-runtime-CFjBkXym.js`,
+      `${BASE}assets/wllama-CO25czjY.wasm`,
+    ]);
   });
 
   it('stores the app and its small engine adapters at install, and not the pages beside the app', () => {
@@ -45,11 +52,13 @@ describe('planAssets', () => {
       'assets/webllm-engine-C57ZpcBg.js',
       'assets/_virtual_webllm-catalog-BhArB9qS.js',
       'assets/transformers-engine-DRye-90U.js',
+      'assets/llamacpp-engine-DrdoFC3J.js',
     ]);
   });
 
   it('reads the engine of a runtime file with or without a query', () => {
     expect(runtimeEngineOf(`${BASE}assets/ort-wasm-simd-threaded.asyncify-CxOG5pUO.wasm?v=1`)).toBe('transformers');
+    expect(runtimeEngineOf(`${BASE}assets/wllama-CO25czjY.wasm?v=1`)).toBe('llamacpp');
     expect(runtimeEngineOf(`${BASE}assets/webllm-engine-C57ZpcBg.js`)).toBeUndefined();
   });
 });
@@ -75,12 +84,21 @@ describe('offlineEngines and staleRuntimeFiles', () => {
 });
 
 describe('runtimeChunkName (the build names the chunks the plan reads)', () => {
-  it('names the chunks that hold web-llm or transformers.js, and no other', () => {
+  it('names the chunks that hold web-llm, transformers.js or wllama, and no other', () => {
     expect(runtimeChunkName(['/repo/node_modules/@mlc-ai/web-llm/lib/index.js'])).toBe('webllm-runtime');
     expect(runtimeChunkName(['/repo/src/x.ts', '/repo/node_modules/@huggingface/transformers/dist/t.js'])).toBe(
       'transformers-runtime',
     );
+    expect(runtimeChunkName(['/repo/node_modules/@wllama/wllama/esm/index.js'])).toBe('llamacpp-runtime');
     expect(runtimeChunkName(['/repo/workers/engines/webllm-engine.ts'])).toBeUndefined();
+  });
+
+  it("keeps an engine's adapter in the shell when it only imports the runtime's WebAssembly URL", () => {
+    const adapter = [
+      '/repo/node_modules/@wllama/wllama/esm/wasm/wllama.wasm?url',
+      '/repo/workers/engines/llamacpp-engine.ts',
+    ];
+    expect(runtimeChunkName(adapter)).toBeUndefined();
     expect(runtimeEngineOf(`${BASE}assets/${runtimeChunkName(['/n/node_modules/@mlc-ai/web-llm/x.js'])}-a1.js`)).toBe(
       'webllm',
     );
