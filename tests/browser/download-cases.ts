@@ -41,6 +41,7 @@ const transformersCase = (folder: string, title: string): DownloadCase => ({
 });
 
 const WEBLLM_FOLDER = 'mlc-tiny/resolve/main';
+const GGUF = 'gguf-tiny/edge-tiny-q8_0.gguf';
 const WEBLLM_LIBRARY = '/fixtures/libs/empty-module.wasm';
 
 export const DOWNLOAD_CASES: DownloadCase[] = [
@@ -69,6 +70,23 @@ export const DOWNLOAD_CASES: DownloadCase[] = [
       ]),
     outcome: { failsWith: 'model-lib-invalid' },
     fetchedAgain: [WEBLLM_LIBRARY],
+  },
+  {
+    title: 'llama.cpp, one GGUF file',
+    open: async (page, origin) => {
+      const url = `${origin}/fixtures/${GGUF}`;
+      await page.goto(`${origin}/?engine=llamacpp`);
+      await page.evaluate(
+        (llamacpp) => {
+          document.querySelector('edge-llm-app')!.customModels = { llamacpp };
+        },
+        [{ url }],
+      );
+      await page.locator(`edge-llm-model-picker tr[data-model-id="${url}"] input[type="radio"]`).check();
+    },
+    files: () => served('gguf-tiny', (path) => `gguf-tiny/${path}` === GGUF),
+    outcome: 'loads',
+    fetchedAgain: [],
   },
   {
     title: 'the engine double, which fetches no model file',
