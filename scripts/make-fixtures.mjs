@@ -42,7 +42,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesToUnicode } from './byte-level.mjs';
-import { DIGEST_FILE, fixturesDigest } from './fixtures-digest.mjs';
+import { DIGEST_FILE, fixturesDigest, folderDigestPath } from './fixtures-digest.mjs';
 import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { ONNX_TINY_MODEL, writeOnnxTinyModel } from './onnx-tiny-model.mjs';
 import { runTwinCli } from './twins/cli.mjs';
@@ -383,7 +383,7 @@ function writeLarge(out) {
   const dir = join(out, 'onnx-large');
   const model = writeOnnxTinyModel(dir, { tokenizer: buildTokenizer(), shape: LARGE_SHAPE });
   // Last, so an interrupted run leaves no digest and is redone.
-  writeFileSync(join(dir, DIGEST_FILE), `${fixturesDigest()}\n`);
+  writeFileSync(folderDigestPath(out, 'onnx-large'), `${fixturesDigest()}\n`);
   process.stdout.write(
     `make-fixtures: wrote onnx-large to ${relative(process.cwd(), dir) || '.'}: llama ${model.layers} layers, ` +
       `${model.paramCount} params, onnx/model.onnx ${model.modelBytes} bytes\n`,

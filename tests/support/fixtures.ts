@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelRecord } from '@mlc-ai/web-llm';
-import { DIGEST_FILE, fixturesDigest } from '../../scripts/fixtures-digest.mjs';
+import { DIGEST_FILE, fixturesDigest, folderDigestPath } from '../../scripts/fixtures-digest.mjs';
 import { writeTwin } from '../../scripts/twins/index.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -61,10 +61,10 @@ export const LARGE_MODEL = 'onnx-large';
 
 /**
  * Generates the real-size model unless the one there was written by the current generator (a
- * few seconds; never committed). Its digest is kept in its own folder.
+ * few seconds; never committed). Its digest is kept beside its folder.
  */
 export function ensureLargeFixture(): void {
-  const digest = join(FIXTURES_DIR, LARGE_MODEL, DIGEST_FILE);
+  const digest = folderDigestPath(FIXTURES_DIR, LARGE_MODEL);
   if (existsSync(digest) && readFileSync(digest, 'utf8').trim() === fixturesDigest()) return;
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'make-fixtures.mjs'), '--out', FIXTURES_DIR, '--large'], {
     cwd: REPO_ROOT,
