@@ -3,6 +3,7 @@
  * comes back; the app says what happened and offers Try again, which fetches only what is
  * missing (the finished files are kept, the cut file resumes with a range request). A download
  * cancelled halfway leaves nothing a later load would trust: the next load fetches the file whole.
+ * llama.cpp's GGUF downloads (wllama's own) are never trusted when cut, but cannot resume.
  */
 import type { Page } from '@playwright/test';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { formatBytes } from '../../src/core/format.ts';
 import { ensureLargeFixture, FIXTURES_DIR, LARGE_MODEL } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 import { totalBytes, transfersUnder } from '../support/transfers.ts';
+import { loadGguf, openWithGguf } from './llamacpp-helpers.ts';
 import { cachedEntries, chat, fixtureFiles, loadSelected, openApp, reply, waitReady } from './storage-helpers.ts';
 import { expect, test } from './test.ts';
 
@@ -130,4 +132,36 @@ test('an external data file cut off midway ends in the same message, where trans
   expect(
     retried.filter((request) => request.method === 'GET').map((request) => [request.path, request.status]),
   ).toEqual([[data, 206]]);
+});
+
+test('llama.cpp: a GGUF file cut off midway ends in the download message, and Try again fetches it whole once', async ({
+  page,
+}) => {
+  // wllama downloads each GGUF file itself with one plain GET into the origin private file
+  // system and writes the file's metadata only after its last byte: a cut file is never trusted,
+  // and since wllama sends no range request it cannot resume one. Try again fetches the whole
+  // file once more, within the bound of the file plus the interrupted part.
+  const path = 'gguf-tiny/edge-tiny-f32.gguf';
+  const file = `/fixtures/${path}`;
+  const size = fixtureFiles('gguf-tiny').get('edge-tiny-f32.gguf')!;
+  const half = Math.floor(size / 2);
+  await openWithGguf(page, server, [path]);
+  const from = server.requests.length;
+  const cut = server.cutNext({ path: file, afterBytes: half });
+  await loadGguf(page, server, path);
+  expect(await cut).toEqual({ path: file, bytes: half });
+  await expect(errorPanel(page)).toHaveAttribute('data-code', 'download-failed', { timeout: 60_000 });
+
+  await server.restart();
+  const retryFrom = server.requests.length;
+  await errorPanel(page).locator('button[data-action="retry"]').click();
+  await waitReady(page);
+  const gets = (start: number) =>
+    server.requests.slice(start).filter((request) => request.path === file && request.method === 'GET');
+  expect(gets(retryFrom).map((request) => [request.range, request.status, request.bytes])).toEqual([
+    [undefined, 200, size],
+  ]);
+  const total = totalBytes(gets(from));
+  expect(total).toBe(size + half);
+  console.log(JSON.stringify({ engine: 'llamacpp', fileBytes: size, cutAtBytes: half, totalBytes: total }));
 });
