@@ -45,6 +45,22 @@ function detailText(error: SerializedError, key: string): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
+/** What a cut-off download left, and what Retry will fetch: only the rest, or the file again. */
+function downloadFailedMessage(error: SerializedError, url: string | undefined, status: string | undefined): string {
+  const received = Number(error.detail?.receivedBytes);
+  const total = Number(error.detail?.totalBytes);
+  if (url && Number.isFinite(received) && received > 0) {
+    const file = url.slice(url.lastIndexOf('/') + 1);
+    const of = Number.isFinite(total) ? ` of ${formatBytes(total)}` : '';
+    const next =
+      Number(error.detail?.resumable) && Number.isFinite(total)
+        ? `Try again to download only the rest (${formatBytes(Math.max(0, total - received))})`
+        : 'The host cannot resume it, so trying again downloads this file once more';
+    return `The connection was lost after ${formatBytes(received)}${of} of ${file} (${url}). ${next}; files already downloaded are kept.`;
+  }
+  return `A model file could not be downloaded${url ? ` (${url}${status ? `, HTTP ${status}` : ''})` : ''}. Check the connection and try again; files already downloaded are kept.`;
+}
+
 /** The message and actions for an error, specific to what went wrong. */
 export function describeError(error: SerializedError, context: ErrorContext = {}): FriendlyError {
   const code = classifyError(error);
@@ -112,9 +128,18 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
       return {
         ...base,
         title: 'A download failed',
-        message: `A model file could not be downloaded${url ? ` (${url}${status ? `, HTTP ${status}` : ''})` : ''}. Check the connection and try again; files already downloaded are kept.`,
+        message: downloadFailedMessage(error, url, status),
         actions: ['retry', 'pick-another-model'],
       };
+    case 'storage-refused': {
+      const bytes = Number(error.detail?.bytes);
+      return {
+        ...base,
+        title: 'This window cannot keep the model',
+        message: `This window cannot keep the model: it will download again next time. The browser refused to store ${Number.isFinite(bytes) && bytes > 0 ? `${formatBytes(bytes)} of its files` : 'its files'} (${error.message}); it runs now. A private window keeps little; in a normal window, free disk space or allow this site to store data.`,
+        actions: [],
+      };
+    }
     case 'quota-exceeded':
       return {
         ...base,

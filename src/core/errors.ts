@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'download-failed',
   'quota-exceeded',
   'storage-insufficient',
+  'storage-refused',
   'cached-file-corrupt',
   'model-config-invalid',
   'model-file-missing',
@@ -58,6 +59,8 @@ export const ERROR_NAMES = {
   noAdapter: 'NoAdapterError',
   workerCrashed: 'WorkerCrashedError',
   storageInsufficient: 'InsufficientStorageError',
+  /** The browser would not store a model file (a private window, a full disk); the model still runs. */
+  storageRefused: 'StorageRefusedError',
   cachedFileCorrupt: 'CachedFileCorruptError',
   /** Another tab of this site holds the model on this GPU (src/client/model-tabs.ts). */
   modelInAnotherTab: 'ModelInAnotherTabError',
@@ -135,6 +138,7 @@ const RULES: Rule[] = [
   { code: 'invalid-output', names: [ERROR_NAMES.invalidOutput], pattern: /Invalid typed array length/ },
   { code: 'engine-crashed', names: [ERROR_NAMES.engineCrashed] },
   { code: 'storage-insufficient', names: [ERROR_NAMES.storageInsufficient] },
+  { code: 'storage-refused', names: [ERROR_NAMES.storageRefused] },
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },
