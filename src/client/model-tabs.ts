@@ -30,13 +30,15 @@ interface MoveMessage {
 }
 
 interface Held {
-  release: () => void;
+  release: () => Promise<void>;
   refs: number;
   onMove: MoveHandler;
 }
 
 export class ModelTabs {
   private readonly held = new Map<string, Held>();
+  /** Locks this page is letting go of: the browser frees a lock a moment after it is released. */
+  private readonly releasing = new Map<string, Promise<void>>();
   private channel: BroadcastChannel | undefined;
 
   constructor(
@@ -54,6 +56,8 @@ export class ModelTabs {
     const mine = this.held.get(id);
     if (mine) return this.share(id, mine);
     if (!this.locks) return { release: () => undefined };
+    // Its own hold, just released (an unload, a restart), is not another tab's.
+    await this.releasing.get(id);
     const release = await this.lock(id, { ifAvailable: true });
     if (!release) return undefined;
     return this.keep(id, release, onMove);
@@ -69,6 +73,7 @@ export class ModelTabs {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
+      await this.releasing.get(id);
       const release = await this.lock(id, { signal: abort.signal });
       return this.keep(id, release!, onMove);
     } catch (error) {
@@ -87,21 +92,32 @@ export class ModelTabs {
     return (state.held ?? []).some((lock) => lock.name === LOCK_PREFIX + id);
   }
 
-  /** Resolves with the lock's release, or undefined when `ifAvailable` found it taken. */
-  private lock(id: string, options: LockOptions): Promise<(() => void) | undefined> {
+  /**
+   * Resolves with the lock's release (which resolves once the browser has freed the lock), or
+   * undefined when `ifAvailable` found it taken.
+   */
+  private lock(id: string, options: LockOptions): Promise<(() => Promise<void>) | undefined> {
     return new Promise((resolve, reject) => {
-      this.locks!.request(LOCK_PREFIX + id, options, (lock) => {
+      let letGo: () => void = () => undefined;
+      const freed = this.locks!.request(LOCK_PREFIX + id, options, (lock) => {
         if (!lock) {
           resolve(undefined);
           return;
         }
         // The lock is held until the promise returned here settles: when the page releases it.
-        return new Promise<void>((released) => resolve(released));
-      }).catch(reject);
+        return new Promise<void>((released) => {
+          letGo = released;
+          resolve(() => {
+            letGo();
+            return freed.then(() => undefined);
+          });
+        });
+      });
+      freed.catch(reject);
     });
   }
 
-  private keep(id: string, release: () => void, onMove: MoveHandler): ModelClaim {
+  private keep(id: string, release: () => Promise<void>, onMove: MoveHandler): ModelClaim {
     const held: Held = { release, refs: 0, onMove };
     this.held.set(id, held);
     this.listen();
@@ -118,7 +134,11 @@ export class ModelTabs {
         held.refs -= 1;
         if (held.refs > 0 || this.held.get(id) !== held) return;
         this.held.delete(id);
-        held.release();
+        const freed = held.release();
+        this.releasing.set(id, freed);
+        void freed.finally(() => {
+          if (this.releasing.get(id) === freed) this.releasing.delete(id);
+        });
       },
     };
   }
