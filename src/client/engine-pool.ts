@@ -6,12 +6,14 @@
  * released. Two different models each get their own worker (and their own memory figures).
  */
 import type {
+  ChatMessage,
   CustomModelSource,
   GenerateRequest,
   GenerationStats,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
+  PromptTokenCount,
   TokenBatch,
 } from '../shared/engine-api.js';
 import { modelKeyId, type ModelKey } from '../core/model-key.js';
@@ -77,6 +79,10 @@ class PoolEntry {
     return turn;
   }
 
+  countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount> {
+    return this.client.countPromptTokens(messages);
+  }
+
   interrupt(): Promise<void> {
     return this.client.interrupt();
   }
@@ -112,6 +118,8 @@ export interface EngineLease {
   readonly loaded: boolean;
   load(onProgress: (progress: LoadProgress) => void, custom?: CustomModelSource): Promise<LoadReport>;
   generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
+  /** The prompt's size for the loaded model, with its chat template (see engine-api.ts). */
+  countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount>;
   interrupt(): Promise<void>;
   cancelLoad(): Promise<void>;
   /** Frees the model for every element sharing it. */
@@ -153,6 +161,7 @@ export class EnginePool {
       },
       load: (onProgress, custom) => held.load(onProgress, custom),
       generate: (request, onTokens) => held.generate(request, onTokens),
+      countPromptTokens: (messages) => held.countPromptTokens(messages),
       interrupt: () => held.interrupt(),
       cancelLoad: () => held.cancelLoad(),
       unload: () => held.unload(),
