@@ -7,7 +7,7 @@ import type { ModelSourcesSetting } from './core/custom-models.js';
 import type { RecoveryAction } from './core/error-messages.js';
 import type { ErrorCode } from './core/errors.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
-import type { CachedModel, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+import type { CachedModel, EngineId, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -69,9 +69,12 @@ export class EdgeLlmRecoverEvent extends Event {
   }
 }
 
-/** A model was chosen in the picker. */
+/**
+ * A model was chosen: in the picker, or by opening a saved conversation in the chat (which then
+ * names its engine too, so the page can follow).
+ */
 export class EdgeLlmModelSelectEvent extends Event {
-  constructor(readonly detail: { modelId: string }) {
+  constructor(readonly detail: { modelId: string; engine?: EngineId }) {
     super('edge-llm-model-select', init);
   }
 }
