@@ -25,14 +25,18 @@ export default defineConfig({
         entryFileNames: 'edge-llm.js',
         // One chunk for everything the entry shares with lazily loaded chunks (the benchmark,
         // the crash report). Left to itself the bundler makes one small chunk per combination of
-        // importers, and a page pays gzip and module overhead on each. Persistence code is left
-        // out: only lazy chunks share it, and pages that do not persist never load it.
+        // importers, and a page pays gzip and module overhead on each. Persistence code and the
+        // saved-conversation formats are left out: only lazy chunks share them, and pages that do
+        // not persist never load them.
         codeSplitting: {
           groups: [
             {
               name: 'shared',
               minShareCount: 2,
-              test: (id: string) => !/[\\/]src[\\/]persistence[\\/](?!crash-markers-key)/.test(id),
+              test: (id: string) =>
+                !/[\\/]src[\\/](persistence[\\/](?!crash-markers-key)|core[\\/](saved-conversation|conversation-(index|file|search))\.ts)/.test(
+                  id,
+                ),
             },
           ],
         },

@@ -127,6 +127,16 @@ export class EdgeLlmCrashNoticeEvent extends Event {
   }
 }
 
+/** What the transcript offers on a message: answer it again, or edit it (the last ones only). */
+export type TurnAction = 'regenerate' | 'edit';
+
+/** A person asked for an action on a message in the transcript; the chat performs it. */
+export class EdgeLlmTurnActionEvent extends Event {
+  constructor(readonly detail: { action: TurnAction; turnId: number }) {
+    super('edge-llm-turn-action', init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
@@ -142,5 +152,6 @@ declare global {
     'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
     'edge-llm-cache-change': EdgeLlmCacheChangeEvent;
     'edge-llm-crash-notice': EdgeLlmCrashNoticeEvent;
+    'edge-llm-turn-action': EdgeLlmTurnActionEvent;
   }
 }

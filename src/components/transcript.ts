@@ -1,9 +1,12 @@
 import { LitElement, css, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatTurn, TurnText } from '../core/conversation.js';
+import { forgottenMessages, type ChatTurn, type TurnText } from '../core/conversation.js';
 import { formatDuration, formatRate } from '../core/format.js';
+import { EdgeLlmTurnActionEvent, type TurnAction } from '../events.js';
+import { copyText, selectText } from './copy-text.js';
 import { StreamingText } from './streaming-text.js';
+import { memorySeparator, turnActions, turnActionStyles } from './turn-actions.js';
 
 /** A turn's text on screen, following the turn's appends. */
 interface TurnView {
@@ -17,12 +20,19 @@ interface TurnView {
  * data; this view owns the nodes each turn's text is written into, and writes a streaming reply's
  * new text once per frame.
  *
+ * Under each message: Copy (with a visible confirmation, and the text selected for the person
+ * where the browser refuses to copy); on the last exchange, Regenerate and Edit, which the chat
+ * performs. Where the model's memory of a long conversation begins, a separator says how many
+ * earlier messages it no longer sees.
+ *
  * @summary Chat transcript that stays smooth for very long replies.
+ * @fires edge-llm-turn-action - Regenerate or Edit was pressed (`detail`: { action, turnId }).
  * @csspart transcript - The scrolling conversation.
  * @slot empty - Shown while the conversation is empty.
  */
 export class EdgeLlmTranscript extends LitElement {
   static override styles = css`
+    ${turnActionStyles}
     :host {
       display: block;
       min-height: 0;
@@ -66,7 +76,8 @@ export class EdgeLlmTranscript extends LitElement {
       color: var(--_muted, #5b6270);
       margin-top: 0.4em;
     }
-    .who {
+    .who,
+    .copy-status {
       position: absolute;
       width: 1px;
       height: 1px;
@@ -80,6 +91,14 @@ export class EdgeLlmTranscript extends LitElement {
   `;
 
   @property({ attribute: false }) turns: ChatTurn[] = [];
+  /** Turns before this index are no longer shown to the model; 0 while it sees them all. */
+  @property({ attribute: false }) memoryStart = 0;
+  /** A reply is on its way: nothing can be regenerated or edited until it ends. */
+  @property({ type: Boolean }) busy = false;
+
+  /** The copy button that last reported, and what it says. */
+  @state() private copied: { id: number; note: string } | undefined;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly views = new Map<number, TurnView>();
   /** True while the view is scrolled to the end: new text keeps it there. */
@@ -88,34 +107,65 @@ export class EdgeLlmTranscript extends LitElement {
   private scrollFrame: number | undefined;
 
   override render() {
+    const lastUser = this.turns.findLastIndex((turn) => turn.role === 'user');
+    const lastReply = this.turns.findLastIndex((turn) => turn.role === 'assistant');
+    const forgotten = forgottenMessages(this.turns, this.memoryStart);
     return html`<div
-      part="transcript"
-      role="log"
-      aria-label="Conversation"
-      aria-live="polite"
-      aria-relevant="additions"
-      tabindex="0"
-      @scroll=${this.onScroll}
-    >
-      ${this.turns.length === 0 ? html`<slot name="empty"></slot>` : ''}
-      ${repeat(
-        this.turns,
-        (turn) => turn.id,
-        (turn) =>
-          html`<article class=${turn.role} data-role=${turn.role} aria-busy=${turn.streaming ? 'true' : 'false'}>
-            <span class="who">${turn.role === 'user' ? 'You:' : 'Model:'}</span>
-            ${this.textOf(turn)}
-            ${
-              turn.stats
-                ? html`<div class="meta">
-                    ${turn.stats.outputTokens} tokens · ${formatRate(turn.stats.decodeTokensPerSecond)} · first token
-                    ${formatDuration(turn.stats.ttftMs)}${turn.stats.finishReason === 'aborted' ? ' · stopped' : ''}
-                  </div>`
-                : ''
-            }
-          </article>`,
-      )}
-    </div>`;
+        part="transcript"
+        role="log"
+        aria-label="Conversation"
+        aria-live="polite"
+        aria-relevant="additions"
+        tabindex="0"
+        @scroll=${this.onScroll}
+      >
+        ${this.turns.length === 0 ? html`<slot name="empty"></slot>` : ''}
+        ${repeat(
+          this.turns,
+          (turn) => turn.id,
+          (turn, index) =>
+            html`${index === this.memoryStart && forgotten > 0 ? memorySeparator(forgotten) : ''}
+              <article class=${turn.role} data-role=${turn.role} aria-busy=${turn.streaming ? 'true' : 'false'}>
+                <span class="who">${turn.role === 'user' ? 'You:' : 'Model:'}</span>
+                ${this.textOf(turn)}
+                ${
+                  turn.stats
+                    ? html`<div class="meta">
+                        ${turn.stats.outputTokens} tokens · ${formatRate(turn.stats.decodeTokensPerSecond)} · first
+                        token
+                        ${formatDuration(turn.stats.ttftMs)}${turn.stats.finishReason === 'aborted' ? ' · stopped' : ''}
+                      </div>`
+                    : ''
+                }
+                ${turnActions(
+                  turn,
+                  {
+                    lastUser: index === lastUser,
+                    lastReply: index === lastReply && lastReply > lastUser,
+                    busy: this.busy,
+                    copyNote: this.copied?.id === turn.id ? this.copied.note : undefined,
+                  },
+                  this.handlers,
+                )}
+              </article>`,
+        )}
+      </div>
+      <p class="copy-status" aria-live="polite">${this.copied ? `${this.copied.note}.` : ''}</p>`;
+  }
+
+  private readonly handlers = {
+    copy: (turn: ChatTurn, article: HTMLElement) => void this.copy(turn, article),
+    act: (turn: ChatTurn, action: TurnAction) =>
+      this.dispatchEvent(new EdgeLlmTurnActionEvent({ action, turnId: turn.id })),
+  };
+
+  /** Copies a message's text; says so on its button for a moment, or selects it where copying is refused. */
+  private async copy(turn: ChatTurn, article: HTMLElement): Promise<void> {
+    const copied = await copyText(turn.text.value, this.renderRoot);
+    if (!copied) selectText(article.querySelector('.text') ?? article);
+    this.copied = { id: turn.id, note: copied ? 'Copied' : 'Selected: press Ctrl+C to copy' };
+    clearTimeout(this.copiedTimer);
+    this.copiedTimer = setTimeout(() => (this.copied = undefined), 2500);
   }
 
   override disconnectedCallback() {

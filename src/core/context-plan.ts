@@ -187,11 +187,6 @@ export async function planContext(input: ContextPlanInput, countPrompt: PromptCo
   };
 }
 
-/** How many turns before `memoryStart` had text (what the transcript says the model no longer sees). */
-export function forgottenMessages(turns: readonly PlanTurn[], memoryStart: number): number {
-  return turns.slice(0, memoryStart).filter((turn) => turn.content !== '').length;
-}
-
 /** The error for a plan that does not fit: the numbers, and the longest message in characters too. */
 export function messageTooLongError(plan: Extract<ContextPlan, { fits: false }>, message: string): Error {
   const { messageTokens, maxMessageTokens, overheadTokens, contextWindow, reserveTokens } = plan;

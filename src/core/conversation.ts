@@ -3,7 +3,7 @@
  * transcript view turns each turn's text into nodes and follows its appends.
  */
 import type { GenerationStats } from '../shared/engine-api.js';
-import { planContext, type ContextPlan, type PlanTurn, type PromptCounter } from './context-plan.js';
+import type { PlanTurn } from './context-plan.js';
 
 /** Text that only grows, with listeners told of each piece appended. */
 export class TurnText {
@@ -48,6 +48,11 @@ export interface ChatTurn {
   streaming?: boolean;
 }
 
+/** How many turns before `memoryStart` have text: what the transcript says the model no longer sees. */
+export function forgottenMessages(turns: readonly ChatTurn[], memoryStart: number): number {
+  return turns.slice(0, memoryStart).filter((turn) => turn.text.value !== '').length;
+}
+
 /**
  * The turns of one conversation, and where the model's memory of it begins. Turns get ids that
  * stay stable while the page is open, so views keep their nodes across renders.
@@ -78,16 +83,6 @@ export class Conversation {
     return this.turns
       .slice(0, from)
       .map((turn) => ({ role: turn.role, content: turn.streaming ? '' : turn.text.value }));
-  }
-
-  /** Plans the prompt of a reply to `message` after the turns before `from` (see context-plan.ts). */
-  plan(
-    from: number,
-    message: string,
-    settings: { systemPrompt: string; maxTokens: number; contextWindow: number | undefined },
-    count: PromptCounter,
-  ): Promise<ContextPlan> {
-    return planContext({ ...settings, message, turns: this.planTurns(from), memoryStart: this.memoryStart }, count);
   }
 
   /**

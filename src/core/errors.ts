@@ -57,6 +57,8 @@ export const ERROR_NAMES = {
   forcedChoicesInput: 'ForcedChoicesInputError',
   /** One message longer than the context window leaves room for, even with no history. */
   messageTooLong: 'MessageTooLongError',
+  /** A conversation file that cannot be imported; its message lists each problem on a line. */
+  conversationFileInvalid: 'ConversationFileInvalidError',
   // names web-llm uses that edge-llm also throws, so both map to one code
   webgpuNotAvailable: 'WebGPUNotAvailableError',
   deviceLost: 'DeviceLostError',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, serializeError } from '../../src/core/errors.js';
 import {
-  forgottenMessages,
   messageTooLongError,
   planContext,
   planMessages,
@@ -200,20 +199,6 @@ describe('planContext', () => {
     const { count } = counter();
     const plan = await planContext(input({ turns: exchanges(1, 20), maxTokens: 512 }), count);
     expect(plan).toMatchObject({ fits: true, memoryStart: 0 });
-  });
-});
-
-describe('forgottenMessages', () => {
-  it('counts the messages with text before the memory start', () => {
-    const turns: PlanTurn[] = [
-      { role: 'user', content: 'a' },
-      { role: 'assistant', content: '' },
-      { role: 'user', content: 'b' },
-      { role: 'assistant', content: 'c' },
-      { role: 'user', content: 'd' },
-    ];
-    expect(forgottenMessages(turns, 0)).toBe(0);
-    expect(forgottenMessages(turns, 4)).toBe(3);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Conversation, TurnText } from '../../src/core/conversation.js';
+import { Conversation, forgottenMessages, TurnText } from '../../src/core/conversation.js';
 
 describe('Conversation', () => {
   it('replaces a turn and everything after it with a new message and a reply that streams', () => {
@@ -38,33 +38,13 @@ describe('Conversation', () => {
     expect(conversation.lastUserIndex()).toBe(-1);
   });
 
-  it('plans a reply from where the memory began, with the turns before the one replaced', async () => {
-    const conversation = new Conversation();
-    conversation.replace(
-      [
-        { role: 'user', text: new TurnText('old') },
-        { role: 'assistant', text: new TurnText('older reply') },
-        { role: 'user', text: new TurnText('kept') },
-        { role: 'assistant', text: new TurnText('kept reply') },
-      ],
-      2,
-    );
-    const plan = await conversation.plan(
-      4,
-      'next',
-      { systemPrompt: 'sys', maxTokens: 10, contextWindow: 1000 },
-      async () => 5,
-    );
-    expect(plan).toEqual({
-      fits: true,
-      memoryStart: 2,
-      promptTokens: 5,
-      messages: [
-        { role: 'system', content: 'sys' },
-        { role: 'user', content: 'kept' },
-        { role: 'assistant', content: 'kept reply' },
-        { role: 'user', content: 'next' },
-      ],
-    });
+  it('counts the messages with text before the memory start', () => {
+    const turns = ['a', '', 'b', 'c', 'd'].map((text, index) => ({
+      id: index,
+      role: index % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      text: new TurnText(text),
+    }));
+    expect(forgottenMessages(turns, 0)).toBe(0);
+    expect(forgottenMessages(turns, 4)).toBe(3);
   });
 });

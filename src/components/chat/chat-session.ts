@@ -5,7 +5,6 @@
  */
 import type { ReactiveController } from 'lit';
 import type { EngineLease } from '../../client/engine-pool.js';
-import { messageTooLongError } from '../../core/context-plan.js';
 import { Conversation, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
@@ -198,9 +197,19 @@ export class ChatSession implements ReactiveController {
     const { systemPrompt, maxTokens, temperature } = this.host;
     let messages: ChatMessage[];
     try {
-      const settings = { systemPrompt, maxTokens, contextWindow: report.contextWindow };
-      const count = async (prompt: ChatMessage[]) => (await lease.countPromptTokens(prompt)).tokens;
-      const plan = await this.conversation.plan(from, content, settings, count);
+      // The planner loads with the first reply, not with the page: nothing before needs it.
+      const { planContext, messageTooLongError } = await import('../../core/context-plan.js');
+      const plan = await planContext(
+        {
+          systemPrompt,
+          maxTokens,
+          contextWindow: report.contextWindow,
+          turns: this.conversation.planTurns(from),
+          message: content,
+          memoryStart: this.conversation.memoryStart,
+        },
+        async (prompt: ChatMessage[]) => (await lease.countPromptTokens(prompt)).tokens,
+      );
       if (!plan.fits) throw messageTooLongError(plan, content);
       if (this.stopRequested) throw edgeError(ERROR_NAMES.abort, 'Stopped before the reply started.');
       this.conversation.memoryStart = plan.memoryStart;
@@ -289,11 +298,16 @@ export class ChatSession implements ReactiveController {
   startOver(): void {
     this.conversation.clear();
     this.figures.clear();
+    this.clearReplyError();
+    this.host.requestUpdate();
+  }
+
+  /** Puts away a failed reply's error: the conversation it was about is gone. */
+  clearReplyError(): void {
     const status = this.status;
     if (status.kind === 'failed' && status.during === 'generate' && status.report) {
       this.setStatus(readyStatus(status.report));
     }
-    this.host.requestUpdate();
   }
 
   /** Deletes the saved conversation and settings; starts over with the element's own settings. */

@@ -40,3 +40,21 @@ export function reportOf(status: ChatStatus): LoadReport | undefined {
 export function readyStatus(report: LoadReport): ChatStatus {
   return { kind: 'ready', report, note: loadSummary(report) };
 }
+
+/** The one line the toolbar shows for a status. */
+export function statusText(status: ChatStatus, model: string): string {
+  switch (status.kind) {
+    case 'idle':
+      return status.note || (model ? `Not loaded: ${model}` : 'No model chosen');
+    case 'loading':
+      return `Loading ${model}…`;
+    case 'generating':
+      return `Generating with ${model}…`;
+    case 'ready':
+      return `${model} ready. ${status.note}`;
+    case 'failed':
+      if (status.report) return `${model} ready.`;
+      if (status.error.code === 'device-lost') return 'The GPU device was lost: reload the model to go on.';
+      return model ? `Not loaded: ${model}` : 'No model chosen';
+  }
+}
