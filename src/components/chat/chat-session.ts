@@ -195,6 +195,11 @@ export class ChatSession implements ReactiveController {
     content: string,
   ): Promise<GenerationStats> {
     const { systemPrompt, maxTokens, temperature } = this.host;
+    const earlier = this.conversation.planTurns(from);
+    const before = this.conversation.turns;
+    // The message shows at once; its reply waits while the prompt is planned.
+    const reply = this.conversation.begin(from, content);
+    this.host.requestUpdate();
     let messages: ChatMessage[];
     try {
       // The planner loads with the first reply, not with the page: nothing before needs it.
@@ -204,7 +209,7 @@ export class ChatSession implements ReactiveController {
           systemPrompt,
           maxTokens,
           contextWindow: report.contextWindow,
-          turns: this.conversation.planTurns(from),
+          turns: earlier,
           message: content,
           memoryStart: this.conversation.memoryStart,
         },
@@ -215,12 +220,12 @@ export class ChatSession implements ReactiveController {
       this.conversation.memoryStart = plan.memoryStart;
       messages = plan.messages;
     } catch (error) {
+      // Nothing was sent: the conversation is as it was.
+      this.conversation.turns = before;
       if (isAbortError(error)) this.setStatus(readyStatus(report));
       else this.fail(error, 'generate');
       throw error;
     }
-
-    const reply = this.conversation.begin(from, content);
     this.figures.startReply();
     this.saving.save(true);
     try {
