@@ -130,7 +130,7 @@ test('12 exchanges of about 100 tokens fit a 512-token window: no error, the pro
   await expect(separator(page)).toHaveText(`${memoryStart} earlier messages are no longer visible to the model`);
   const before = await separator(page).evaluate(
     (node) =>
-      [...node.parentElement!.querySelectorAll('article')].filter(
+      Array.from(node.parentElement!.querySelectorAll('article')).filter(
         (article) => article.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING,
       ).length,
   );

@@ -315,7 +315,7 @@ export class ChatSession implements ReactiveController {
     }
   }
 
-  /** Deletes the saved conversation and settings; starts over with the element's own settings. */
+  /** Deletes the open conversation (or a new one's settings) from this device; starts over with the element's own settings. */
   clearSaved(): Promise<void> {
     return this.saving.clear(() => {
       if (this.status.kind === 'generating') void this.stop();

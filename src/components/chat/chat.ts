@@ -45,6 +45,7 @@ import { statusText } from './chat-status.js';
  * @fires edge-llm-done - A reply finished (`detail`: GenerationStats and the reply text).
  * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
  * @fires edge-llm-recover - A remedy the host should perform (e.g. pick another model).
+ * @fires edge-llm-model-select - A saved conversation was opened and its model chosen (`detail`: { modelId, engine }), so the page can follow.
  *
  * @slot empty - Shown while the conversation is empty.
  *
@@ -213,7 +214,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
     return this.library().then((library) => library.importText(json));
   }
 
-  /** Deletes the saved conversation and settings; starts over with the element's own settings. */
+  /** Deletes the open conversation (or a new one's settings) from this device; starts over with the element's own settings. */
   clearSaved(): Promise<void> {
     return this.session.clearSaved();
   }
