@@ -156,17 +156,10 @@ export interface LoadOptions {
   custom?: CustomModelSource;
 }
 
-/**
- * The size of a prompt as the loaded engine reads it: its chat template applied to the messages,
- * the generation prompt (the assistant's header) appended, then tokenized.
- */
+/** A prompt's size as the loaded engine reads it: chat template applied, reply header appended. */
 export interface PromptTokenCount {
   tokens: number;
-  /**
-   * "tokenizer": counted by the engine's own tokenizer and template, exactly what a reply would
-   * read. "estimate": the engine cannot count without generating, so the count is edge-llm's
-   * cautious estimate (src/core/token-estimate.ts), which errs on the high side.
-   */
+  /** "tokenizer": the engine's own count. "estimate": src/core/token-estimate.ts, which errs high. */
   method: 'tokenizer' | 'estimate';
 }
 
@@ -373,11 +366,7 @@ export interface EngineWorkerApi {
   ): Promise<LoadReport>;
   cancelLoad(): Promise<void>;
   generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
-  /**
-   * Counts the prompt `messages` make for the loaded model, exactly as {@link generate} would read
-   * it (see {@link PromptTokenCount}), without generating. The chat counts before each reply to
-   * keep the conversation within the context window.
-   */
+  /** The prompt `messages` make for the loaded model, as {@link generate} would read it, without generating. */
   countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount>;
   /** Stops the reply in flight through the engine's own interrupt; the model stays loaded. */
   interrupt(): Promise<void>;
