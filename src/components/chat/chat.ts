@@ -10,6 +10,7 @@ import type {
   LoadReport,
 } from '../../shared/engine-api.js';
 import { formStyles } from '../shared-styles.js';
+import { reportError } from '../report-error.js';
 import { themeStyles } from '../theme.js';
 import { chatStyles } from './chat.styles.js';
 import { composerStyles } from './chat-composer.js';
@@ -97,7 +98,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
-  /** Save the conversation and settings on this device (IndexedDB) and restore them on return. */
+  /** Save conversations and their settings on this device (IndexedDB), list them, and restore the open one on return. */
   @property({ type: Boolean }) persist = false;
   /** Name of the saved record; chats on one origin that persist need different names. */
   @property({ attribute: 'storage-key' }) storageKey = 'default';
@@ -358,7 +359,12 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
 
   private async onConversationsToggle(event: Event) {
     if (!(event.target as HTMLDetailsElement).open || this.list) return;
-    const [library] = await Promise.all([this.library(), import('../../define-conversations.js')]);
-    this.list = library;
+    try {
+      const [library] = await Promise.all([this.library(), import('../../define-conversations.js')]);
+      this.list = library;
+    } catch (error) {
+      // A chunk that could not be fetched (offline, a new deploy): say so; the chat still works.
+      reportError(this, error);
+    }
   }
 }
