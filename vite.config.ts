@@ -1,6 +1,16 @@
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
+/**
+ * Cross-origin isolation, so llama.cpp can run WebAssembly threads (SharedArrayBuffer). Every
+ * asset the app loads is same-origin; model files from other hosts are fetched with CORS, which
+ * require-corp accepts. A host serving the built app needs the same two headers (see README).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   build: {
     target: 'es2022',
@@ -14,8 +24,12 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
+  server: {
+    headers: ISOLATION_HEADERS,
+  },
   preview: {
     host: '127.0.0.1',
+    headers: ISOLATION_HEADERS,
   },
   plugins: [
     // The app page's service worker (never the library's: a host site owns its own). It precaches

@@ -6,8 +6,11 @@
  * one-screen summary.
  *
  * Usage:
- *   npm run bench -- --engine <webllm|transformers> --model <catalog id | folder URL | local folder>
+ *   npm run bench -- --engine <webllm|transformers|llamacpp> --model <catalog id | folder URL | local folder>
  *                    [--runs N] [--out results.json] [--browser PATH] [--probe-only]
+ *   llama.cpp: --model is a catalog id, the URL of a .gguf file (the first part of a split model),
+ *   a local .gguf file or a local folder holding one; --threads N (default: cores minus one). The
+ *   app is served cross-origin isolated so llama.cpp can run threads.
  *   Other options: --dtype fp32 (transformers folders), --model-lib URL|path (web-llm folders),
  *   --warmup 1, --decode-tokens 128, --prompt-lengths 128,512,1024, --device webgpu|wasm,
  *   --browser-arg FLAG (repeatable), --stock-webgpu (no --enable-unsafe-webgpu: WebGPU as the
@@ -21,7 +24,7 @@
  * Exit status: 0 done; 1 the benchmark or the model failed; 2 bad arguments; 3 no WebGPU.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,7 +38,7 @@ const DIST = join(ROOT, 'dist');
 function usage(message) {
   console.error(`bench: ${message}`);
   console.error(
-    'usage: npm run bench -- --engine <webllm|transformers> --model <id | URL | folder> [--runs N] [--out FILE] [--browser PATH] [--probe-only]',
+    'usage: npm run bench -- --engine <webllm|transformers|llamacpp> --model <id | URL | folder> [--runs N] [--threads N] [--out FILE] [--browser PATH] [--probe-only]',
   );
   process.exit(2);
 }
@@ -53,6 +56,7 @@ try {
       'decode-tokens': { type: 'string', default: '128' },
       'prompt-lengths': { type: 'string', default: '128,512,1024' },
       device: { type: 'string', default: 'webgpu' },
+      threads: { type: 'string' },
       out: { type: 'string' },
       browser: { type: 'string' },
       'browser-arg': { type: 'string', multiple: true, default: [] },
@@ -67,8 +71,8 @@ try {
 }
 
 const engine = values.engine;
-if (engine !== 'webllm' && engine !== 'transformers')
-  usage(`--engine must be webllm or transformers (got "${engine}")`);
+if (engine !== 'webllm' && engine !== 'transformers' && engine !== 'llamacpp')
+  usage(`--engine must be webllm, transformers or llamacpp (got "${engine}")`);
 if (!values['probe-only'] && !values.model) usage('--model is required (or use --probe-only)');
 if (values.device !== 'webgpu' && values.device !== 'wasm') usage('--device must be webgpu or wasm');
 const wholeNumber = (name) => {
@@ -83,6 +87,8 @@ const settings = {
   promptLengths: values['prompt-lengths'],
 };
 const timeoutMs = wholeNumber('timeout-minutes') * 60_000;
+const threads = values.threads === undefined ? undefined : wholeNumber('threads');
+if (threads === 0) usage('--threads must be at least 1');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const out = resolve(values.out ?? join('bench-results', `edge-llm-bench-${stamp}.json`));
 const executablePath = values.browser ?? CHROMIUM_PATH;
@@ -103,10 +109,29 @@ if (!values['no-build']) {
 }
 if (!existsSync(join(DIST, 'index.html'))) usage('dist/index.html is missing: run npm run build first');
 
+/** A local .gguf file, or the first .gguf in a local folder (the first part of a split model). */
+function localGguf(given) {
+  const path = resolve(given);
+  if (statSync(path).isFile()) return { dir: dirname(path), file: basename(path) };
+  const file = readdirSync(path)
+    .filter((name) => /\.gguf$/i.test(name) && !/-0000[2-9]-of-|-000[1-9]\d-of-/.test(name))
+    .sort()[0];
+  if (!file) usage(`no .gguf file in ${given}`);
+  return { dir: path, file };
+}
+
 /** Where the model comes from: a catalog id, a folder URL, or a local folder served here. */
 function resolveModel(origin) {
   const given = values.model;
   if (!given) return { id: '', custom: undefined };
+  if (engine === 'llamacpp') {
+    let url;
+    if (/^https?:\/\//.test(given)) url = given;
+    else if (existsSync(given)) url = `${origin}/models/${localGguf(given).file}`;
+    if (!url) return { id: given, custom: undefined };
+    if (!/\.gguf$/i.test(new URL(url).pathname)) usage('a llama.cpp model URL must end in .gguf');
+    return { id: url, custom: { llamacpp: [{ url }] } };
+  }
   let url;
   if (/^https?:\/\//.test(given)) url = given.replace(/\/+$/, '');
   else if (existsSync(given) && statSync(given).isDirectory()) url = `${origin}/models/${basename(resolve(given))}`;
@@ -123,12 +148,14 @@ function resolveModel(origin) {
 
 const roots = { '/': DIST };
 if (values.model && !/^https?:\/\//.test(values.model) && existsSync(values.model)) {
-  roots[`/models/${basename(resolve(values.model))}/`] = resolve(values.model);
+  if (engine === 'llamacpp') roots['/models/'] = localGguf(values.model).dir;
+  else roots[`/models/${basename(resolve(values.model))}/`] = resolve(values.model);
 }
 if (values['model-lib'] && !/^https?:\/\//.test(values['model-lib'])) {
   roots['/model-lib/'] = dirname(resolve(values['model-lib']));
 }
-const server = await startStaticServer({ roots });
+// Cross-origin isolated, as the app's own servers are: llama.cpp needs it for threads.
+const server = await startStaticServer({ roots, isolate: true });
 const model = resolveModel(server.url);
 const browser = await chromium.launch({
   executablePath,
@@ -173,7 +200,7 @@ try {
       console.log(`  [${String(Math.round(fraction * 100)).padStart(3)}%] ${message}`);
     });
     const outcome = await page.evaluate(
-      async ({ model, settings, device, probeOnly }) => {
+      async ({ model, settings, device, threads, probeOnly }) => {
         const app = document.querySelector('edge-llm-app');
         if (model.custom) app.customModels = model.custom;
         await customElements.whenDefined('edge-llm-bench');
@@ -184,7 +211,7 @@ try {
           await new Promise((done) => setTimeout(done, 100));
         }
         const bench = app.shadowRoot.querySelector('edge-llm-bench');
-        Object.assign(bench, settings, { device, ...(model.id ? { model: model.id } : {}) });
+        Object.assign(bench, settings, { device, threads, ...(model.id ? { model: model.id } : {}) });
         if (model.custom) bench.customModels = model.custom;
         let error;
         bench.addEventListener('edge-llm-bench-progress', (event) =>
@@ -202,7 +229,7 @@ try {
           return { error: error ?? { title: 'The benchmark failed', message: String(thrown?.message ?? thrown) } };
         }
       },
-      { model, settings, device: values.device, probeOnly: values['probe-only'] },
+      { model, settings, device: values.device, threads, probeOnly: values['probe-only'] },
     );
     if (outcome.error) {
       console.error(`bench: ${outcome.error.title}: ${outcome.error.message}`);
@@ -255,6 +282,11 @@ function printSummary({ result, markdown, roofline }) {
     }
   }
   if (markdown) console.log(`\n${markdown}`);
+  const run = result.runs[0];
+  if (run?.computeDevice) {
+    const threads = run.computeThreads === undefined ? '' : `, ${run.computeThreads} thread(s)`;
+    console.log(`Computed on: ${run.computeDevice}${threads}${run.computeReason ? ` (${run.computeReason})` : ''}`);
+  }
   if (roofline.length)
     console.log(`Roofline (decode tokens/s ≤ bandwidth ÷ bytes read per token):\n  ${roofline.join('\n  ')}`);
   for (const note of result.notes ?? []) console.log(`Note: ${note}`);

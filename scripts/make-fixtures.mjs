@@ -5,6 +5,7 @@
 // "model library" files that are deliberately not usable.
 //
 //   node scripts/make-fixtures.mjs [--out <dir>]
+//   node scripts/make-fixtures.mjs --twin <name> [...]   a real-size twin instead (see scripts/twins/)
 //
 // Default output: tests/fixtures/generated (git-ignored). Output is fully
 // deterministic and the script is idempotent (every file is overwritten).
@@ -20,6 +21,8 @@
 //   onnx-tiny/tokenizer.json          (the same tokenizer as mlc-tiny)
 //   onnx-tiny/tokenizer_config.json
 //   onnx-tiny/onnx/model.onnx         (see scripts/onnx-tiny-model.mjs)
+//   gguf-tiny/edge-tiny-{f32,q8_0,q4_0}.gguf  (see scripts/gguf/tiny-llama.mjs)
+//   gguf-bad/{truncated,bad-magic,unknown-arch,unknown-quant}.gguf
 //   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
 //                                     (a twin that computes slightly differently)
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
@@ -34,7 +37,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bytesToUnicode } from './byte-level.mjs';
+import { DIGEST_FILE, fixturesDigest } from './fixtures-digest.mjs';
+import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
 import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
+import { runTwinCli } from './twins/cli.mjs';
 import { mulberry32 } from './prng.mjs';
 
 const SCRIPT_DIR = dirname(fileURLToPath(import.meta.url));
@@ -229,21 +236,6 @@ function buildTensorCache() {
 // ---------------------------------------------------------------------------
 // Tokenizer (HuggingFace tokenizers JSON, byte-level BPE)
 
-/** GPT-2 bytes_to_unicode mapping: byte value -> printable character. */
-function bytesToUnicode() {
-  const printable = [];
-  for (let b = 0x21; b <= 0x7e; b++) printable.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) printable.push(b);
-  for (let b = 0xae; b <= 0xff; b++) printable.push(b);
-  const map = new Map();
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (printable.includes(b)) map.set(b, String.fromCodePoint(b));
-    else map.set(b, String.fromCodePoint(256 + extra++));
-  }
-  return map;
-}
-
 function buildTokenizer() {
   const vocab = {};
   let id = 0;
@@ -385,12 +377,15 @@ function main() {
   write(join(libsDir, 'not-a-library.wasm'), NOT_A_LIBRARY);
   write(join(libsDir, 'empty-module.wasm'), EMPTY_MODULE);
   const onnxTiny = writeOnnxTinyModel(join(out, 'onnx-tiny'), { tokenizer: buildTokenizer(), write });
+  const ggufTiny = writeTinyGgufFixtures(out, { tokenizer: buildTokenizer(), write });
   writeOnnxTinyModel(join(out, 'onnx-tiny-perturbed'), {
     tokenizer: buildTokenizer(),
     write,
     perturbation: PERTURBATION,
   });
 
+  // Last, so an interrupted run leaves no digest and is redone.
+  writeFileSync(join(out, DIGEST_FILE), `${fixturesDigest()}\n`);
   const total = written.reduce((sum, f) => sum + f.bytes, 0);
   const shown = relative(process.cwd(), out) || '.';
   process.stdout.write(
@@ -399,13 +394,19 @@ function main() {
       `${files.length} shards ${files.map((f) => f.data.length).join('+')} bytes), ` +
       `onnx-tiny (llama ${onnxTiny.layers} layers, ${onnxTiny.paramCount} params, ` +
       `onnx/model.onnx ${onnxTiny.modelBytes} bytes, ${onnxTiny.nodeCount} nodes), ` +
+      `gguf-tiny (llama, F32 ${ggufTiny.sizes.F32} / Q8_0 ${ggufTiny.sizes.Q8_0} / Q4_0 ${ggufTiny.sizes.Q4_0} bytes), ` +
+      `gguf-bad (truncated, bad magic, unknown architecture, unknown quantization), ` +
       `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );
 }
 
 try {
-  main();
+  if (process.argv.slice(2).some((arg) => arg === '--twin' || arg.startsWith('--twin='))) {
+    process.exitCode = runTwinCli(process.argv.slice(2), DEFAULT_OUT);
+  } else {
+    main();
+  }
 } catch (err) {
   process.stderr.write(`make-fixtures: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -10,12 +10,15 @@ export function transformersModelPath(model: string): string;
 export function onnxFile(dtype: string): string;
 export function externalDataFiles(config: unknown, onnxPath: string): string[];
 export function formatBytes(bytes: number): string;
+export function ggufParts(file: string): string[];
 export interface MirrorOptions {
-  engine: 'webllm' | 'transformers';
+  engine: 'webllm' | 'transformers' | 'llamacpp';
   out: string;
   model?: string;
   record?: string;
   dtype?: string;
+  /** llama.cpp: the GGUF file in the repository (a split model's first part). */
+  file?: string;
   hub: string;
   libHost: string;
 }

@@ -5,6 +5,7 @@
 //   npm run mirror -- --engine webllm --model SmolLM2-360M-Instruct-q4f32_1-MLC --out ./models
 //   npm run mirror -- --engine webllm --record my-model.json --out ./models
 //   npm run mirror -- --engine transformers --model onnx-community/Qwen2.5-0.5B-Instruct --dtype q4 --out ./models
+//   npm run mirror -- --engine llamacpp --model bartowski/Llama-3.2-1B-Instruct-GGUF --file Llama-3.2-1B-Instruct-Q4_K_M.gguf --out ./models
 //
 // Layout written (the same as src/core/mirror-urls.ts reads; tests/unit/mirror-script.test.ts keeps
 // the two in step):
@@ -31,14 +32,16 @@ import { pathToFileURL } from 'node:url';
 export const PUBLIC_MODEL_HOST = 'https://huggingface.co/';
 export const PUBLIC_LIBRARY_HOST = 'https://raw.githubusercontent.com/';
 export const MODEL_LIST_FILE = 'edge-llm-models.json';
-export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
+export const MODEL_LIST_SCHEMA = 'edge-llm/models@2';
 export const DTYPES = ['q4', 'q4f16', 'int8', 'fp16', 'fp32'];
 const DTYPE_SUFFIX = { fp32: '', fp16: '_fp16', int8: '_int8', q4: '_q4', q4f16: '_q4f16' };
 
-const USAGE = `usage: npm run mirror -- --engine <webllm|transformers> --model <id> --out <dir> [options]
+const USAGE = `usage: npm run mirror -- --engine <webllm|transformers|llamacpp> --model <id> --out <dir> [options]
 
   --engine webllm        --model <web-llm catalog id>, or --record <ModelRecord .json file>
   --engine transformers  --model <org/name> [--dtype q4|q4f16|int8|fp16|fp32]  (default q4)
+  --engine llamacpp      --model <org/name> --file <file.gguf>  (a split model: its first part,
+                         "...-00001-of-0000N.gguf"; every part is fetched)
   --out <dir>            the mirror folder (created; files already complete are skipped)
   --hub <url>            fetch model files from here instead of ${PUBLIC_MODEL_HOST}
   --lib-host <url>       fetch web-llm model libraries from here instead of ${PUBLIC_LIBRARY_HOST}
@@ -94,7 +97,7 @@ export function externalDataFiles(config, onnxPath) {
 export function parseArgs(argv) {
   const options = { hub: PUBLIC_MODEL_HOST, libHost: PUBLIC_LIBRARY_HOST };
   const names = { '--engine': 'engine', '--model': 'model', '--out': 'out', '--record': 'record' };
-  Object.assign(names, { '--dtype': 'dtype', '--hub': 'hub', '--lib-host': 'libHost' });
+  Object.assign(names, { '--dtype': 'dtype', '--hub': 'hub', '--lib-host': 'libHost', '--file': 'file' });
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     if (flag === '-h' || flag === '--help') return { help: true };
@@ -104,8 +107,8 @@ export function parseArgs(argv) {
     if (value === undefined || value === '') throw new MirrorError(`${flag} needs a value.\n\n${USAGE}`);
     options[name] = value;
   }
-  if (options.engine !== 'webllm' && options.engine !== 'transformers') {
-    throw new MirrorError(`--engine must be webllm or transformers.\n\n${USAGE}`);
+  if (!['webllm', 'transformers', 'llamacpp'].includes(options.engine)) {
+    throw new MirrorError(`--engine must be webllm, transformers or llamacpp.\n\n${USAGE}`);
   }
   if (!options.out) throw new MirrorError(`--out <dir> is missing: say where the mirror folder goes.\n\n${USAGE}`);
   if (options.engine === 'webllm' && !options.model === !options.record) {
@@ -117,6 +120,14 @@ export function parseArgs(argv) {
     }
     options.dtype ??= 'q4';
     if (!DTYPES.includes(options.dtype)) throw new MirrorError(`--dtype must be one of ${DTYPES.join(', ')}.`);
+  }
+  if (options.engine === 'llamacpp') {
+    if (!options.model || !/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(options.model)) {
+      throw new MirrorError('--model must be a hub id such as bartowski/Llama-3.2-1B-Instruct-GGUF.');
+    }
+    if (!options.file || !/^[\w.-]+\.gguf$/i.test(options.file)) {
+      throw new MirrorError('--file must be the GGUF file in the repository, e.g. Llama-3.2-1B-Instruct-Q4_K_M.gguf.');
+    }
   }
   for (const flag of ['hub', 'libHost']) {
     let url;
@@ -347,6 +358,28 @@ async function mirrorTransformers(options, downloader) {
   return { transformers: [{ model: options.model, dtype: options.dtype }] };
 }
 
+// ---------------------------------------------------------------------------
+// llama.cpp
+
+/** Every part of a GGUF file: "m-00001-of-00003.gguf" gives three names; a whole file, itself. */
+export function ggufParts(file) {
+  const match = /-(\d{5})-of-(\d{5})\.gguf$/.exec(file);
+  if (!match) return [file];
+  const base = file.slice(0, match.index);
+  return Array.from(
+    { length: Number(match[2]) },
+    (_, i) => `${base}-${String(i + 1).padStart(5, '0')}-of-${match[2]}.gguf`,
+  );
+}
+
+async function mirrorLlamaCpp(options, downloader) {
+  const folder = transformersModelPath(options.model);
+  for (const part of ggufParts(options.file)) {
+    await downloader.get(new URL(`${folder}${part}`, options.hub).href, `${folder}${part}`);
+  }
+  return { llamacpp: [{ model: options.model, file: options.file }] };
+}
+
 /** Adds the mirrored model to `<out>/edge-llm-models.json`, replacing an older entry for it. */
 async function updateModelList(out, added) {
   const file = join(out, MODEL_LIST_FILE);
@@ -366,9 +399,15 @@ async function updateModelList(out, added) {
       (entry) => !added.transformers?.some((other) => other.model === entry.model && other.dtype === entry.dtype),
     ),
   );
+  const llamacpp = (added.llamacpp ?? []).concat(
+    (list.llamacpp ?? []).filter(
+      (entry) => !added.llamacpp?.some((other) => other.model === entry.model && other.file === entry.file),
+    ),
+  );
   const next = { schema: MODEL_LIST_SCHEMA };
   if (webllm.length) next.webllm = webllm;
   if (transformers.length) next.transformers = transformers;
+  if (llamacpp.length) next.llamacpp = llamacpp;
   await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);
 }
 
@@ -377,11 +416,10 @@ export async function mirror(options, log = (line) => process.stdout.write(`${li
   await mkdir(options.out, { recursive: true });
   const downloader = new Downloader(options.out, log);
   const model = options.model ?? options.record;
-  log(`Mirroring ${options.engine} model ${model}${options.dtype ? ` (${options.dtype})` : ''} into ${options.out}`);
-  const added =
-    options.engine === 'webllm'
-      ? await mirrorWebLlm(options, downloader)
-      : await mirrorTransformers(options, downloader);
+  const variant = options.dtype ?? options.file;
+  log(`Mirroring ${options.engine} model ${model}${variant ? ` (${variant})` : ''} into ${options.out}`);
+  const mirrorEngine = { webllm: mirrorWebLlm, transformers: mirrorTransformers, llamacpp: mirrorLlamaCpp };
+  const added = await mirrorEngine[options.engine](options, downloader);
   await updateModelList(options.out, added);
   log(
     `Done: ${downloader.files.length} files, ${formatBytes(downloader.bytes)} (${downloader.bytes} bytes) in ${options.out}; ` +
@@ -389,7 +427,7 @@ export async function mirror(options, log = (line) => process.stdout.write(`${li
   );
   log(
     `Serve the folder with CORS (e.g. "npx http-server ${options.out} --cors") and set the ` +
-      `${options.engine === 'webllm' ? 'web-llm' : 'transformers.js'} mirror base URL to its address; ` +
+      `${{ webllm: 'web-llm', transformers: 'transformers.js', llamacpp: 'llama.cpp' }[options.engine]} mirror base URL to its address; ` +
       `import ${MODEL_LIST_FILE} in the app for models outside its catalog.`,
   );
   return { files: downloader.files, bytes: downloader.bytes, downloaded: downloader.downloaded };

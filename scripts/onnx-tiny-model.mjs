@@ -22,6 +22,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { FLOAT, GraphBuilder, INT64, valueInfo } from './onnx-builder.mjs';
 import { mulberry32 } from './prng.mjs';
 
 const { onnx } = onnxProto;
@@ -46,105 +47,6 @@ const MASK_VALUE = -1e9;
 
 // ---------------------------------------------------------------------------
 // Deterministic PRNG: see prng.mjs.
-
-// ---------------------------------------------------------------------------
-// Small graph-building helper around onnx-proto
-
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
-const AttrType = onnx.AttributeProto.AttributeType;
-
-function attribute(name, value) {
-  if (Number.isInteger(value) && typeof value === 'number') return { name, type: AttrType.INT, i: value };
-  if (typeof value === 'number') return { name, type: AttrType.FLOAT, f: value };
-  if (Array.isArray(value)) return { name, type: AttrType.INTS, ints: value };
-  throw new Error(`unsupported attribute ${name}`);
-}
-
-function valueInfo(name, elemType, dims) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  });
-}
-
-class GraphBuilder {
-  /** @param {(data: Float32Array) => Float32Array} perturb applied to every weight tensor */
-  constructor(perturb = (data) => data) {
-    this.perturb = perturb;
-    this.nodes = [];
-    this.initializers = [];
-    this.names = new Set();
-    this.counter = 0;
-    this.paramCount = 0;
-  }
-
-  unique(base) {
-    let name = base;
-    while (this.names.has(name)) name = `${base}_${++this.counter}`;
-    this.names.add(name);
-    return name;
-  }
-
-  /** float32 initializer from a Float32Array. */
-  floatTensor(name, dims, values, { param = true } = {}) {
-    const tensorName = this.unique(name);
-    const data = param ? this.perturb(values) : values;
-    this.initializers.push(
-      onnx.TensorProto.create({
-        name: tensorName,
-        dims,
-        dataType: FLOAT,
-        rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      }),
-    );
-    if (param) this.paramCount += data.length;
-    return tensorName;
-  }
-
-  int64Tensor(name, dims, values) {
-    const tensorName = this.unique(name);
-    const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    this.initializers.push(
-      onnx.TensorProto.create({
-        name: tensorName,
-        dims,
-        dataType: INT64,
-        rawData: new Uint8Array(data.buffer),
-      }),
-    );
-    return tensorName;
-  }
-
-  scalarFloat(name, value) {
-    return this.floatTensor(name, [], Float32Array.of(value), { param: false });
-  }
-
-  /** Adds a node; returns its single output name (or all of them when outputs > 1). */
-  op(opType, inputs, attrs = {}, { name, outputs = 1 } = {}) {
-    const base = name ?? `${opType}`;
-    const nodeName = this.unique(`/${base}`);
-    const outs =
-      typeof outputs === 'number'
-        ? Array.from({ length: outputs }, (_, i) => this.unique(`${nodeName}_out${i}`))
-        : outputs.map((o) => this.unique(o));
-    this.nodes.push(
-      onnx.NodeProto.create({
-        name: nodeName,
-        opType,
-        input: inputs,
-        output: outs,
-        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
-      }),
-    );
-    return outs.length === 1 ? outs[0] : outs;
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Model graph
@@ -451,7 +353,8 @@ export function buildOnnxTinyModel({ vocabSize, specialTokenIds, perturbation })
 // ---------------------------------------------------------------------------
 // Config files
 
-const CHATML_TEMPLATE =
+/** ChatML, the chat format of SmolLM2 and Qwen2 (without their default system prompts). */
+export const CHATML_TEMPLATE =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 

@@ -31,6 +31,11 @@ export interface StaticServerOptions {
   port?: number;
   /** Add `Access-Control-Allow-Origin: *` (and answer CORS preflights). */
   cors?: boolean;
+  /**
+   * Serve every response with COOP same-origin, COEP require-corp (cross-origin isolation, so
+   * pages can run WebAssembly threads) and CORP cross-origin (so isolated pages elsewhere can use them).
+   */
+  isolate?: boolean;
   /** Extra headers added to every response. */
   headers?: Record<string, string>;
 }

@@ -99,7 +99,18 @@ async function resolveFile(roots, urlPath) {
 export function startStaticServer(options) {
   const roots = normalizeRoots(options.roots);
   const host = options.host ?? '127.0.0.1';
-  const extraHeaders = options.headers ?? {};
+  const extraHeaders = {
+    ...(options.isolate
+      ? {
+          // Cross-origin isolation (WebAssembly threads), as the app's own servers send it; CORP
+          // lets an isolated page on another origin use these files too.
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          'Cross-Origin-Resource-Policy': 'cross-origin',
+        }
+      : {}),
+    ...(options.headers ?? {}),
+  };
   const requests = [];
   const handle = async (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();

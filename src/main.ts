@@ -9,7 +9,8 @@ import { registerAppServiceWorker } from './app/offline.js';
 const app = document.querySelector('edge-llm-app');
 const params = new URLSearchParams(location.search);
 const engine = params.get('engine');
-if (app && (engine === 'double' || engine === 'webllm' || engine === 'transformers')) app.engine = engine;
+if (app && (engine === 'double' || engine === 'webllm' || engine === 'transformers' || engine === 'llamacpp'))
+  app.engine = engine;
 if (app && location.hash.startsWith('#r=')) {
   app.view = 'bench';
   app.sharedFragment = location.hash;

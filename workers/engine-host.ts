@@ -35,7 +35,7 @@ import { groupStoredFiles } from '../src/core/storage.js';
 import { forgetUse, lastUsedTimes, recordUse } from './storage/model-cache.js';
 
 /** Engines whose models are stored in the browser (the test double stores nothing). */
-const STORING_ENGINES: EngineId[] = ['webllm', 'transformers'];
+const STORING_ENGINES: EngineId[] = ['webllm', 'transformers', 'llamacpp'];
 
 /** Longest a load's result waits for the page to take its last progress report. */
 const PROGRESS_DRAIN_MS = 1000;
@@ -48,7 +48,7 @@ function notLoaded(): Error {
 
 export class EngineHost implements EngineWorkerApi {
   private readonly engines = new Map<EngineId, Promise<Engine>>();
-  private active: { engine: Engine; modelId: string } | undefined;
+  private active: { engine: Engine; modelId: string; compute: LoadReport['compute'] } | undefined;
   private loadController: AbortController | undefined;
   private readonly lossWatchers = new Set<(loss: DeviceLoss) => void>();
 
@@ -140,7 +140,7 @@ export class EngineHost implements EngineWorkerApi {
       throw error;
     }
     if (this.loadController === controller) this.loadController = undefined;
-    this.active = { engine, modelId };
+    this.active = { engine, modelId, compute: result.compute };
     // Measured before the bookkeeping below: a load's time is the engine's, not ours.
     const durationMs = elapsed();
     const storageKey = engine.storageKeyOf?.(modelId);
@@ -163,6 +163,7 @@ export class EngineHost implements EngineWorkerApi {
       weightBytes: result.weightBytes,
       contextWindow: result.contextWindow,
       ...(result.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: result.kvBytesPerToken }),
+      ...(result.compute ? { compute: result.compute } : {}),
     };
   }
 
@@ -201,8 +202,10 @@ export class EngineHost implements EngineWorkerApi {
       engine: result.figures,
       wallClock,
       disagreements: disagreements(result.figures, wallClock),
-      gpuMemoryPeakBytes: this.tracker.totals().peakBytes,
+      // An engine whose GPU device the tracker cannot see reports no figure rather than a false 0.
+      gpuMemoryPeakBytes: active.engine.memoryReport?.().gpuNotMeasured ? undefined : this.tracker.totals().peakBytes,
       batches: batcher.batchCount,
+      ...(active.compute ? { compute: active.compute } : {}),
     };
   }
 
@@ -252,7 +255,13 @@ export class EngineHost implements EngineWorkerApi {
   async memory(): Promise<MemorySnapshot> {
     const totals = this.tracker.totals();
     const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-    return { ...totals, workerHeapBytes: heap?.usedJSHeapSize };
+    const engine = this.active?.engine.memoryReport?.();
+    return {
+      ...totals,
+      workerHeapBytes: heap?.usedJSHeapSize,
+      ...(engine?.gpuNotMeasured ? { gpuNotMeasured: engine.gpuNotMeasured } : {}),
+      ...(engine?.ramBytes === undefined ? {} : { engineRamBytes: engine.ramBytes }),
+    };
   }
 
   async cachedModels(): Promise<CachedModel[]> {

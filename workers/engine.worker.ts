@@ -15,6 +15,7 @@ tracker.install();
 const factories: EngineFactories = {
   webllm: async () => new (await import('./engines/webllm-engine.js')).WebLlmEngine(),
   transformers: async () => new (await import('./engines/transformers-engine.js')).TransformersEngine(),
+  llamacpp: async () => new (await import('./engines/llamacpp-engine.js')).LlamaCppEngine(),
   double: async () => new (await import('./engines/engine-double.js')).EngineDouble(),
 };
 

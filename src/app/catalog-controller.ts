@@ -18,7 +18,11 @@ export const APP_STORAGE_KEY = 'app';
 /** Longest the catalog waits for the saved engine and model (IndexedDB can be slow to open). */
 const RESTORE_WAIT_MS = 1000;
 
-const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = { webllm: 'transformers', transformers: 'webllm' };
+const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = {
+  webllm: 'transformers',
+  transformers: 'webllm',
+  llamacpp: 'transformers',
+};
 
 export interface CatalogHost extends ReactiveControllerHost {
   engine: EngineId;

@@ -49,7 +49,7 @@ class PoolEntry {
         (progress) => {
           for (const listener of this.progressListeners) listener(progress);
         },
-        { device: this.key.device, custom },
+        { device: this.key.device, ...(this.key.threads === undefined ? {} : { threads: this.key.threads }), custom },
       )
       .then(
         (report) => {

@@ -9,11 +9,12 @@ import type { CustomModelSource, EngineId, TransformersModelSource } from '../sh
 import { formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
-type MirrorEngine = 'webllm' | 'transformers';
+type MirrorEngine = 'webllm' | 'transformers' | 'llamacpp';
 
 const ENGINES: { id: MirrorEngine; label: string; example: string }[] = [
   { id: 'webllm', label: 'web-llm mirror base URL', example: 'https://models.intranet.example/models/' },
   { id: 'transformers', label: 'transformers.js mirror base URL', example: 'https://models.intranet.example/models/' },
+  { id: 'llamacpp', label: 'llama.cpp (GGUF) mirror base URL', example: 'https://models.intranet.example/models/' },
 ];
 
 /** Saved in localStorage so that an air-gapped visitor sets the mirror once, not on every visit. */
@@ -352,5 +353,6 @@ function toListFile(models: CustomModelSource, schema: string): unknown {
     schema,
     ...(models.webllm?.length ? { webllm: models.webllm } : {}),
     ...(transformers.length ? { transformers } : {}),
+    ...(models.llamacpp?.length ? { llamacpp: models.llamacpp } : {}),
   };
 }

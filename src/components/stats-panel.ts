@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, svg } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { GenerationStats, MemorySnapshot, TimingFigures } from '../shared/engine-api.js';
 import { formatBytes, formatDuration, formatMiB, formatRate } from '../core/format.js';
+import { describeCompute } from '../core/llamacpp-compute.js';
 import { themeStyles } from './theme.js';
 
 /** Figures while a reply streams, from the worker's clock. */
@@ -60,6 +61,9 @@ export class EdgeLlmStats extends LitElement {
         margin: 0.15em 0 0;
         font-variant-numeric: tabular-nums;
         font-weight: 600;
+      }
+      .wide {
+        grid-column: 1 / -1;
       }
       .cross-check {
         font-weight: 400;
@@ -152,6 +156,14 @@ export class EdgeLlmStats extends LitElement {
         <dt>Tokens out</dt>
         <dd>${stats.outputTokens}${stats.finishReason === 'aborted' ? ' (stopped)' : ''}</dd>
       </div>
+      ${
+        stats.compute
+          ? html`<div data-stat="compute" class="wide">
+              <dt>Where it computed</dt>
+              <dd>${describeCompute(stats.compute)}</dd>
+            </div>`
+          : nothing
+      }
     `;
   }
 
@@ -162,7 +174,13 @@ export class EdgeLlmStats extends LitElement {
       <div data-stat="gpu-memory">
         <dt>GPU memory (now / peak)</dt>
         <dd>
-          ${memory ? `${formatBytes(memory.currentBytes)} / ${formatBytes(memory.peakBytes)}` : '–'}
+          ${
+            memory?.gpuNotMeasured
+              ? html`<span title=${memory.gpuNotMeasured}>not measured for this engine</span>`
+              : memory
+                ? `${formatBytes(memory.currentBytes)} / ${formatBytes(memory.peakBytes)}`
+                : '–'
+          }
           ${
             this.declaredVramMB
               ? html`<span class="cross-check muted"
@@ -172,6 +190,14 @@ export class EdgeLlmStats extends LitElement {
           }
         </dd>
       </div>
+      ${
+        memory?.engineRamBytes !== undefined
+          ? html`<div data-stat="engine-ram">
+              <dt>Model in WebAssembly memory</dt>
+              <dd>${formatBytes(memory.engineRamBytes)}</dd>
+            </div>`
+          : nothing
+      }
       ${
         this.storage?.usageBytes !== undefined
           ? html`<div data-stat="storage">

@@ -1,13 +1,17 @@
 /**
- * Appends streamed model output to the page as plain text, at a cost per token that does not
- * grow with the length of the reply.
+ * Appends streamed model output to the page, at a cost per token that does not grow with the
+ * length of the reply.
  *
  * - Text only: every piece becomes a `Text` node, never parsed markup, so model output cannot
  *   become live HTML or script.
  * - Constant cost: tokens are buffered and written once per animation frame, into the last of
  *   many small paragraph blocks. Layout only redoes that block; finished blocks are skipped by
  *   `content-visibility: auto` when off screen.
+ * - Markdown on request ({@link StreamingText.renderMarkdown}): the same text, shown through the
+ *   Markdown renderer once its code has loaded, which keeps both rules above.
  */
+import { loadMarkdown } from './markdown/load-markdown.js';
+import type { MarkdownView } from './markdown/markdown-view.js';
 
 /** A block is closed at a paragraph break, or at a space once it is this long. */
 const MAX_BLOCK_CHARS = 600;
@@ -22,6 +26,8 @@ export class StreamingText {
   private frame: number | undefined;
   private text = '';
   private readonly listeners = new Set<() => void>();
+  private markdown: MarkdownView | undefined;
+  private markdownRequested = false;
 
   constructor(initial = '', className = 'text') {
     this.element = document.createElement('div');
@@ -58,8 +64,35 @@ export class StreamingText {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Shows the text as Markdown from now on (model replies). Until the renderer's code has loaded,
+   * and for good if it cannot load, the text shows plain; then it is redrawn in place.
+   */
+  renderMarkdown(): void {
+    if (this.markdownRequested) return;
+    this.markdownRequested = true;
+    loadMarkdown().then(
+      ({ MarkdownView }) => {
+        this.element.replaceChildren();
+        this.element.classList.add('markdown');
+        this.closeBlock();
+        this.markdown = new MarkdownView(this.element);
+        this.markdown.append(this.text);
+        for (const listener of this.listeners) listener();
+      },
+      (error: unknown) => {
+        this.markdownRequested = false;
+        console.warn('[edge-llm] The Markdown renderer did not load; this reply shows as plain text.', error);
+      },
+    );
+  }
+
   private write(text: string): void {
     this.text += text;
+    if (this.markdown) {
+      this.markdown.append(text);
+      return;
+    }
     // Paragraph breaks start a new block; the break itself stays visible as spacing.
     const parts = text.split(/(\n\n+)/);
     for (const part of parts) {

@@ -1,10 +1,14 @@
 /**
  * What the transcript shows around a message besides its text: the buttons under it (copy, and on
  * the last exchange regenerate and edit) and the line that marks where the model's memory begins.
+ * The transcript loads this module (copying included) with its first message, outside the first
+ * bundle.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { ChatTurn } from '../core/conversation.js';
 import type { TurnAction } from '../events.js';
+
+export { copyText, selectText } from './copy-text.js';
 
 /** Where a turn stands in the conversation, which decides its buttons. */
 export interface TurnPlace {

@@ -44,8 +44,15 @@ export interface BenchDevice {
 export interface BenchRun {
   engine: string;
   model: string;
-  /** Where the engine computed: "webgpu" or "wasm". */
+  /**
+   * Where the engine computed: "webgpu", "cpu" (as the engine reported it after loading) or
+   * "wasm" (the CPU as asked for, from engines that do not report it).
+   */
   computeDevice?: string;
+  /** CPU threads the engine ran, when it reports them (llama.cpp). */
+  computeThreads?: number;
+  /** Why the engine ran where it did, when not on the GPU or not on every thread asked for. */
+  computeReason?: string;
   /** Prompt tokens the engine counted (chat template included). */
   promptTokens: number;
   /** The prompt length the protocol asked for. */
@@ -290,6 +297,8 @@ function run(value: unknown, path: string): BenchRun {
     peakGpuMemoryBytes: samples(r.peakGpuMemoryBytes, `${path}.peakGpuMemoryBytes`),
   };
   if (r.computeDevice !== undefined) out.computeDevice = string(r.computeDevice, `${path}.computeDevice`);
+  if (r.computeThreads !== undefined) out.computeThreads = nonNegative(r.computeThreads, `${path}.computeThreads`);
+  if (r.computeReason !== undefined) out.computeReason = string(r.computeReason, `${path}.computeReason`);
   if (r.outputTokens !== undefined) out.outputTokens = samples(r.outputTokens, `${path}.outputTokens`);
   for (const key of OPTIONAL_RUN_NUMBERS) {
     const n = optionalNonNegative(r[key], `${path}.${key}`);

@@ -10,11 +10,10 @@ import type { EngineId } from '../shared/engine-api.js';
 import type { TurnStats } from './conversation.js';
 import { ENGINE_IDS, engineLabel, isEngineId } from './engines.js';
 import { titleFrom } from './conversation-index.js';
+import { MAX_TOKENS_LIMIT, TEMPERATURE_LIMIT } from './generation-settings.js';
 import {
   DEVICES,
   FINISH_REASONS,
-  MAX_TOKENS_LIMIT,
-  TEMPERATURE_LIMIT,
   TITLE_LIMIT,
   type SavedConversation,
   type SavedSettings,

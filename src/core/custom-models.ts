@@ -21,6 +21,7 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
   const addedFolders = new Set((added.transformers ?? []).map(folderKey));
   const hubKey = (source: TransformersHubSource) => `${source.model}@${source.dtype}`;
   const addedHub = new Set((added.transformersHub ?? []).map(hubKey));
+  const addedGguf = new Set((added.llamacpp ?? []).map((source) => source.url));
   return {
     ...current,
     webllm: [...(added.webllm ?? []), ...(current?.webllm ?? []).filter((entry) => !addedIds.has(idOf(entry)))],
@@ -32,6 +33,7 @@ export function mergeModelSources(current: CustomModelSource | undefined, added:
       ...(added.transformersHub ?? []),
       ...(current?.transformersHub ?? []).filter((source) => !addedHub.has(hubKey(source))),
     ],
+    llamacpp: [...(added.llamacpp ?? []), ...(current?.llamacpp ?? []).filter((source) => !addedGguf.has(source.url))],
   };
 }
 
@@ -72,6 +74,7 @@ export function applyModelSources(
       removed.transformersHub,
       (entry) => `${entry.model}@${entry.dtype}`,
     ),
+    llamacpp: drop(current?.llamacpp, removed.llamacpp, (entry) => entry.url),
   };
   const mirror = Object.fromEntries(Object.entries(next.mirror).filter(([, base]) => Boolean(base)));
   return { ...mergeModelSources(kept, addedBy(next)), mirror };

@@ -16,6 +16,7 @@ interface EngineInfo {
 const ENGINES: Record<EngineId, EngineInfo> = {
   webllm: { name: 'web-llm', runtime: 'MLC', public: true },
   transformers: { name: 'transformers.js', runtime: 'ONNX Runtime', public: true },
+  llamacpp: { name: 'llama.cpp', runtime: 'GGUF, wllama', public: true },
   double: { name: 'Engine double', runtime: 'tests', public: false },
 };
 

@@ -158,6 +158,49 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         message: `The model weights${url ? ` at ${url}` : ''} could not be read: the file may be truncated, corrupt or not an ONNX model. Download it again or pick another model.`,
         actions: ['pick-another-model', 'retry'],
       };
+    case 'gguf-invalid':
+      return {
+        ...base,
+        title: 'The GGUF file is not a valid model',
+        message: `llama.cpp could not read the model file${url ? ` at ${url}` : ''}: ${error.message} Download it again, or pick another model.`,
+        actions: ['pick-another-model', 'retry'],
+      };
+    case 'architecture-unsupported':
+      return {
+        ...base,
+        title: 'llama.cpp cannot run this kind of model',
+        message: `The file is a GGUF model of an architecture this version of llama.cpp does not know (${error.message}). Pick another model, or a GGUF conversion of a supported one (Llama, Qwen2, Phi-3, SmolLM2...).`,
+        actions: ['pick-another-model'],
+      };
+    case 'quantization-unsupported':
+      return {
+        ...base,
+        title: 'The model is stored in a format llama.cpp does not know',
+        message: `A tensor of the model uses a quantization type this version of llama.cpp cannot read (${error.message}). Pick a Q4_K_M, Q4_0 or Q8_0 file of the model.`,
+        actions: ['pick-another-model'],
+      };
+    case 'wasm-memory-exceeded':
+      return {
+        ...base,
+        title: 'The model is too large for WebAssembly memory',
+        message: `${error.message} llama.cpp on the CPU holds the whole model in WebAssembly memory, which cannot grow past 4 GiB. Pick a smaller quantization (Q4_K_M or Q4_0) or a smaller model.`,
+        actions: ['pick-another-model'],
+      };
+    case 'invalid-output':
+      return {
+        ...base,
+        title: 'The model produced bytes that are not text',
+        message:
+          'The reply contained a byte sequence that is not valid UTF-8, so llama.cpp could not pass it on. The model is still loaded: send the message again, rephrase it, or raise the temperature.',
+        actions: ['retry', 'new-conversation'],
+      };
+    case 'engine-crashed':
+      return {
+        ...base,
+        title: 'llama.cpp stopped',
+        message: `llama.cpp's WebAssembly runtime aborted (${error.message}). Your conversation is kept; restart the engine and load the model again.`,
+        actions: ['restart-worker', 'pick-another-model'],
+      };
     case 'model-lib-missing':
       return {
         ...base,

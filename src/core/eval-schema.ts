@@ -51,7 +51,8 @@ export interface EvalItemResult {
   ms: number;
   ttftMs: number;
   decodeTokensPerSecond: number;
-  peakGpuMemoryBytes: number;
+  /** Absent when the engine's GPU memory is not visible to the tracker (llama.cpp). */
+  peakGpuMemoryBytes?: number;
 }
 
 /** The correctness check's record (src/core/agreement.ts), when it ran with the model. */
@@ -89,8 +90,8 @@ export interface EvalSummary {
   /** Over items with at least two output tokens (one token has no decode rate). */
   decodeTokensPerSecond: SampleSummary;
   ttftMs: SampleSummary;
-  /** The most GPU memory any item needed. */
-  peakGpuMemoryBytes: number;
+  /** The most GPU memory any item needed; absent when no item's was measured. */
+  peakGpuMemoryBytes?: number;
   /** agreeing / positions of the correctness check, when it ran. */
   agreement?: number;
 }
@@ -137,8 +138,9 @@ export function summarizeEvalRun(run: EvalRun): EvalSummary {
       items.filter((item) => item.outputTokens >= 2).map((item) => item.decodeTokensPerSecond),
     ),
     ttftMs: summarize(items.filter((item) => item.outputTokens >= 1).map((item) => item.ttftMs)),
-    peakGpuMemoryBytes: items.reduce((max, item) => Math.max(max, item.peakGpuMemoryBytes), 0),
   };
+  const measured = items.flatMap((item) => (item.peakGpuMemoryBytes === undefined ? [] : [item.peakGpuMemoryBytes]));
+  if (measured.length > 0) summary.peakGpuMemoryBytes = Math.max(...measured);
   if (run.correctness && run.correctness.positions > 0) {
     summary.agreement = run.correctness.agreeing / run.correctness.positions;
   }
@@ -208,8 +210,9 @@ function itemResult(value: unknown, path: string): EvalItemResult {
     ms: nonNegative(r.ms, `${path}.ms`),
     ttftMs: nonNegative(r.ttftMs, `${path}.ttftMs`),
     decodeTokensPerSecond: nonNegative(r.decodeTokensPerSecond, `${path}.decodeTokensPerSecond`),
-    peakGpuMemoryBytes: nonNegative(r.peakGpuMemoryBytes, `${path}.peakGpuMemoryBytes`),
   };
+  const peak = optionalNonNegative(r.peakGpuMemoryBytes, `${path}.peakGpuMemoryBytes`);
+  if (peak !== undefined) out.peakGpuMemoryBytes = peak;
   const extracted = optionalString(r.extracted, `${path}.extracted`);
   if (extracted !== undefined) out.extracted = extracted;
   const note = optionalString(r.note, `${path}.note`);

@@ -8,6 +8,7 @@
  * - web-llm model `https://huggingface.co/<org>/<name>` -> `<base><org>/<name>/resolve/main/...`
  * - web-llm model library `https://raw.githubusercontent.com/.../<file>.wasm` -> `<base>libs/<file>.wasm`
  * - transformers.js hub model `<org>/<name>` -> `<base><org>/<name>/resolve/main/...`
+ * - llama.cpp GGUF file `https://huggingface.co/<org>/<name>/resolve/main/<file>` -> `<base><org>/<name>/resolve/main/<file>`
  *
  * The hub's own layout is kept on purpose, so that one mirror folder can hold models of both
  * engines, and so that `python3 -m http.server` over the folder is all the serving it needs.
@@ -47,7 +48,8 @@ export function checkMirrorBase(input: string): BaseUrlCheck {
   if (url.username || url.password) {
     return { ok: false, message: 'Leave user names and passwords out of the URL; browsers refuse them in fetches.' };
   }
-  if (url.search || url.hash) {
+  // An empty "?" or "#" leaves url.search and url.hash empty but stays in the URL's text.
+  if (url.search || url.hash || /[?#]/.test(url.href)) {
     return {
       ok: false,
       message: 'Leave out the query (?...) and fragment (#...): model paths are appended to the URL.',
@@ -111,4 +113,10 @@ export function transformersRemote(base?: string): { remoteHost: string; remoteP
 /** Folder URL of a transformers.js hub model ("org/name"), on the hub or in the mirror. */
 export function transformersHubFolderUrl(model: string, base?: string): string {
   return new URL(`${model.replace(/^\/+|\/+$/g, '')}/resolve/main/`, base ?? PUBLIC_MODEL_HOST).href;
+}
+
+/** A llama.cpp GGUF file's URL in the mirror when it is on the public hub; other URLs as they are. */
+export function mirrorLlamaCppUrl(url: string, base?: string): string {
+  if (!base || !url.startsWith(PUBLIC_MODEL_HOST)) return url;
+  return new URL(url.slice(PUBLIC_MODEL_HOST.length), base).href;
 }

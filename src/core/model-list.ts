@@ -3,7 +3,7 @@
  *
  * ```json
  * {
- *   "schema": "edge-llm/models@1",
+ *   "schema": "edge-llm/models@2",
  *   "webllm": [
  *     {
  *       "model_id": "SmolLM2-360M-Instruct-q4f32_1-MLC",
@@ -15,26 +15,35 @@
  *   "transformers": [
  *     { "model": "onnx-community/Qwen2.5-0.5B-Instruct", "dtype": "q4" },
  *     { "url": "https://models.intranet.example/my-model", "dtype": "fp32", "name": "My model" }
+ *   ],
+ *   "llamacpp": [
+ *     { "model": "bartowski/Llama-3.2-1B-Instruct-GGUF", "file": "Llama-3.2-1B-Instruct-Q4_K_M.gguf" },
+ *     { "url": "https://models.intranet.example/gguf/my-model-Q4_0.gguf", "name": "My model" }
  *   ]
  * }
  * ```
  *
  * A web-llm entry is a web-llm `ModelRecord`. A transformers.js entry names either a hub model
  * (`model`: "org/name", fetched from the hub, or from the transformers.js mirror when one is
- * set) or a folder laid out like a hub repository (`url`).
+ * set) or a folder laid out like a hub repository (`url`). A llama.cpp entry names a GGUF file:
+ * in a hub repository (`model` and `file`, fetched from the hub or the llama.cpp mirror) or by URL
+ * (`url`); a split model by its first part. Version 2 added the llama.cpp list; version 1 files
+ * (without it) are read as they are.
  */
 import type {
   CustomModelSource,
+  LlamaCppModelSource,
   ModelRecord,
   TransformersHubSource,
   TransformersModelSource,
 } from '../shared/engine-api.js';
+import { llamaCppFileUrl } from './llamacpp-catalog.js';
 import { isHttpUrl } from './mirror-urls.js';
 import { TRANSFORMERS_DTYPES, transformersModelId, unlistedTransformersRecord } from './transformers-catalog.js';
 
-export const MODEL_LIST_SCHEMA = 'edge-llm/models@1';
-
-/** Weights variants the transformers.js engine loads (the file names are in transformers-catalog). */
+export const MODEL_LIST_SCHEMA = 'edge-llm/models@2';
+/** Versions read: 1 (web-llm and transformers.js) and 2 (adds llama.cpp). */
+export const MODEL_LIST_SCHEMAS: readonly string[] = ['edge-llm/models@1', MODEL_LIST_SCHEMA];
 
 /** More than this is not a model list a person wrote; it keeps the picker and the checks quick. */
 export const MAX_MODELS_PER_ENGINE = 200;
@@ -57,7 +66,8 @@ const WEBLLM_FIELDS = [
   'integrity',
 ];
 const TRANSFORMERS_FIELDS = ['model', 'url', 'dtype', 'name'];
-const TOP_FIELDS = ['schema', 'webllm', 'transformers'];
+const LLAMACPP_FIELDS = ['model', 'file', 'url', 'name'];
+const TOP_FIELDS = ['schema', 'webllm', 'transformers', 'llamacpp'];
 const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 
 type Json = Record<string, unknown>;
@@ -204,6 +214,41 @@ function checkTransformers(
     : { folder: { url: (url as string).replace(/\/+$/, ''), dtype: dtype as string, ...extra } };
 }
 
+function checkLlamaCpp(entry: unknown, path: string, errors: string[]): LlamaCppModelSource | undefined {
+  if (!isObject(entry)) {
+    errors.push(`${path} must be an object such as { "url": "https://.../model-Q4_0.gguf" }, not ${describe(entry)}.`);
+    return undefined;
+  }
+  const before = errors.length;
+  unknownFields(entry, LLAMACPP_FIELDS, path, errors);
+  const { model, file, url, name } = entry;
+  let address: string | undefined;
+  if (url !== undefined && (model !== undefined || file !== undefined)) {
+    errors.push(`${path} has both url and model/file: give a file's url, or a hub model and file, not both.`);
+  } else if (url !== undefined) {
+    checkUrl(entry, 'url', path, errors);
+    if (typeof url === 'string' && isHttpUrl(url)) address = url;
+  } else if (typeof model !== 'string' || !HUB_ID.test(model)) {
+    errors.push(
+      model === undefined
+        ? `${path}.url is missing: give a GGUF file's url, or a hub model ("org/name") and its file.`
+        : `${path}.model must be a hub id such as bartowski/Llama-3.2-1B-Instruct-GGUF (it is ${describe(model)}).`,
+    );
+  } else if (typeof file !== 'string' || !/^[\w.-]+(\/[\w.-]+)*$/.test(file)) {
+    errors.push(`${path}.file must be the GGUF file's name in the repository (it is ${describe(file)}).`);
+  } else {
+    address = llamaCppFileUrl(model, file);
+  }
+  if (address !== undefined && !/\.gguf$/i.test(new URL(address).pathname)) {
+    errors.push(`${path} must name a .gguf file (the first part of a split model), not ${describe(address)}.`);
+  }
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME)) {
+    errors.push(`${path}.name must be a short text of 1 to ${MAX_NAME} characters (it is ${describe(name)}).`);
+  }
+  if (errors.length > before || address === undefined) return undefined;
+  return { url: address, ...(name === undefined ? {} : { name: name as string }) };
+}
+
 function checkList(value: unknown, field: string, errors: string[]): unknown[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -223,18 +268,21 @@ export function validateModelList(data: unknown): ModelListResult {
   if (!isObject(data)) {
     return { ok: false, errors: [`The file must hold one JSON object with "schema": "${MODEL_LIST_SCHEMA}".`] };
   }
-  if (data.schema !== MODEL_LIST_SCHEMA) {
+  if (!MODEL_LIST_SCHEMAS.includes(data.schema as string)) {
     errors.push(
       data.schema === undefined
         ? `schema is missing: add "schema": "${MODEL_LIST_SCHEMA}".`
-        : `schema must be "${MODEL_LIST_SCHEMA}" (it is ${describe(data.schema)}).`,
+        : `schema must be "${MODEL_LIST_SCHEMA}" (or "edge-llm/models@1") (it is ${describe(data.schema)}).`,
     );
+  } else if (data.schema === MODEL_LIST_SCHEMAS[0] && data.llamacpp !== undefined) {
+    errors.push(`A llamacpp list needs "schema": "${MODEL_LIST_SCHEMA}" (version 1 has none).`);
   }
   unknownFields(data, TOP_FIELDS, '(top level)', errors);
   const webllmEntries = checkList(data.webllm, 'webllm', errors);
   const transformersEntries = checkList(data.transformers, 'transformers', errors);
-  if (data.webllm === undefined && data.transformers === undefined) {
-    errors.push('The list has no models: add a "webllm" or a "transformers" list.');
+  const llamaCppEntries = checkList(data.llamacpp, 'llamacpp', errors);
+  if (data.webllm === undefined && data.transformers === undefined && data.llamacpp === undefined) {
+    errors.push('The list has no models: add a "webllm", a "transformers" or a "llamacpp" list.');
   }
 
   const ids = new Set<string>();
@@ -248,12 +296,16 @@ export function validateModelList(data: unknown): ModelListResult {
     if (checked && 'hub' in checked) hub.push(checked.hub);
     else if (checked) folders.push(checked.folder);
   });
+  const gguf = llamaCppEntries
+    .map((entry, index) => checkLlamaCpp(entry, `llamacpp[${index}]`, errors))
+    .filter((entry) => entry !== undefined);
   if (errors.length > 0) return { ok: false, errors };
   const models: CustomModelSource = {};
   if (webllm.length > 0) models.webllm = webllm;
   if (folders.length > 0) models.transformers = folders;
   if (hub.length > 0) models.transformersHub = hub;
-  return { ok: true, models, count: webllm.length + folders.length + hub.length };
+  if (gguf.length > 0) models.llamacpp = gguf;
+  return { ok: true, models, count: webllm.length + folders.length + hub.length + gguf.length };
 }
 
 /** Parses and checks the text of a model list file. */

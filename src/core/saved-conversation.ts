@@ -12,6 +12,7 @@
 import type { ComputeDevice, EngineId } from '../shared/engine-api.js';
 import type { TurnStats } from './conversation.js';
 import { isEngineId } from './engines.js';
+import { MAX_TOKENS_LIMIT, TEMPERATURE_LIMIT } from './generation-settings.js';
 
 export const SAVED_CONVERSATION_VERSION = 2;
 /** The single-conversation format written before conversations had ids. */
@@ -72,8 +73,6 @@ export interface RestoredConversation {
 export const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
 export const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'aborted']);
 /** The chat's own bounds for max tokens and temperature, so a restored value is one it accepts. */
-export const MAX_TOKENS_LIMIT = 32768;
-export const TEMPERATURE_LIMIT = 2;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -3,6 +3,7 @@
  * refuses a download the browser's quota cannot hold. Pure: no DOM, no worker, no engine import.
  */
 import type { CachedModel, EngineId } from '../shared/engine-api.js';
+import { llamaCppIdOfUrl } from './llamacpp-catalog.js';
 import { ONNX_DTYPE_SUFFIX, onnxFileForDtype, transformersModelId } from './transformers-catalog.js';
 
 /** One stored file: its URL (the cache key) and its size in bytes. */
@@ -92,6 +93,18 @@ export function groupStoredFiles(
   }
   return [...folders.entries()]
     .map(([key, entries]) => {
+      // A GGUF model is a file (its first part, for a split model): named and identified by it.
+      if (engine === 'llamacpp') {
+        return {
+          engine,
+          key,
+          name: key.split('/').at(-1) ?? key,
+          modelIds: [llamaCppIdOfUrl(key)],
+          bytes: entries.reduce((sum, file) => sum + file.bytes, 0),
+          files: entries.length,
+          lastUsed: lastUsed.get(usageKey(engine, key)),
+        };
+      }
       const modelIds =
         engine === 'transformers'
           ? entries

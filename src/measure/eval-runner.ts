@@ -158,7 +158,7 @@ export async function evaluateModel(
           ms: now() - started,
           ttftMs: stats.ttftMs,
           decodeTokensPerSecond: stats.decodeTokensPerSecond,
-          peakGpuMemoryBytes: stats.gpuMemoryPeakBytes,
+          ...(stats.gpuMemoryPeakBytes === undefined ? {} : { peakGpuMemoryBytes: stats.gpuMemoryPeakBytes }),
         };
       } catch (error) {
         const skipped = tooLong(item, error);

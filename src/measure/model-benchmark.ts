@@ -24,6 +24,8 @@ export interface BenchSubject {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp); undefined for the engine's default. */
+  threads?: number;
   custom?: CustomModelSource;
 }
 
@@ -76,7 +78,11 @@ export async function benchmarkModel(
     void engine.interrupt().catch(() => undefined);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const options: LoadOptions = { device: subject.device, ...(subject.custom ? { custom: subject.custom } : {}) };
+  const options: LoadOptions = {
+    device: subject.device,
+    ...(subject.threads === undefined ? {} : { threads: subject.threads }),
+    ...(subject.custom ? { custom: subject.custom } : {}),
+  };
   const load = (label: string) =>
     engine.load(subject.engine, subject.model, (progress) => advance(label, progress), options);
   const generate = async (content: string, maxTokens: number, ignoreEos: boolean) => {
@@ -156,7 +162,14 @@ export async function benchmarkModel(
     const base = {
       engine: subject.engine,
       model: subject.model,
-      computeDevice: subject.device,
+      // Where the engine really computed, when it says (llama.cpp); else the device asked for.
+      computeDevice: (second.compute ?? first.compute)?.device ?? subject.device,
+      ...((second.compute ?? first.compute)?.threads === undefined
+        ? {}
+        : { computeThreads: (second.compute ?? first.compute)!.threads }),
+      ...((second.compute ?? first.compute)?.reason
+        ? { computeReason: (second.compute ?? first.compute)!.reason }
+        : {}),
       decodeTokens: protocol.decodeTokens,
       ...(first.fromCache ? {} : { coldLoadMs: first.durationMs }),
       ...(second.fromCache ? { warmLoadMs: second.durationMs } : {}),
@@ -192,7 +205,8 @@ export async function benchmarkModel(
         run.ttftMs.push(stats.ttftMs);
         run.prefillTokensPerSecond.push(stats.prefillTokensPerSecond);
         run.decodeTokensPerSecond.push(stats.decodeTokensPerSecond);
-        run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
+        // An engine whose GPU memory the tracker cannot see adds no sample (never a false 0).
+        if (stats.gpuMemoryPeakBytes !== undefined) run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
         if (stats.outputTokens < protocol.decodeTokens) shortReplies += 1;
       }
       runs.push(run);

@@ -5,9 +5,19 @@
  * exposes it with comlink. Everything that crosses the boundary is plain structured-clone data,
  * except the callbacks, which the client wraps in `Comlink.proxy`.
  */
+import type { GpuProbeOptions, GpuProbeReport } from './gpu-probe-api.js';
+
+export type {
+  GpuProbeOptions,
+  GpuProbeReport,
+  ProbeCheck,
+  ProbeKernelId,
+  ProbeKernelResult,
+  SampleSummary,
+} from './gpu-probe-api.js';
 
 /** Engines that can sit behind the worker interface. */
-export type EngineId = 'webllm' | 'transformers' | 'double';
+export type EngineId = 'webllm' | 'transformers' | 'llamacpp' | 'double';
 
 /** What a catalog entry is for; the picker shows chat models unless asked for all. */
 export type ModelKind = 'chat' | 'base' | 'vision' | 'embedding';
@@ -47,6 +57,8 @@ export interface CustomModelSource {
   transformers?: TransformersModelSource[];
   /** transformers.js hub models ("org/name"), fetched from the hub or from the mirror. */
   transformersHub?: TransformersHubSource[];
+  /** GGUF files for llama.cpp: the absolute URL of each file (the first part of a split model). */
+  llamacpp?: LlamaCppModelSource[];
   /**
    * Mirror base URLs per engine (see src/core/mirror-urls.ts). Carried with the custom models so
    * that it reaches the worker wherever they do: listings, and every element's load.
@@ -60,6 +72,32 @@ export interface MirrorBases {
   webllm?: string;
   /** Replaces huggingface.co for transformers.js hub models. */
   transformers?: string;
+  /** Replaces huggingface.co for llama.cpp GGUF files. */
+  llamacpp?: string;
+}
+
+export interface LlamaCppModelSource {
+  /** Absolute URL of a `.gguf` file; for a split model, its first part (`...-00001-of-0000N.gguf`). */
+  url: string;
+  /** Shown in the picker; defaults to the file name. */
+  name?: string;
+}
+
+/**
+ * Where an engine really computed, as it reports it after a load (never what was merely asked
+ * for): the device, the CPU threads, and why when it is not the GPU or not every thread.
+ */
+export interface ComputeReport {
+  /** What ran the model, as people know it ("llama.cpp"). */
+  runtime: string;
+  device: 'webgpu' | 'cpu';
+  /** CPU threads the engine runs; undefined when the engine does not say. */
+  threads: number | undefined;
+  /** Layers on the GPU and in all, where the engine reports placement (llama.cpp). */
+  gpuLayers?: number;
+  totalLayers?: number;
+  /** One sentence: why the CPU, why fewer threads, or a partial offload. */
+  reason?: string;
 }
 
 export interface TransformersHubSource {
@@ -126,6 +164,8 @@ export interface LoadReport {
   contextWindow: number | undefined;
   /** KV-cache bytes each token of context adds, from the model's config, when known. */
   kvBytesPerToken?: number;
+  /** Where the engine computes, when it reports it. */
+  compute?: ComputeReport;
 }
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -147,11 +187,16 @@ export interface GenerateRequest {
   ignoreEos?: boolean;
 }
 
-/** Where an engine runs its kernels; engines that offer a choice honour it. */
+/**
+ * Where an engine runs its kernels; engines that offer a choice honour it. "wasm" is the CPU
+ * through WebAssembly (ONNX Runtime's WASM backend, llama.cpp's CPU backend).
+ */
 export type ComputeDevice = 'webgpu' | 'wasm';
 
 export interface LoadOptions {
   device?: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp); default: the device's cores minus one. */
+  threads?: number;
   /** Catalog entries the model may come from (self-hosted or test models). */
   custom?: CustomModelSource;
 }
@@ -195,7 +240,10 @@ export interface GenerationStats extends TimingFigures {
   wallClock: TimingFigures;
   /** Figures that differ by more than the tolerance between engine and wall clock. */
   disagreements: (keyof TimingFigures)[];
-  gpuMemoryPeakBytes: number;
+  /** Peak GPU memory during the reply; undefined when the engine's GPU memory is not visible to the tracker. */
+  gpuMemoryPeakBytes: number | undefined;
+  /** Where the reply was computed, when the engine reports it. */
+  compute?: ComputeReport;
   /**
    * Token batches the worker sent for this reply. Batches travel on the callback's own message
    * port, so they can arrive after the result: the page waits until it has seen this many.
@@ -212,6 +260,13 @@ export interface MemorySnapshot {
   lostDevices: number;
   /** JS heap of the worker, when the browser reports it. */
   workerHeapBytes: number | undefined;
+  /**
+   * Set when the loaded engine's GPU memory cannot be measured (llama.cpp's device lives in
+   * wllama's own worker): why. The GPU figures above then do not include the model.
+   */
+  gpuNotMeasured?: string;
+  /** Memory the loaded model takes in the engine's WebAssembly heap on the CPU path, when known. */
+  engineRamBytes?: number;
 }
 
 /** A GPU device the worker's engines held was lost (not destroyed on purpose). */
@@ -255,79 +310,6 @@ export interface SerializedError {
   /** Set by edge-llm's own checks (e.g. a model library that answered 404). */
   code?: string;
   detail?: Record<string, string | number>;
-}
-
-/** Sizes for {@link EngineWorkerApi.probeGpu}; every field is optional. */
-export interface GpuProbeOptions {
-  /** Timed runs per kernel, after one warm-up run. Default 5. */
-  runs?: number;
-  /** Bytes of the bandwidth kernel's source buffer (the same again are written). Default 64 MiB. */
-  bandwidthBytes?: number;
-  /** M = N = K of the matmuls. Default 512. */
-  matmulSize?: number;
-  /** Rows (outputs) of the 4-bit mat-vec. Default 4096. */
-  matvecRows?: number;
-  /** Columns (K, a multiple of 32) of the 4-bit mat-vec. Default 4096. */
-  matvecCols?: number;
-}
-
-/**
- * Median and 10th/90th percentiles (linear interpolation) of repeated measurements, and how many
- * there were: the one summary every figure edge-llm reports uses (NaN figures when n is 0).
- */
-export interface SampleSummary {
-  median: number;
-  p10: number;
-  p90: number;
-  n: number;
-}
-
-/** A kernel's output compared with the CPU reference, on a small size before it is timed. */
-export interface ProbeCheck {
-  passed: boolean;
-  /** Largest absolute difference from the reference. */
-  maxError: number;
-  /** Largest difference relative to the reference value (where it is not zero). */
-  maxRelativeError: number;
-  /** Element i passes when |gpu - cpu| <= absolute + relative * |cpu|. */
-  tolerance: { absolute: number; relative: number };
-  /** The size that was checked, e.g. "37x29x53". */
-  size: string;
-}
-
-export type ProbeKernelId = 'bandwidth' | 'copy' | 'matmulF32' | 'matmulF16' | 'matvecQ4';
-
-/**
- * One kernel's result. Speeds are present only when `status` is "ok": a kernel that failed its
- * check, was skipped or threw reports no speed.
- */
-export interface ProbeKernelResult {
-  status: 'ok' | 'check-failed' | 'skipped' | 'error';
-  /** Why it was skipped or what went wrong. */
-  reason?: string;
-  /** The timed size, e.g. "67108864 bytes" or "512x512x512". */
-  size: string;
-  check?: ProbeCheck;
-  /** How runs were timed: wall clock from submit to `queue.onSubmittedWorkDone()`. */
-  timer?: 'wall-clock';
-  /** Milliseconds per run. */
-  ms?: SampleSummary;
-  /** Bytes read plus bytes written per second, in GB/s (10^9 bytes). */
-  gbPerSecond?: SampleSummary;
-  /** Floating-point operations per second, in GFLOP/s (2*M*N*K for a matmul). */
-  gflopPerSecond?: SampleSummary;
-}
-
-/** What {@link EngineWorkerApi.probeGpu} returns: plain structured-clone data. */
-export interface GpuProbeReport {
-  schema: 'edge-llm/probe@2';
-  adapter: Pick<DeviceReport, 'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features'>;
-  /** The options after defaults were applied. */
-  options: Required<GpuProbeOptions>;
-  kernels: Record<ProbeKernelId, ProbeKernelResult>;
-  /** Median bandwidth-kernel GB/s over median copyBufferToBuffer GB/s; undefined unless both ran. */
-  kernelToCopyRatio: number | undefined;
-  durationMs: number;
 }
 
 /**

@@ -59,6 +59,41 @@ test('npm run bench writes a schema-valid result for the tiny model and prints a
   expect(run.stdout).toContain(`Wrote ${out}`);
 });
 
+test('npm run bench --engine llamacpp records where llama.cpp computed and on how many threads, per run', async () => {
+  test.setTimeout(300_000);
+  ensureFixtures();
+  const out = join(mkdtempSync(join(tmpdir(), 'edge-llm-bench-')), 'result.json');
+  const run = bench([
+    '--engine',
+    'llamacpp',
+    '--model',
+    join(FIXTURES_DIR, 'gguf-tiny', 'edge-tiny-q8_0.gguf'),
+    '--threads',
+    '2',
+    '--runs',
+    '2',
+    '--decode-tokens',
+    '16',
+    '--prompt-lengths',
+    '128',
+    '--out',
+    out,
+  ]);
+  expect(run.status, run.stderr).toBe(0);
+  const parsed = parseBenchResult(readFileSync(out, 'utf8'));
+  expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
+  if (!parsed.ok) return;
+  expect(parsed.value.schema).toBe('edge-llm/bench@1');
+  const [only] = parsed.value.runs;
+  // The CLI serves the app cross-origin isolated: both threads ran, on the CPU (no shader-f16).
+  expect(only).toMatchObject({ engine: 'llamacpp', computeDevice: 'cpu', computeThreads: 2 });
+  expect(only!.computeReason).toMatch(/shader-f16/);
+  expect(only!.decodeTokensPerSecond).toHaveLength(2);
+  // GPU memory is not measured for this engine: no samples rather than zeros.
+  expect(only!.peakGpuMemoryBytes).toEqual([]);
+  expect(run.stdout).toMatch(/Computed on: cpu, 2 thread\(s\)/);
+});
+
 test('--probe-only measures the GPU without a model', async () => {
   test.setTimeout(120_000);
   const out = join(mkdtempSync(join(tmpdir(), 'edge-llm-bench-')), 'probe.json');
@@ -80,7 +115,7 @@ test('fails clearly: no WebGPU, a missing model, bad arguments', async () => {
   expect(missing.status).toBe(1);
   expect(missing.stderr).toMatch(/^bench: .+: .*http:\/\/127\.0\.0\.1:9\/nothing-here/m);
 
-  const badArgs = bench(['--engine', 'llama.cpp', '--model', 'x']);
+  const badArgs = bench(['--engine', 'llama-cpp', '--model', 'x']);
   expect(badArgs.status).toBe(2);
-  expect(badArgs.stderr).toContain('--engine must be webllm or transformers (got "llama.cpp")');
+  expect(badArgs.stderr).toContain('--engine must be webllm, transformers or llamacpp (got "llama-cpp")');
 });

@@ -126,6 +126,9 @@ test('a host page on another origin embeds the element and chats; events arrive 
   // The library, its worker and the engine came from origin A; the page is on origin B.
   expect(new URL(page.url()).origin).not.toBe(library.url);
   expect(requestsTo(/^\/lib\/assets\/engine\.worker-.*\.js$/)).toBeGreaterThan(0);
+  // The reply shows as Markdown: the renderer's chunk came from origin A too.
+  await expect(page.locator('#one').locator('article[data-role="assistant"] .text.markdown')).toHaveCount(1);
+  expect(requestsTo(/^\/lib\/assets\/markdown-view-.*\.js$/)).toBe(1);
 });
 
 test('two elements with one model share one worker and one load; a third model loads separately', async ({

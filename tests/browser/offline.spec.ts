@@ -48,6 +48,10 @@ test('after one visit the app starts, loads the stored model and chats with the 
   const stats = await reply(page, 'Still here without a network?', 8);
   expect(stats.outputTokens).toBe(8);
   await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last()).not.toHaveText('');
+  // The Markdown renderer, loaded with the first reply, came from the offline cache too.
+  await expect(
+    chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last().locator('.text.markdown'),
+  ).toHaveCount(1);
 
   // Back online, the page says so.
   await context.setOffline(false);

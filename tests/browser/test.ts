@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 
-const DIST_DIR = join(import.meta.dirname, '..', '..', 'dist');
+export const DIST_DIR = join(import.meta.dirname, '..', '..', 'dist');
+/** wllama's own build, for tests that run it in the page to compare with the worker. */
+export const WLLAMA_DIR = join(import.meta.dirname, '..', '..', 'node_modules', '@wllama', 'wllama', 'esm');
 
 interface WorkerFixtures {
   server: StaticServer;
@@ -23,7 +25,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       ensureFixtures();
-      const server = await startStaticServer({ roots: { '/': DIST_DIR, '/fixtures/': FIXTURES_DIR } });
+      const server = await startStaticServer({
+        roots: { '/': DIST_DIR, '/fixtures/': FIXTURES_DIR, '/wllama/': WLLAMA_DIR },
+      });
       await use(server);
       await server.close();
     },

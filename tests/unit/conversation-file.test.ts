@@ -185,7 +185,7 @@ describe('import', () => {
         'settings.systemPrompt must be text of at most 1000000 characters (it is 5).',
         'settings.maxTokens must be a whole number from 1 to 32768 (it is 0).',
         'settings.temperature must be a number from 0 to 2 (it is 3).',
-        'settings.engine must be one of "webllm", "transformers", "double" (it is "cuda").',
+        'settings.engine must be one of "webllm", "transformers", "llamacpp", "double" (it is "cuda").',
         'settings.device must be "webgpu" or "wasm" (it is "npu").',
         'messages[0].role must be "user" or "assistant" (it is "system").',
         'messages[1].text must be text of at most 1000000 characters (it is 7).',

@@ -21,6 +21,7 @@ import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
   externalDataFiles,
   formatBytes,
+  ggufParts,
   DTYPES,
   onnxFile,
   transformersModelPath,
@@ -29,6 +30,7 @@ import {
 } from '../../scripts/mirror.mjs';
 import { startStaticServer, type StaticServer } from '../../scripts/static-server.mjs';
 import {
+  mirrorLlamaCppUrl,
   mirrorWebLlmRecord,
   transformersHubFolderUrl,
   webLlmLibraryMirrorPath,
@@ -112,6 +114,7 @@ beforeAll(async () => {
       '/hub/edge-test/edge-tiny-q4f32_1-MLC/resolve/main/': TINY_MODEL_DIR,
       [`/hub/${webLlmModelMirrorPath(CATALOG.model)}`]: TINY_MODEL_DIR,
       '/hub/edge-test/lying-MLC/resolve/main/': lying,
+      '/hub/edge-test/tiny-GGUF/resolve/main/': join(FIXTURES_DIR, 'gguf-tiny'),
       [`/libhost/${LIB_DIR}`]: libs,
     },
   });
@@ -159,6 +162,37 @@ describe('npm run mirror', () => {
       count: 1,
       models: { transformersHub: [{ model: 'edge-test/onnx-tiny', dtype: 'fp32' }] },
     });
+  });
+
+  it('mirrors a llama.cpp GGUF file where the app looks for it under a mirror base URL', async () => {
+    const out = join(work, 'out-llamacpp');
+    const file = 'edge-tiny-q4_0.gguf';
+    const run = await mirror(
+      '--engine',
+      'llamacpp',
+      '--model',
+      'edge-test/tiny-GGUF',
+      '--file',
+      file,
+      '--out',
+      out,
+      ...hubArgs(),
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const hubUrl = `https://huggingface.co/edge-test/tiny-GGUF/resolve/main/${file}`;
+    const base = 'http://mirror.local/models/';
+    const local = join(out, ...mirrorLlamaCppUrl(hubUrl, base).slice(base.length).split('/'));
+    expect(size(local)).toBe(size(join(FIXTURES_DIR, 'gguf-tiny', file)));
+    expect(parseModelList(readFileSync(join(out, 'edge-llm-models.json'), 'utf8'))).toEqual({
+      ok: true,
+      count: 1,
+      models: { llamacpp: [{ url: hubUrl }] },
+    });
+    expect(ggufParts('m-Q8_0-00001-of-00002.gguf')).toEqual([
+      'm-Q8_0-00001-of-00002.gguf',
+      'm-Q8_0-00002-of-00002.gguf',
+    ]);
   });
 
   it('is idempotent: a second run fetches nothing; a broken-off download is fetched again', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  mirrorLlamaCppUrl,
   checkMirrorBase,
   mirrorWebLlmRecord,
   transformersHubFolderUrl,
@@ -31,6 +32,9 @@ describe('checkMirrorBase', () => {
     ['javascript:alert(1)', /starts with javascript:/],
     ['https://user:secret@mirror.example/', /user names and passwords/],
     ['https://mirror.example/models/?token=1', /query/],
+    // Found by the fuzz test: an empty fragment or query is still in the URL's text.
+    ['http://mirror.example#', /fragment/],
+    ['http://mirror.example/models/?', /query/],
   ])('rejects %j with a message saying what is wrong', (input, message) => {
     const result = checkMirrorBase(input);
     expect(result.ok).toBe(false);
@@ -79,5 +83,19 @@ describe('transformers.js mirror layout', () => {
     );
     expect(transformersRemote(BASE)).toEqual({ remoteHost: BASE, remotePathTemplate: '{model}/resolve/{revision}/' });
     expect(transformersRemote().remoteHost).toBe('https://huggingface.co/');
+  });
+});
+
+describe('llama.cpp files in a mirror', () => {
+  it('moves a hub GGUF file into the mirror with the hub layout and leaves other URLs alone', () => {
+    const hub =
+      'https://huggingface.co/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/main/Llama-3.2-1B-Instruct-Q4_K_M.gguf';
+    expect(mirrorLlamaCppUrl(hub, 'http://mirror.local:8080/models/')).toBe(
+      'http://mirror.local:8080/models/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/main/Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+    );
+    expect(mirrorLlamaCppUrl(hub)).toBe(hub);
+    expect(mirrorLlamaCppUrl('https://intranet.example/m.gguf', 'http://mirror.local/')).toBe(
+      'https://intranet.example/m.gguf',
+    );
   });
 });

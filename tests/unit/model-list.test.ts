@@ -57,8 +57,12 @@ describe('validateModelList', () => {
   // The changes break the list's shape on purpose, so they write through an untyped view of it.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   it.each<[string, (list: Record<string, any>) => void, string]>([
-    ['schema missing', (l) => delete l.schema, 'schema is missing: add "schema": "edge-llm/models@1".'],
-    ['schema wrong', (l) => (l.schema = 'models@2'), 'schema must be "edge-llm/models@1" (it is "models@2").'],
+    ['schema missing', (l) => delete l.schema, 'schema is missing: add "schema": "edge-llm/models@2".'],
+    [
+      'schema wrong',
+      (l) => (l.schema = 'models@2'),
+      'schema must be "edge-llm/models@2" (or "edge-llm/models@1") (it is "models@2").',
+    ],
     ['an unknown top-level field', (l) => (l.webLLM = []), '(top level).webLLM is not a field edge-llm knows'],
     ['webllm not a list', (l) => (l.webllm = {}), 'webllm must be a list ([...]) of models, not an object.'],
     ['a webllm entry not an object', (l) => (l.webllm[1] = 'x'), 'webllm[1] must be an object'],
@@ -145,7 +149,7 @@ describe('validateModelList', () => {
   it('rejects a list without models, a non-object, too many models, and text that is not JSON', () => {
     expect(validateModelList({ schema: MODEL_LIST_SCHEMA })).toEqual({
       ok: false,
-      errors: ['The list has no models: add a "webllm" or a "transformers" list.'],
+      errors: ['The list has no models: add a "webllm", a "transformers" or a "llamacpp" list.'],
     });
     expect(validateModelList([GOOD])).toMatchObject({ ok: false, errors: [expect.stringMatching(/one JSON object/)] });
     const many = { schema: MODEL_LIST_SCHEMA, transformers: Array.from({ length: 201 }, () => ({ model: 'a/b' })) };
@@ -212,6 +216,7 @@ describe('applyModelSources', () => {
       webllm: [WEBLLM],
       transformers: host.transformers,
       transformersHub: [],
+      llamacpp: [],
       mirror: { webllm: 'https://m.example/' },
     });
     const second = {
@@ -222,7 +227,68 @@ describe('applyModelSources', () => {
       webllm: [],
       transformers: host.transformers,
       transformersHub: [{ model: 'a/b', dtype: 'q4' }],
+      llamacpp: [],
       mirror: { transformers: 'https://t.example/' },
+    });
+    const gguf = { url: 'https://g.example/m.gguf' };
+    const third = { mirror: { llamacpp: 'https://l.example/' }, imported: { llamacpp: [gguf] } };
+    expect(applyModelSources(once, second, third)).toMatchObject({
+      llamacpp: [gguf],
+      mirror: { llamacpp: 'https://l.example/' },
+    });
+  });
+});
+
+describe('llama.cpp entries (schema version 2)', () => {
+  it('reads GGUF files by URL or by hub model and file, and still reads version 1 lists', () => {
+    const result = validateModelList({
+      schema: 'edge-llm/models@2',
+      llamacpp: [
+        { model: 'bartowski/Llama-3.2-1B-Instruct-GGUF', file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf' },
+        { url: 'https://models.intranet.example/gguf/m-Q4_0-00001-of-00002.gguf', name: 'Split model' },
+      ],
+    });
+    expect(result).toEqual({
+      ok: true,
+      count: 2,
+      models: {
+        llamacpp: [
+          {
+            url: 'https://huggingface.co/bartowski/Llama-3.2-1B-Instruct-GGUF/resolve/main/Llama-3.2-1B-Instruct-Q4_K_M.gguf',
+          },
+          { url: 'https://models.intranet.example/gguf/m-Q4_0-00001-of-00002.gguf', name: 'Split model' },
+        ],
+      },
+    });
+    expect(validateModelList({ schema: 'edge-llm/models@1', transformers: [{ model: 'a/b', dtype: 'q4' }] }).ok).toBe(
+      true,
+    );
+  });
+
+  it('names each bad llama.cpp field', () => {
+    const result = validateModelList({
+      schema: 'edge-llm/models@2',
+      llamacpp: [
+        { url: 'https://host/model.bin' },
+        { model: 'not a hub id', file: 'x.gguf' },
+        { model: 'a/b' },
+        { url: 'https://host/x.gguf', model: 'a/b' },
+        { url: 'https://host/x.gguf', extra: 1 },
+      ],
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toEqual([
+        expect.stringMatching(/^llamacpp\[0\] must name a \.gguf file/),
+        expect.stringMatching(/^llamacpp\[1\]\.model must be a hub id/),
+        expect.stringMatching(/^llamacpp\[2\]\.file must be the GGUF file's name/),
+        expect.stringMatching(/^llamacpp\[3\] has both url and model\/file/),
+        expect.stringMatching(/^llamacpp\[4\]/),
+      ]);
+    }
+    expect(validateModelList({ schema: 'edge-llm/models@1', llamacpp: [{ url: 'https://h/x.gguf' }] })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/needs "schema": "edge-llm\/models@2"/)],
     });
   });
 

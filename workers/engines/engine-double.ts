@@ -8,6 +8,7 @@
  */
 import { forcedChoicesFromLogits } from '../../src/core/agreement.js';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import { markdownSampleSection } from '../../src/core/markdown-sample.js';
 import type {
   CustomModelSource,
   ForcedChoices,
@@ -56,6 +57,7 @@ const MODELS: DoubleModel[] = [
 ];
 
 const ECHO_PREFIX = 'echo:';
+const MARKDOWN_PREFIX = 'markdown:';
 /** The double's "vocabulary" for teacher forcing: text is read as UTF-8 bytes. */
 const DOUBLE_VOCAB = 256;
 const WORDS = ['The', 'edge', 'runs', 'small', 'models', 'on', 'your', 'own', 'GPU,', 'privately.'];
@@ -83,9 +85,20 @@ function promptTokensOf(messages: readonly { content: string }[]): number {
   return messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
 }
 
-/** The double's reply: the user's text after "echo:", else endless filler words. */
+/**
+ * The double's reply: the user's text after "echo:"; after "markdown:", an endless realistic
+ * Markdown reply (src/core/markdown-sample.ts); else endless filler words.
+ */
 function replyTokens(request: GenerateRequest): (index: number) => string | undefined {
   const last = request.messages.at(-1)?.content ?? '';
+  if (last.startsWith(MARKDOWN_PREFIX)) {
+    let text = '';
+    let sections = 0;
+    return (index) => {
+      while (text.length < (index + 1) * 4) text += markdownSampleSection(sections++);
+      return text.slice(index * 4, index * 4 + 4);
+    };
+  }
   if (last.startsWith(ECHO_PREFIX)) {
     const pieces =
       last

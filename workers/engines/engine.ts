@@ -4,6 +4,7 @@
  */
 import type {
   ChatMessage,
+  ComputeReport,
   CustomModelSource,
   EngineId,
   FinishReason,
@@ -32,6 +33,16 @@ export interface EngineLoadResult {
   weightBytes: number | undefined;
   contextWindow: number | undefined;
   kvBytesPerToken?: number;
+  /** Where the model really computes, when the engine can tell. */
+  compute?: ComputeReport;
+}
+
+/** What an engine says about the memory of its loaded model, beyond the GPU tracker's view. */
+export interface EngineMemory {
+  /** Why the tracker cannot see this engine's GPU memory, when it cannot. */
+  gpuNotMeasured?: string;
+  /** Bytes the model takes in the engine's WebAssembly heap (the CPU path). */
+  ramBytes?: number;
 }
 
 export interface EngineGenerateResult {
@@ -95,4 +106,6 @@ export interface Engine {
   deleteStored?(key: string): Promise<void>;
   /** The folder key a catalog id's files are stored under, so its last use can be recorded. */
   storageKeyOf?(modelId: string): string | undefined;
+  /** Memory the tracker cannot see, for the loaded model. */
+  memoryReport?(): EngineMemory;
 }

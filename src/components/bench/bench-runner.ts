@@ -24,6 +24,8 @@ export interface BenchSettings {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  /** CPU threads for engines that run them (llama.cpp). */
+  threads: number | undefined;
   customModels: CustomModelSource | undefined;
   runs: number;
   warmupRuns: number;
@@ -111,7 +113,13 @@ export class BenchRunner implements ReactiveController {
       const { runs, notes } = withModel
         ? await benchmarkModel(
             client,
-            { engine: host.engine, model: host.model, device: host.device, custom: host.customModels },
+            {
+              engine: host.engine,
+              model: host.model,
+              device: host.device,
+              threads: host.threads,
+              custom: host.customModels,
+            },
             protocol.value,
             { onProgress: report, signal: controller.signal },
           )

@@ -90,7 +90,7 @@ export function setupView(state: SetupState, on: SetupHandlers): TemplateResult 
         <datalist id="bench-models">${state.catalogIds.map((id) => html`<option value=${id}></option>`)}</datalist>
       </label>
       ${
-        settings.engine === 'transformers'
+        settings.engine === 'transformers' || settings.engine === 'llamacpp'
           ? html`<label
               >Compute on
               <select name="device" ?disabled=${busy}>

@@ -42,6 +42,8 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
   @property() model = '';
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
+  /** CPU threads for engines that run them (llama.cpp); unset: the device's cores minus one. */
+  @property({ type: Number }) threads: number | undefined;
   /** Extra catalog entries `model` may name (self-hosted models). */
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Measured runs per prompt length. */

@@ -8,6 +8,7 @@ import type { EngineLease } from '../../client/engine-pool.js';
 import { Conversation, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
+import { replyMaxTokens, replyTemperature } from '../../core/generation-settings.js';
 import { EdgeLlmDoneEvent, EdgeLlmProgressEvent, EdgeLlmReadyEvent, EdgeLlmTokenEvent } from '../../events.js';
 import type { ChatMessage, DeviceLoss, GenerationStats, LoadProgress, LoadReport } from '../../shared/engine-api.js';
 import { reportError } from '../report-error.js';
@@ -82,7 +83,8 @@ export class ChatSession implements ReactiveController {
   /** The element's settings changed: save them, and let go of a model the element no longer names. */
   settingsChanged(changed: ReadonlySet<PropertyKey>): void {
     this.saving.settingsChanged(changed);
-    const modelChanged = changed.has('model') || changed.has('engine') || changed.has('device');
+    const modelChanged =
+      changed.has('model') || changed.has('engine') || changed.has('device') || changed.has('threads');
     if (!modelChanged || !this.lease || this.leases.fits(this.lease)) return;
     // A reply in flight finishes on the model it started with; the next one loads the new model.
     if (this.status.kind === 'generating') return;
@@ -194,7 +196,9 @@ export class ChatSession implements ReactiveController {
     from: number,
     content: string,
   ): Promise<GenerationStats> {
-    const { systemPrompt, maxTokens, temperature } = this.host;
+    const { systemPrompt } = this.host;
+    const maxTokens = replyMaxTokens(this.host.maxTokens);
+    const temperature = replyTemperature(this.host.temperature);
     const earlier = this.conversation.planTurns(from);
     const before = this.conversation.turns;
     // The message shows at once; its reply waits while the prompt is planned.

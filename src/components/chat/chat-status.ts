@@ -21,6 +21,7 @@ export interface ChatSettings {
   engine: EngineId;
   model: string;
   device: ComputeDevice;
+  threads: number | undefined;
   customModels: CustomModelSource | undefined;
   systemPrompt: string;
   maxTokens: number;

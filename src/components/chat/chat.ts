@@ -76,7 +76,7 @@ import { statusText } from './chat-status.js';
 export class EdgeLlmChat extends LitElement implements ChatSettings {
   static override styles = [themeStyles, formStyles, chatStyles, composerStyles];
 
-  /** Engine that runs the model: "webllm" (default), "transformers", or "double" (the test double). */
+  /** Engine that runs the model: "webllm" (default), "transformers", "llamacpp", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';
   /** Catalog id of the model to load. */
   @property() model = '';
@@ -98,6 +98,8 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
   /** Where the engine computes, for engines that offer a choice: "webgpu" (default) or "wasm". */
   @property() device: ComputeDevice = 'webgpu';
+  /** CPU threads for engines that run them (llama.cpp); unset: the device's cores minus one. */
+  @property({ type: Number }) threads: number | undefined;
   /** Save conversations and their settings on this device (IndexedDB), list them, and restore the open one on return. */
   @property({ type: Boolean }) persist = false;
   /** Name of the saved record; chats on one origin that persist need different names. */

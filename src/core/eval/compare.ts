@@ -23,7 +23,8 @@ export interface ComparisonRow {
 
 /** The memory a run is charged with: see {@link ComparisonRow.memoryBytes}. */
 export function memoryOf(run: EvalRun, summary: EvalSummary): number {
-  return summary.peakGpuMemoryBytes > 0 ? summary.peakGpuMemoryBytes : (run.modelBytes ?? Number.NaN);
+  const peak = summary.peakGpuMemoryBytes;
+  return peak !== undefined && peak > 0 ? peak : (run.modelBytes ?? Number.NaN);
 }
 
 /** One row per model run, in file order; runs of different suites are not comparable, so pass one suite's results. */

@@ -1,0 +1,3 @@
+// Types of fixtures-digest.mjs, for the tests.
+export const DIGEST_FILE: string;
+export function fixturesDigest(): string;

@@ -1,0 +1,168 @@
+/**
+ * Stored GGUF models (wllama's cache in the origin private file system): the cache manager lists
+ * them with their bytes and deletes them, the quota check refuses a download that cannot fit, a
+ * damaged stored file is never loaded, and a stored model loads and chats with the network gone.
+ */
+import type { Page } from '@playwright/test';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as Wllama from '@wllama/wllama';
+import { formatBytes } from '../../src/core/format.ts';
+import { FIXTURES_DIR } from '../support/fixtures.ts';
+import { startStaticServer } from '../support/static-server.ts';
+import { ggufUrl, loadGguf, openWithGguf, reply } from './llamacpp-helpers.ts';
+import { DIST_DIR, expect, test, WLLAMA_DIR } from './test.ts';
+
+const MODEL = 'gguf-tiny/edge-tiny-q8_0.gguf';
+const chat = (page: Page) => page.locator('edge-llm-chat');
+const manager = (page: Page) => page.locator('edge-llm-cache-manager');
+const waitReady = (page: Page) =>
+  expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
+
+/** wllama's own view of its cache, from the page: [original URL, stored bytes] per complete file. */
+async function storedGguf(page: Page): Promise<[string, number][]> {
+  return page.evaluate(async () => {
+    const modulePath = '/wllama/index.js';
+    const { CacheManager } = (await import(/* @vite-ignore */ modulePath)) as typeof Wllama;
+    const entries = await new CacheManager().list();
+    return entries.map((entry) => [entry.metadata.originalURL, entry.size] as [string, number]);
+  });
+}
+
+test('the cache manager lists a stored GGUF model with its bytes and engine, and deletes it', async ({
+  page,
+  server,
+}) => {
+  const url = ggufUrl(server, MODEL);
+  const size = statSync(join(FIXTURES_DIR, MODEL)).size;
+  await openWithGguf(page, server, [MODEL]);
+  await expect(manager(page).locator('[data-empty]')).toBeVisible();
+  await loadGguf(page, server, MODEL);
+  await waitReady(page);
+  expect(await storedGguf(page)).toEqual([[url, size]]);
+
+  const row = manager(page).locator(`tr[data-key="${url}"]`);
+  await expect(row).toHaveAttribute('data-bytes', String(size));
+  await expect(row).toHaveAttribute('data-engine', 'llamacpp');
+  await expect(row.locator('[data-size]')).toHaveText(formatBytes(size));
+  await expect(row.locator('th')).toContainText('edge-tiny-q8_0.gguf');
+
+  await row.locator('button[data-action="delete"]').click();
+  await expect(row).toHaveCount(0);
+  expect(await storedGguf(page)).toEqual([]);
+});
+
+test('a GGUF download the quota cannot hold is refused before it starts, with the numbers', async ({
+  page,
+  server,
+  context,
+}) => {
+  // As in cache-manager.spec.ts: the quota is made small for real writes (CDP) and for estimate()
+  // in the page and in the engine worker.
+  await page.goto(`${server.url}/favicon.svg`);
+  const { usage } = await page.evaluate(() => navigator.storage.estimate());
+  const quota = (usage ?? 0) + 50_000;
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: quota });
+  const wrapper = `{ const estimate = StorageManager.prototype.estimate;
+    StorageManager.prototype.estimate = async function () { return { ...(await estimate.call(this)), quota: ${quota} }; }; }\n`;
+  await context.addInitScript(wrapper);
+  await context.route(/\/assets\/engine\.worker-[^/]+\.js$/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: wrapper + (await response.text()) });
+  });
+  await openWithGguf(page, server, [MODEL]);
+  const before = server.requests.length;
+  await loadGguf(page, server, MODEL);
+  const error = chat(page).locator('edge-llm-error-panel [role="alert"]');
+  await expect(error).toHaveAttribute('data-code', 'storage-insufficient', { timeout: 60_000 });
+  await expect(error).toContainText(`it needs ${formatBytes(statSync(join(FIXTURES_DIR, MODEL)).size)}`);
+  const requests = server.requests.slice(before).filter((request) => request.path === `/fixtures/${MODEL}`);
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.every((request) => request.method === 'HEAD')).toBe(true);
+  // Nothing was written to wllama's folder (read without creating it: the quota is full).
+  const files = await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('cache').catch(() => undefined);
+    const names: string[] = [];
+    if (folder)
+      for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.length;
+  });
+  expect(files).toBe(0);
+});
+
+test('a stored GGUF file that is damaged is never loaded: it is deleted and fetched again', async ({
+  page,
+  server,
+}) => {
+  const url = ggufUrl(server, MODEL);
+  const bytes = readFileSync(join(FIXTURES_DIR, MODEL));
+  await openWithGguf(page, server, [MODEL]);
+  // A cut-off copy stored as if it were complete (its metadata claims the cut size), as a server
+  // that dropped the connection without an error would leave it.
+  await page.evaluate(
+    async ({ url, cut }) => {
+      const modulePath = '/wllama/index.js';
+      const { CacheManager } = (await import(/* @vite-ignore */ modulePath)) as typeof Wllama;
+      const cache = new CacheManager();
+      const name = await cache.getNameFromURL(url);
+      const blob = new Blob([new Uint8Array(cut)]);
+      await cache.write(name, blob.stream(), { originalURL: url, originalSize: blob.size, etag: '' });
+    },
+    { url, cut: [...bytes.subarray(0, Math.floor(bytes.length / 2))] },
+  );
+  // The server serves every test of this worker: count from here.
+  const before = server.requests.length;
+  const gets = () =>
+    server.requests.slice(before).filter((r) => r.method === 'GET' && r.path === `/fixtures/${MODEL}`).length;
+  await loadGguf(page, server, MODEL);
+  await waitReady(page);
+  expect(gets()).toBe(1);
+  expect(await storedGguf(page)).toEqual([[url, bytes.length]]);
+  expect((await reply(page, 'Hello there', 4)).stats.outputTokens).toBe(4);
+});
+
+test.describe('offline', () => {
+  test.use({ serviceWorkers: 'allow' });
+
+  test('after one visit a stored GGUF model loads and chats with the network gone', async ({ page, context }) => {
+    const server = await startStaticServer({
+      roots: { '/': DIST_DIR, '/fixtures/': FIXTURES_DIR, '/wllama/': WLLAMA_DIR },
+    });
+    const origin = server.url;
+    try {
+      await page.goto(`${origin}/?engine=llamacpp`);
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
+      await openWithGguf(page, server, [MODEL]);
+      await loadGguf(page, server, MODEL);
+      await waitReady(page);
+      expect((await reply(page, 'First visit', 4)).stats.outputTokens).toBe(4);
+      // The service worker stored llama.cpp's WebAssembly with the app.
+      const cached = await page.evaluate(async () => {
+        const names = await caches.keys();
+        const urls: string[] = [];
+        for (const name of names) for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+        return urls;
+      });
+      expect(cached.some((url) => /wllama-.*\.wasm/.test(url))).toBe(true);
+    } finally {
+      await server.close();
+    }
+    await context.setOffline(true);
+    await page.reload();
+    await page.evaluate(
+      (llamacpp) => {
+        document.querySelector('edge-llm-app')!.customModels = { llamacpp };
+      },
+      [{ url: `${origin}/fixtures/${MODEL}` }],
+    );
+    const row = page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${MODEL}"]`);
+    await expect(row.locator('[data-cached]')).toHaveAttribute('data-cached', 'yes');
+    await row.locator('input[type="radio"]').check();
+    await chat(page).locator('button[data-action="load"]').click();
+    await waitReady(page);
+    await expect(chat(page).locator('[role="status"]')).toContainText('cache');
+    expect((await reply(page, 'Still here?', 6)).stats.outputTokens).toBe(6);
+  });
+});
