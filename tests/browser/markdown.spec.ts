@@ -208,7 +208,8 @@ test('the Copy button copies a code block from the mouse or the keyboard, and sa
   await openAppWithDouble(page, server);
   await loadDouble(page, 'double-flood');
   await exchange(page, 'echo: Two blocks:\n\n```sh\nnpm ci\n```\n\n```\nplain <i>text</i>\n```');
-  const buttons = lastReply(page).getByRole('button', { name: /^Copy/ });
+  // The code blocks' buttons, not the Copy under the whole reply.
+  const buttons = lastReply(page).locator('.text').getByRole('button', { name: /^Copy/ });
   await expect(buttons).toHaveCount(2);
   await expect(buttons.nth(1)).toHaveAccessibleName('Copy code');
 
