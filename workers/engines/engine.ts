@@ -80,8 +80,8 @@ export interface Engine {
    * Resolves with undefined when the engine cannot count right now; without the method, or with
    * undefined, the host uses a cautious estimate (src/core/token-estimate.ts). Rejects with a
    * `ModelNotLoadedError` when no model is loaded. A llama.cpp engine applies the GGUF's chat
-   * template and counts with llama.cpp's tokenizer where its binding exposes both, and leaves the
-   * method out where it does not.
+   * template and counts with llama.cpp's tokenizer where its binding exposes both, and answers
+   * undefined where it does not (wllama 3, see llamacpp-engine.ts).
    */
   countPromptTokens?(messages: ChatMessage[]): Promise<number | undefined>;
   /** Makes extra catalog entries loadable (the ones a page lists may not be listed here). */
