@@ -8,6 +8,10 @@ import { defineConfig } from 'vite';
  * Not Vite's library mode: that inlines every asset, which would put ONNX Runtime's 27 MB
  * WebAssembly into the JavaScript as base64.
  */
+/** Kept out of the shared chunks: only the lazy chunks that save something use it. */
+const PERSISTENCE =
+  /[\\/]src[\\/]persistence[\\/](?!crash-markers-key)|[\\/]idb-keyval[\\/]|[\\/]src[\\/]core[\\/](saved-conversation|conversation-(index|file|search))\.ts/;
+
 export default defineConfig({
   base: './',
   publicDir: false,
@@ -23,20 +27,27 @@ export default defineConfig({
       preserveEntrySignatures: 'strict',
       output: {
         entryFileNames: 'edge-llm.js',
-        // One chunk for everything the entry shares with lazily loaded chunks (the benchmark,
-        // the crash report). Left to itself the bundler makes one small chunk per combination of
-        // importers, and a page pays gzip and module overhead on each. Persistence code and the
-        // saved-conversation formats are left out: only lazy chunks share them, and pages that do
-        // not persist never load them.
+        // One chunk for everything the entry loads at once and shares with lazily loaded chunks
+        // (the chat and what the benchmark, the evaluation and the crash report also use), and
+        // one for what only the lazy chunks share (result files, the correctness check,
+        // measurement). Left to itself the bundler makes one small chunk per combination of
+        // importers, and a page pays gzip and module overhead on each. Persistence code (and
+        // idb-keyval) and the saved-conversation formats are left out: only lazy chunks share them,
+        // and pages that do not persist never load them.
         codeSplitting: {
           groups: [
             {
               name: 'shared',
+              tags: ['$initial'],
+              priority: 2,
               minShareCount: 2,
-              test: (id: string) =>
-                !/[\\/]src[\\/](persistence[\\/](?!crash-markers-key)|core[\\/](saved-conversation|conversation-(index|file|search))\.ts)/.test(
-                  id,
-                ),
+              test: (id: string) => !PERSISTENCE.test(id),
+            },
+            {
+              name: 'results',
+              priority: 1,
+              minShareCount: 2,
+              test: (id: string) => !PERSISTENCE.test(id),
             },
           ],
         },
