@@ -6,6 +6,8 @@ import {
   ISOLATION_HEADERS,
   metaContentSecurityPolicy,
 } from './scripts/security-headers.mjs';
+import { runtimeChunkName } from './scripts/runtime-chunks.mjs';
+import { webLlmCatalog } from './scripts/vite-webllm-catalog.mjs';
 
 /** The built pages carry the policy as a <meta> too, for hosts that serve files without headers. */
 function securityPolicyMeta(): Plugin {
@@ -51,6 +53,11 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    plugins: () => [webLlmCatalog()],
+    // The engines' runtimes get names the service worker recognises (src/core/app-assets.ts).
+    rollupOptions: {
+      output: { chunkFileNames: (chunk) => `assets/${runtimeChunkName(chunk.moduleIds) ?? '[name]'}-[hash].js` },
+    },
   },
   server: {
     // No CSP while developing: Vite's client and hot reload need inline styles and a websocket.
@@ -63,24 +70,23 @@ export default defineConfig({
   plugins: [
     securityPolicyMeta(),
     printCspReports(),
-    // The app page's service worker (never the library's: a host site owns its own). It precaches
-    // the shell and every engine asset, so after one visit the app starts and runs a cached model
-    // with no network. Models themselves are cached by the engines, not here.
+    // The app page's service worker (never the library's: a host site owns its own), built from
+    // workers/sw.ts. It stores the shell when it installs and each engine's runtime on the
+    // engine's first use (see src/core/app-assets.ts); models are stored by the engines.
     VitePWA({
-      strategies: 'generateSW',
+      strategies: 'injectManifest',
+      srcDir: 'workers',
+      filename: 'sw.ts',
       // Registered by src/app/offline.ts from the app page only.
       injectRegister: false,
       manifest: false,
-      workbox: {
+      injectManifest: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,svg}'],
         globIgnores: ['lib/**', '**/*.map'],
-        // ONNX Runtime's WebAssembly is ~25 MB; without it the transformers.js engine cannot start offline.
+        // The manifest lists the engines' WebAssembly too (ONNX Runtime's 27 MB, llama.cpp's 10 MB):
+        // the worker stores each on the engine's first use.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
-        navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/embed\.html/],
-        cleanupOutdatedCaches: true,
-        clientsClaim: true,
-        skipWaiting: true,
+        rollupFormat: 'iife',
       },
     }),
   ],

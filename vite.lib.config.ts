@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { webLlmCatalog } from './scripts/vite-webllm-catalog.mjs';
 
 /**
  * The library build: `dist/lib/edge-llm.js`, one ES module for a script tag or an npm import,
@@ -54,5 +55,5 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [webLlmCatalog()] },
 });

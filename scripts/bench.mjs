@@ -30,7 +30,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, launchWithTemporaryProfile } from './chromium.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -160,7 +160,9 @@ if (values['model-lib'] && !/^https?:\/\//.test(values['model-lib'])) {
 // Cross-origin isolated, as the app's own servers are: llama.cpp needs it for threads.
 const server = await startStaticServer({ roots, isolate: true });
 const model = resolveModel(server.url);
-const browser = await chromium.launch({
+// A persistent profile (fresh, deleted afterwards), so the model the cold load stores is there for
+// the warm load, as in a normal browser window.
+const browser = await launchWithTemporaryProfile(chromium, {
   executablePath,
   headless: true,
   args: [
@@ -177,7 +179,7 @@ const watchdog = setTimeout(() => {
 }, timeoutMs);
 
 try {
-  const page = await browser.newPage();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`  [page] ${message.text()}`);
   });

@@ -13,3 +13,25 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/**
+ * Chromium with a persistent profile in a fresh temporary directory, as a normal browser window
+ * has: model files it stores survive a reload (a non-persistent context is like a private window,
+ * which refuses to store a file over about 268 MB). `close()` ends the browser and deletes the
+ * profile. `chromium` is Playwright's (playwright-core or @playwright/test).
+ */
+export async function launchWithTemporaryProfile(chromium, options) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const profile = mkdtempSync(join(tmpdir(), 'edge-llm-profile-'));
+  const context = await chromium.launchPersistentContext(profile, options);
+  return {
+    context,
+    profile,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

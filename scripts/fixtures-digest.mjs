@@ -12,6 +12,14 @@ const SCRIPTS = dirname(fileURLToPath(import.meta.url));
 /** The file beside the fixtures that holds the digest they were written with. */
 export const DIGEST_FILE = '.generator-digest';
 
+/**
+ * Where the digest of a fixture folder written on its own (make-fixtures --large) is kept: beside
+ * the folder, never in it, since the tests serve the folder as the model and count its files.
+ */
+export function folderDigestPath(out, folder) {
+  return join(out, `${folder}${DIGEST_FILE}`);
+}
+
 /** sha256 of every script the fixtures come from (all of scripts/ but the twins, which stamp themselves). */
 export function fixturesDigest() {
   const hash = createHash('sha256');

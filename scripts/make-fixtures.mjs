@@ -5,6 +5,7 @@
 // "model library" files that are deliberately not usable.
 //
 //   node scripts/make-fixtures.mjs [--out <dir>]
+//   node scripts/make-fixtures.mjs --out <dir> --large     the real-size onnx-large only (below)
 //   node scripts/make-fixtures.mjs --twin <name> [...]   a real-size twin instead (see scripts/twins/)
 //
 // Default output: tests/fixtures/generated (git-ignored). Output is fully
@@ -25,6 +26,9 @@
 //   gguf-bad/{truncated,bad-magic,unknown-arch,unknown-quant}.gguf
 //   onnx-tiny-perturbed/...           the same model with every weight scaled by 1 ± 2%
 //                                     (a twin that computes slightly differently)
+//   onnx-tiny-external/...            onnx-tiny with its weights in onnx/model.onnx_data
+//   onnx-large/...                    with --large only: the same graph at real size (327 MB,
+//                                     one fp32 file), for the download tests
 //   libs/not-a-library.wasm   (HTML text, not WebAssembly)
 //   libs/empty-module.wasm    (smallest valid wasm module, not a model library)
 //
@@ -38,9 +42,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesToUnicode } from './byte-level.mjs';
-import { DIGEST_FILE, fixturesDigest } from './fixtures-digest.mjs';
+import { DIGEST_FILE, fixturesDigest, folderDigestPath } from './fixtures-digest.mjs';
 import { writeTinyGgufFixtures } from './gguf/tiny-llama.mjs';
-import { writeOnnxTinyModel } from './onnx-tiny-model.mjs';
+import { ONNX_TINY_MODEL, writeOnnxTinyModel } from './onnx-tiny-model.mjs';
 import { runTwinCli } from './twins/cli.mjs';
 import { mulberry32 } from './prng.mjs';
 
@@ -53,6 +57,7 @@ const DEFAULT_OUT = join(REPO_ROOT, 'tests', 'fixtures', 'generated');
 
 function parseArgs(argv) {
   let out = DEFAULT_OUT;
+  let large = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--out') {
@@ -61,15 +66,35 @@ function parseArgs(argv) {
       out = resolve(value);
     } else if (arg.startsWith('--out=')) {
       out = resolve(arg.slice('--out='.length));
+    } else if (arg === '--large') {
+      large = true;
     } else if (arg === '-h' || arg === '--help') {
-      process.stdout.write('usage: node scripts/make-fixtures.mjs [--out <dir>]\n');
+      process.stdout.write(
+        'usage: node scripts/make-fixtures.mjs [--out <dir>] [--large]\n' +
+          '  --large  write only onnx-large, a real-size model (over 300 MB) for the download tests\n',
+      );
       process.exit(0);
     } else {
       throw new Error(`unknown argument: ${arg}`);
     }
   }
-  return { out };
+  return { out, large };
 }
+
+/**
+ * The real-size model the download tests use: the same graph as onnx-tiny, with layer sizes that
+ * make a single fp32 ONNX file over 300 MB (larger than what Chromium stores in a private
+ * window). It only has to load and answer; its weights are random.
+ */
+const LARGE_SHAPE = Object.freeze({
+  ...ONNX_TINY_MODEL,
+  hidden_size: 512,
+  intermediate_size: 8192,
+  num_hidden_layers: 6,
+  num_attention_heads: 8,
+  num_key_value_heads: 8,
+  head_dim: 64,
+});
 
 // ---------------------------------------------------------------------------
 // Model shape (a tiny llama, q4f32_1-style: 4-bit weights packed in uint32,
@@ -354,8 +379,20 @@ const EMPTY_MODULE = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00
 
 // ---------------------------------------------------------------------------
 
+function writeLarge(out) {
+  const dir = join(out, 'onnx-large');
+  const model = writeOnnxTinyModel(dir, { tokenizer: buildTokenizer(), shape: LARGE_SHAPE });
+  // Last, so an interrupted run leaves no digest and is redone.
+  writeFileSync(folderDigestPath(out, 'onnx-large'), `${fixturesDigest()}\n`);
+  process.stdout.write(
+    `make-fixtures: wrote onnx-large to ${relative(process.cwd(), dir) || '.'}: llama ${model.layers} layers, ` +
+      `${model.paramCount} params, onnx/model.onnx ${model.modelBytes} bytes\n`,
+  );
+}
+
 function main() {
-  const { out } = parseArgs(process.argv.slice(2));
+  const { out, large } = parseArgs(process.argv.slice(2));
+  if (large) return writeLarge(out);
   const modelDir = join(out, 'mlc-tiny', 'resolve', 'main');
   const libsDir = join(out, 'libs');
   mkdirSync(modelDir, { recursive: true });
@@ -383,6 +420,7 @@ function main() {
     write,
     perturbation: PERTURBATION,
   });
+  writeOnnxTinyModel(join(out, 'onnx-tiny-external'), { tokenizer: buildTokenizer(), write, externalData: true });
 
   // Last, so an interrupted run leaves no digest and is redone.
   writeFileSync(join(out, DIGEST_FILE), `${fixturesDigest()}\n`);
@@ -397,6 +435,7 @@ function main() {
       `gguf-tiny (llama, F32 ${ggufTiny.sizes.F32} / Q8_0 ${ggufTiny.sizes.Q8_0} / Q4_0 ${ggufTiny.sizes.Q4_0} bytes), ` +
       `gguf-bad (truncated, bad magic, unknown architecture, unknown quantization), ` +
       `onnx-tiny-perturbed (weights × 1 ± ${PERTURBATION.scale}), ` +
+      `onnx-tiny-external (onnx-tiny with its weights in onnx/model.onnx_data), ` +
       `libs/not-a-library.wasm, libs/empty-module.wasm\n`,
   );
 }

@@ -72,12 +72,46 @@ function perturber({ seed, scale }) {
   return (data) => data.map((value) => value * (1 + (rand() * 2 - 1) * scale));
 }
 
+/** Initializers at least this large go to the external data file when one is asked for. */
+const EXTERNAL_MIN_BYTES = 1024;
+
 /**
- * Returns the ModelProto bytes and some stats.
- * @param {{ vocabSize: number, specialTokenIds: number[], perturbation?: { seed: number, scale: number } }} options
+ * Moves the large initializers' bytes out of the graph into one external data file (ONNX's
+ * external data format: location, offset and length per tensor), as exports over 2 GB must.
  */
-export function buildOnnxTinyModel({ vocabSize, specialTokenIds, perturbation }) {
-  const cfg = ONNX_TINY_MODEL;
+function moveToExternalData(initializers, fileName) {
+  const parts = [];
+  let offset = 0;
+  for (const tensor of initializers) {
+    if (!tensor.rawData || tensor.rawData.length < EXTERNAL_MIN_BYTES) continue;
+    const length = tensor.rawData.length;
+    parts.push(Buffer.from(tensor.rawData.buffer, tensor.rawData.byteOffset, length));
+    tensor.externalData = [
+      { key: 'location', value: fileName },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(length) },
+    ];
+    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    tensor.rawData = new Uint8Array(0);
+    offset += length;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * Returns the ModelProto bytes (and the external data bytes when `externalData` names a file)
+ * and some stats. `shape` sets the layer sizes (default ONNX_TINY_MODEL).
+ * @param {{ vocabSize: number, specialTokenIds: number[], perturbation?: { seed: number, scale: number },
+ *   shape?: typeof ONNX_TINY_MODEL, externalData?: string }} options
+ */
+export function buildOnnxTinyModel({
+  vocabSize,
+  specialTokenIds,
+  perturbation,
+  shape = ONNX_TINY_MODEL,
+  externalData,
+}) {
+  const cfg = shape;
   const { hidden_size: C, intermediate_size: I, num_attention_heads: H, head_dim: D } = cfg;
   const L = cfg.num_hidden_layers;
   const V = vocabSize;
@@ -339,11 +373,13 @@ export function buildOnnxTinyModel({ vocabSize, specialTokenIds, perturbation })
       output: outputs,
     },
   });
+  const data = externalData ? moveToExternalData(model.graph.initializer, externalData) : undefined;
   const err = onnx.ModelProto.verify(model);
   if (err) throw new Error(`invalid ModelProto: ${err}`);
   const bytes = Buffer.from(onnx.ModelProto.encode(model).finish());
   return {
     bytes,
+    data,
     nodeCount: g.nodes.length,
     paramCount: g.paramCount,
     opTypes: [...new Set(g.nodes.map((n) => n.opType))].sort(),
@@ -368,13 +404,22 @@ function tokenId(tokenizer, content) {
  * Writes the tiny transformers.js model folder.
  * @param {string} dir the folder to write (e.g. <out>/onnx-tiny)
  * @param {{ tokenizer: object, write?: (path: string, data: string | Buffer) => void,
- *   perturbation?: { seed: number, scale: number } }} options
+ *   perturbation?: { seed: number, scale: number }, shape?: typeof ONNX_TINY_MODEL,
+ *   externalData?: boolean }} options
  *   tokenizer: a HuggingFace tokenizers JSON object (byte-level BPE) with <|endoftext|>,
- *   <|im_start|> and <|im_end|> as added tokens. perturbation: see perturber().
+ *   <|im_start|> and <|im_end|> as added tokens. perturbation: see perturber(). shape: layer
+ *   sizes (a larger model of the same graph). externalData: the weights go to
+ *   onnx/model.onnx_data, as transformers.js loads them with `use_external_data_format`.
  */
 export function writeOnnxTinyModel(
   dir,
-  { tokenizer, write = (path, data) => writeFileSync(path, data), perturbation },
+  {
+    tokenizer,
+    write = (path, data) => writeFileSync(path, data),
+    perturbation,
+    shape = ONNX_TINY_MODEL,
+    externalData = false,
+  },
 ) {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
@@ -383,7 +428,7 @@ export function writeOnnxTinyModel(
   const padId = tokenId(tokenizer, '<|endoftext|>');
   const bosId = tokenId(tokenizer, '<|im_start|>');
   const eosId = tokenId(tokenizer, '<|im_end|>');
-  const cfg = ONNX_TINY_MODEL;
+  const cfg = shape;
 
   const config = {
     architectures: ['LlamaForCausalLM'],
@@ -413,7 +458,7 @@ export function writeOnnxTinyModel(
     use_cache: true,
     'transformers.js_config': {
       dtype: 'fp32',
-      use_external_data_format: false,
+      use_external_data_format: externalData,
     },
   };
   const generationConfig = {
@@ -451,16 +496,23 @@ export function writeOnnxTinyModel(
     tokenizer_class: 'GPT2Tokenizer',
   };
 
-  const model = buildOnnxTinyModel({ vocabSize, specialTokenIds: [padId, bosId, eosId], perturbation });
+  const model = buildOnnxTinyModel({
+    vocabSize,
+    specialTokenIds: [padId, bosId, eosId],
+    perturbation,
+    shape,
+    externalData: externalData ? 'model.onnx_data' : undefined,
+  });
   write(join(dir, 'config.json'), json(config));
   write(join(dir, 'generation_config.json'), json(generationConfig));
   write(join(dir, 'tokenizer.json'), json(tokenizer));
   write(join(dir, 'tokenizer_config.json'), json(tokenizerConfig));
   write(join(dir, 'onnx', 'model.onnx'), model.bytes);
+  if (model.data) write(join(dir, 'onnx', 'model.onnx_data'), model.data);
   return {
     vocabSize,
     layers: cfg.num_hidden_layers,
-    modelBytes: model.bytes.length,
+    modelBytes: model.bytes.length + (model.data?.length ?? 0),
     nodeCount: model.nodeCount,
     paramCount: model.paramCount,
     opTypes: model.opTypes,

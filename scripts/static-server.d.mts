@@ -8,6 +8,19 @@ export interface ServedRequest {
   at: number;
   /** The request's `Origin` header, when it sent one. */
   origin?: string;
+  /** Body bytes sent (0 for HEAD, 304 and a client that left before any byte). */
+  bytes: number;
+  /** The request's `Range` header, when it sent one. */
+  range?: string;
+  /** True when a fault cut this response short (see {@link StaticServer.cutNext}). */
+  cut?: boolean;
+  /** True when a fault stopped this response mid-body (see {@link StaticServer.stallNext}). */
+  stalled?: boolean;
+}
+export interface CutReport {
+  path: string;
+  /** Body bytes sent before the connection was cut. */
+  bytes: number;
 }
 export interface StaticServer {
   /**
@@ -22,6 +35,20 @@ export interface StaticServer {
   requests: ServedRequest[];
   /** The CSP violation reports browsers posted (with `collectCspReports`), each report's fields. */
   cspReports: Record<string, unknown>[];
+  /**
+   * Arms a fault: the next GET of `path` whose body is longer than `afterBytes` sends exactly
+   * `afterBytes` body bytes, then the connection is cut and the server stops listening (every
+   * other connection is closed too), as if the host died. Resolves once it is down.
+   */
+  cutNext(fault: { path: string; afterBytes: number }): Promise<CutReport>;
+  /**
+   * Arms a stall: the next GET of `path` whose body is longer than `afterBytes` sends exactly
+   * `afterBytes` body bytes, then nothing more, with the connection left open until the client
+   * leaves (a host gone quiet). Resolves once those bytes are sent.
+   */
+  stallNext(fault: { path: string; afterBytes: number }): Promise<CutReport>;
+  /** Listens again on the same port after a fault (nothing happens when it is up). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 export interface StaticServerOptions {

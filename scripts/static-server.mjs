@@ -1,5 +1,6 @@
 // A tiny static file server for browser tests and the benchmark CLI (node built-ins only).
-// Types: static-server.d.mts.
+// Types: static-server.d.mts. It behaves like a typical static host (ETag, 304, byte ranges),
+// counts the body bytes of every response, and can die mid-file and come back (a fault for tests).
 //
 //   const server = await startStaticServer({
 //     roots: { "/": "dist", "/fixtures/": "tests/fixtures/generated" },
@@ -13,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CSP_REPORT_PATH, ISOLATION_HEADERS } from './security-headers.mjs';
+import { entityTag, ifRangeAllows, matchesIfNoneMatch, parseRange } from './http-range.mjs';
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',
@@ -83,14 +85,14 @@ async function resolveFile(roots, urlPath) {
   }
   if (info.isFile()) {
     if (urlPath.endsWith('/')) return null; // "/file.js/" is not the file
-    return { kind: 'file', file: target, size: info.size };
+    return { kind: 'file', file: target, size: info.size, mtimeMs: info.mtimeMs };
   }
   if (info.isDirectory()) {
     if (!urlPath.endsWith('/')) return { kind: 'redirect', location: dirPath };
     const index = join(target, 'index.html');
     try {
       const indexInfo = await stat(index);
-      if (indexInfo.isFile()) return { kind: 'file', file: index, size: indexInfo.size };
+      if (indexInfo.isFile()) return { kind: 'file', file: index, size: indexInfo.size, mtimeMs: indexInfo.mtimeMs };
     } catch {
       // no index.html
     }
@@ -109,9 +111,15 @@ async function readCspReport(req) {
   }
 }
 
+/** Headers a page on another origin may read: resuming a download needs the validators and ranges. */
+const EXPOSED_HEADERS = 'Content-Length, Content-Type, Content-Range, Accept-Ranges, ETag, Last-Modified';
+
 export function startStaticServer(options) {
   const roots = normalizeRoots(options.roots);
   const host = options.host ?? '127.0.0.1';
+  const cors = options.cors
+    ? { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': EXPOSED_HEADERS }
+    : {};
   const extraHeaders = {
     ...(options.isolate
       ? {
@@ -125,6 +133,9 @@ export function startStaticServer(options) {
   };
   const requests = [];
   const cspReports = [];
+  /** Armed faults: the next GET of `path` is cut after `afterBytes` body bytes and the server dies. */
+  const faults = [];
+
   const handle = async (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
@@ -136,20 +147,17 @@ export function startStaticServer(options) {
       path = rawPath;
     }
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const entry = { method, path, status: 0, at: Date.now() };
+    const entry = { method, path, status: 0, at: Date.now(), bytes: 0 };
     if (origin !== undefined) entry.origin = origin;
+    if (typeof req.headers.range === 'string') entry.range = req.headers.range;
     requests.push(entry);
     const send = (status, headers, body) => {
       entry.status = status;
-      const all = { ...headers };
-      if (options.cors) {
-        all['Access-Control-Allow-Origin'] = '*';
-        all['Access-Control-Expose-Headers'] = 'Content-Length, Content-Type';
-      }
-      Object.assign(all, extraHeaders);
+      const all = { ...headers, ...cors, ...extraHeaders };
       if (body !== undefined) {
         all['Content-Length'] = Buffer.byteLength(body);
         res.writeHead(status, all);
+        if (method !== 'HEAD') entry.bytes = Buffer.byteLength(body);
         res.end(method === 'HEAD' ? undefined : body);
       } else {
         res.writeHead(status, all);
@@ -206,26 +214,70 @@ export function startStaticServer(options) {
       );
       return;
     }
-    entry.status = 200;
+    const etag = entityTag(found.size, found.mtimeMs);
+    const lastModified = new Date(found.mtimeMs).toUTCString();
     const headers = {
       'Content-Type': contentTypeFor(found.file),
-      'Content-Length': found.size,
       'Cache-Control': 'no-cache',
+      ETag: etag,
+      'Last-Modified': lastModified,
+      'Accept-Ranges': 'bytes',
+      ...cors,
+      ...extraHeaders,
     };
-    if (options.cors) {
-      headers['Access-Control-Allow-Origin'] = '*';
-      headers['Access-Control-Expose-Headers'] = 'Content-Length, Content-Type';
-    }
-    Object.assign(headers, extraHeaders);
-    res.writeHead(200, headers);
-    if (method === 'HEAD') {
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+      entry.status = 304;
+      res.writeHead(304, headers);
       res.end();
       return;
     }
-    const stream = createReadStream(found.file);
+    let range = parseRange(req.headers.range, found.size);
+    if (range !== undefined && !ifRangeAllows(req.headers['if-range'], etag, lastModified)) range = undefined;
+    if (range === 'unsatisfiable') {
+      sendError(416, 'Range Not Satisfiable', `The file has ${found.size} bytes`, {
+        'Content-Range': `bytes */${found.size}`,
+      });
+      return;
+    }
+    const start = range?.start ?? 0;
+    const length = range ? range.end - range.start + 1 : found.size;
+    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${found.size}`;
+    headers['Content-Length'] = length;
+    entry.status = range ? 206 : 200;
+    res.writeHead(entry.status, headers);
+    if (method === 'HEAD' || length === 0) {
+      res.end();
+      return;
+    }
+    const faultIndex = faults.findIndex((fault) => fault.path === path && fault.afterBytes < length);
+    const fault = faultIndex >= 0 ? faults.splice(faultIndex, 1)[0] : undefined;
+    const sent = fault ? fault.afterBytes : length;
+    const stream = createReadStream(found.file, { start, end: start + sent - 1 });
+    stream.on('data', (chunk) => {
+      entry.bytes += chunk.length;
+    });
     stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    if (!fault) {
+      stream.pipe(res);
+      return;
+    }
+    stream.pipe(res, { end: false });
+    stream.on('end', () => {
+      if (fault.stall) {
+        // A host that stops sending but keeps the connection open, until the client leaves.
+        entry.stalled = true;
+        res.write('', () => fault.done({ path, bytes: entry.bytes }));
+        return;
+      }
+      entry.cut = true;
+      // Flushed to the socket first, so the client really receives `afterBytes`, then the host dies.
+      res.write('', () => {
+        req.socket.destroy();
+        void stopListening().then(() => fault.done({ path, bytes: entry.bytes }));
+      });
+    });
   };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) {
@@ -240,27 +292,48 @@ export function startStaticServer(options) {
       }
     });
   });
-  return new Promise((resolvePromise, rejectPromise) => {
-    server.once('error', rejectPromise);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', rejectPromise);
-      const address = server.address();
-      // A wildcard bind address is not something a browser can be pointed at.
-      const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-      const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
-      const origin = `http://${urlHost}:${address.port}`;
-      resolvePromise({
-        url: origin,
-        origin,
-        port: address.port,
-        requests,
-        cspReports,
-        close: () =>
-          new Promise((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            server.closeAllConnections();
-          }),
+
+  let listening = false;
+  const listen = (port) =>
+    new Promise((resolvePromise, rejectPromise) => {
+      server.once('error', rejectPromise);
+      server.listen(port, host, () => {
+        server.off('error', rejectPromise);
+        listening = true;
+        resolvePromise(server.address().port);
       });
     });
+  const stopListening = () =>
+    new Promise((done, fail) => {
+      if (!listening) return done();
+      listening = false;
+      server.close((err) => (err ? fail(err) : done()));
+      server.closeAllConnections();
+    });
+
+  return listen(options.port ?? 0).then((port) => {
+    // A wildcard bind address is not something a browser can be pointed at.
+    const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    const urlHost = reachable.includes(':') ? `[${reachable}]` : reachable;
+    const origin = `http://${urlHost}:${port}`;
+    return {
+      url: origin,
+      origin,
+      port,
+      requests,
+      cspReports,
+      cutNext: ({ path, afterBytes }) =>
+        new Promise((done) => {
+          faults.push({ path, afterBytes, done });
+        }),
+      stallNext: ({ path, afterBytes }) =>
+        new Promise((done) => {
+          faults.push({ path, afterBytes, done, stall: true });
+        }),
+      restart: async () => {
+        if (!listening) await listen(port);
+      },
+      close: () => stopListening(),
+    };
   });
 }

@@ -163,6 +163,7 @@ export class EngineHost implements EngineWorkerApi {
       weightBytes: result.weightBytes,
       contextWindow: result.contextWindow,
       ...(result.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: result.kvBytesPerToken }),
+      ...(result.notStored ? { notStored: result.notStored } : {}),
       ...(result.compute ? { compute: result.compute } : {}),
     };
   }
@@ -268,8 +269,11 @@ export class EngineHost implements EngineWorkerApi {
     const lastUsed = await lastUsedTimes();
     const models: CachedModel[] = [];
     for (const engineId of STORING_ENGINES) {
-      const files = (await (await this.engine(engineId)).storedFiles?.()) ?? [];
-      models.push(...groupStoredFiles(engineId, files, lastUsed));
+      const engine = await this.engine(engineId);
+      for (const model of groupStoredFiles(engineId, (await engine.storedFiles?.()) ?? [], lastUsed)) {
+        const complete = await engine.storedComplete?.(model.key);
+        models.push(complete === undefined ? model : { ...model, complete });
+      }
     }
     return models;
   }

@@ -1,11 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { appUpdated, offlineEngines, onAppUpdated } from '../client/app-service-worker.js';
 import { catalogClient } from '../client/shared-client.js';
 import { formatBytes, formatPercent } from '../core/format.js';
 import { formatLastUsed } from '../core/storage.js';
 import { EdgeLlmCacheChangeEvent } from '../events.js';
 import { engineName } from '../core/engines.js';
-import type { CachedModel } from '../shared/engine-api.js';
+import type { CachedModel, EngineId } from '../shared/engine-api.js';
 import { reportError } from './report-error.js';
 import { cardStyles, formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
@@ -19,7 +20,8 @@ interface Storage {
 /**
  * Every model stored in this browser, with its size on disk, engine and last use; deletes one or
  * all through each engine's own API; shows storage used against the quota and asks for
- * persistent storage. Says whether the browser is online and which models work offline.
+ * persistent storage. Says whether the browser is online, which engines and models work offline,
+ * and when a new version of the app has taken over.
  *
  * @summary Stored models, storage quota and offline state.
  * @fires edge-llm-cache-change - Stored models were deleted; `detail.models` is what remains.
@@ -66,6 +68,9 @@ export class EdgeLlmCacheManager extends LitElement {
   @property({ attribute: false }) now: () => number = () => Date.now();
 
   @state() private models: CachedModel[] | undefined;
+  /** Engines whose runtime the app's service worker has stored; undefined without one. */
+  @state() private engines: EngineId[] | undefined;
+  @state() private newVersion = appUpdated();
   @state() private storage: Storage = { usage: undefined, quota: undefined, persisted: undefined };
   @state() private online = navigator.onLine;
   @state() private message = '';
@@ -76,14 +81,26 @@ export class EdgeLlmCacheManager extends LitElement {
   private readonly onConnection = () => {
     this.online = navigator.onLine;
   };
-  // A model that finished loading may have just been stored.
+  // A load, finished or failed, may have stored model files, and its engine's runtime with them.
   private readonly onReady = () => void this.refresh();
+  // Not for this card's own failures: reading storage again would only fail again.
+  private readonly onError = (event: Event) => {
+    if (!event.composedPath().includes(this)) void this.refresh();
+  };
+  private stopWatchingUpdates: (() => void) | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
     window.addEventListener('online', this.onConnection);
     window.addEventListener('offline', this.onConnection);
     window.addEventListener('edge-llm-ready', this.onReady);
+    window.addEventListener('edge-llm-error', this.onError);
+    // The app's service worker taking control (its first install) can store engines from now on.
+    navigator.serviceWorker?.addEventListener('controllerchange', this.onReady);
+    this.stopWatchingUpdates = onAppUpdated(() => {
+      this.newVersion = true;
+      void this.refresh();
+    });
     void this.refresh();
   }
 
@@ -92,17 +109,22 @@ export class EdgeLlmCacheManager extends LitElement {
     window.removeEventListener('online', this.onConnection);
     window.removeEventListener('offline', this.onConnection);
     window.removeEventListener('edge-llm-ready', this.onReady);
+    window.removeEventListener('edge-llm-error', this.onError);
+    navigator.serviceWorker?.removeEventListener('controllerchange', this.onReady);
+    this.stopWatchingUpdates?.();
   }
 
   /** Reads the stored models, the storage estimate and the persistence state again. */
   async refresh(): Promise<void> {
     try {
-      const [models, estimate, persisted] = await Promise.all([
+      const [models, estimate, persisted, engines] = await Promise.all([
         this.client.cachedModels(),
         navigator.storage?.estimate?.().catch(() => undefined),
         navigator.storage?.persisted?.().catch(() => undefined),
+        offlineEngines(),
       ]);
       this.models = models;
+      this.engines = engines;
       this.storage = { usage: estimate?.usage, quota: estimate?.quota, persisted };
     } catch (error) {
       this.message = this.failure('Could not read the stored models', error);
@@ -112,7 +134,7 @@ export class EdgeLlmCacheManager extends LitElement {
   override render() {
     const models = this.models;
     return html`<section part="storage" aria-label="Storage and offline use">
-      ${this.renderConnection()} ${this.renderUsage()}
+      ${this.renderUpdate()} ${this.renderConnection()} ${this.renderEngines()} ${this.renderUsage()}
       ${
         models === undefined
           ? html`<p class="muted">Reading stored models…</p>`
@@ -131,7 +153,8 @@ export class EdgeLlmCacheManager extends LitElement {
   }
 
   private renderConnection() {
-    const names = (this.models ?? []).map((model) => model.name);
+    // A model stored in part (a load that stopped early) cannot load offline.
+    const names = (this.models ?? []).filter((model) => model.complete !== false).map((model) => model.name);
     if (this.online) {
       return html`<p class="line" data-connection="online">
         Online.
@@ -148,6 +171,27 @@ export class EdgeLlmCacheManager extends LitElement {
         names.length > 0
           ? `Models available offline: ${names.join(', ')}.`
           : 'No model is stored on this device, so none can be loaded until the network returns.'
+      }
+    </p>`;
+  }
+
+  private renderUpdate() {
+    if (!this.newVersion) return nothing;
+    return html`<p class="line notice" role="status" data-updated>
+      Updated to a new version. Engines the old version stored for offline use were removed; each is downloaded again
+      the first time it loads a model.
+      <button type="button" data-action="reload-app" @click=${() => location.reload()}>Reload to start it</button>
+    </p>`;
+  }
+
+  private renderEngines() {
+    const engines = this.engines;
+    if (engines === undefined) return nothing;
+    return html`<p class="line" data-offline-engines=${engines.join(' ')}>
+      ${
+        engines.length > 0
+          ? `Engines available offline: ${engines.map(engineName).join(', ')}.`
+          : 'No engine is stored for offline use yet: each is stored the first time it loads a model.'
       }
     </p>`;
   }

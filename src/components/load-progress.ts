@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { LoadPhase, LoadProgress, LoadReport } from '../shared/engine-api.js';
+import { describeError } from '../core/error-messages.js';
 import { formatBytes, formatDuration, formatPercent } from '../core/format.js';
 import { EdgeLlmCancelLoadEvent } from '../events.js';
 import { themeStyles } from './theme.js';
@@ -14,10 +15,16 @@ const PHASE_LABELS: Record<LoadPhase, string> = {
   done: 'Ready',
 };
 
-/** The sentence shown once a model is loaded, e.g. "Loaded from cache in 2.1 s". */
+/**
+ * The sentence shown once a model is loaded, e.g. "Loaded from cache in 2.1 s", and what the
+ * visitor must know of it: a model this window could not store downloads again next time.
+ */
 export function loadSummary(report: LoadReport): string {
-  if (report.fromCache || !report.downloadedBytes) return `Loaded from cache in ${formatDuration(report.durationMs)}`;
-  return `Downloaded ${formatBytes(report.downloadedBytes)} in ${formatDuration(report.durationMs)}`;
+  const summary =
+    report.fromCache || !report.downloadedBytes
+      ? `Loaded from cache in ${formatDuration(report.durationMs)}`
+      : `Downloaded ${formatBytes(report.downloadedBytes)} in ${formatDuration(report.durationMs)}`;
+  return report.notStored ? `${summary}. ${describeError(report.notStored).message}` : summary;
 }
 
 /**

@@ -16,6 +16,10 @@ export type RecoveryAction =
   /** Load the model again on a new GPU device (after a lost device), keeping the conversation. */
   | 'reload-model'
   | 'new-conversation'
+  /** Ask the tab that holds the model to let go of it, then load it here (one copy on the GPU). */
+  | 'move-model-here'
+  /** Load a second copy of a model another tab holds, with the memory that costs. */
+  | 'load-second-copy'
   | 'webgpu-help';
 
 export interface FriendlyError {
@@ -39,6 +43,22 @@ export interface ErrorContext {
 function detailText(error: SerializedError, key: string): string | undefined {
   const value = error.detail?.[key];
   return value === undefined ? undefined : String(value);
+}
+
+/** What a cut-off download left, and what Retry will fetch: only the rest, or the file again. */
+function downloadFailedMessage(error: SerializedError, url: string | undefined, status: string | undefined): string {
+  const received = Number(error.detail?.receivedBytes);
+  const total = Number(error.detail?.totalBytes);
+  if (url && Number.isFinite(received) && received > 0) {
+    const file = url.slice(url.lastIndexOf('/') + 1);
+    const of = Number.isFinite(total) ? ` of ${formatBytes(total)}` : '';
+    const next =
+      Number(error.detail?.resumable) && Number.isFinite(total)
+        ? `Try again to download only the rest (${formatBytes(Math.max(0, total - received))})`
+        : 'The host cannot resume it, so trying again downloads this file once more';
+    return `The connection was lost after ${formatBytes(received)}${of} of ${file} (${url}). ${next}; files already downloaded are kept.`;
+  }
+  return `A model file could not be downloaded${url ? ` (${url}${status ? `, HTTP ${status}` : ''})` : ''}. Check the connection and try again; files already downloaded are kept.`;
 }
 
 /** The message and actions for an error, specific to what went wrong. */
@@ -108,9 +128,18 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
       return {
         ...base,
         title: 'A download failed',
-        message: `A model file could not be downloaded${url ? ` (${url}${status ? `, HTTP ${status}` : ''})` : ''}. Check the connection and try again; files already downloaded are kept.`,
+        message: downloadFailedMessage(error, url, status),
         actions: ['retry', 'pick-another-model'],
       };
+    case 'storage-refused': {
+      const bytes = Number(error.detail?.bytes);
+      return {
+        ...base,
+        title: 'This window cannot keep the model',
+        message: `This window cannot keep the model: it will download again next time. The browser refused to store ${Number.isFinite(bytes) && bytes > 0 ? `${formatBytes(bytes)} of its files` : 'its files'} (${error.message}); it runs now. A private window keeps little; in a normal window, free disk space or allow this site to store data.`,
+        actions: [],
+      };
+    }
     case 'quota-exceeded':
       return {
         ...base,
@@ -214,6 +243,25 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         title: 'The model library is not valid',
         message: `The file${url ? ` at ${url}` : ''} is not a WebAssembly model library this version of web-llm can run: it may be corrupt, an error page, or built for another version.`,
         actions: ['pick-another-model', 'retry'],
+      };
+    case 'model-in-another-tab': {
+      const memoryMB = Number(error.detail?.memoryMB);
+      return {
+        ...base,
+        title: 'This model is already loaded in another tab',
+        message: `Another tab of this site holds this model on this GPU. Loading it here too keeps a second copy${
+          memoryMB > 0 ? `, about ${Math.round(memoryMB)} MB more GPU memory` : ' in GPU memory'
+        }. Move it here to keep one copy: the other tab lets go of it and keeps its conversation.`,
+        actions: ['move-model-here', 'load-second-copy'],
+      };
+    }
+    case 'model-move-failed':
+      return {
+        ...base,
+        title: 'The other tab did not let go of the model',
+        message:
+          'The tab that holds this model did not answer (a tab in the background may be paused). Switch to it and unload the model there, or load a second copy here.',
+        actions: ['move-model-here', 'load-second-copy'],
       };
     case 'context-window-exceeded':
       return {

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'download-failed',
   'quota-exceeded',
   'storage-insufficient',
+  'storage-refused',
   'cached-file-corrupt',
   'model-config-invalid',
   'model-file-missing',
@@ -37,6 +38,8 @@ export const ERROR_CODES = [
   'csp-blocked',
   'model-not-loaded',
   'correctness-unsupported',
+  'model-in-another-tab',
+  'model-move-failed',
   'unknown',
 ] as const;
 
@@ -57,7 +60,12 @@ export const ERROR_NAMES = {
   noAdapter: 'NoAdapterError',
   workerCrashed: 'WorkerCrashedError',
   storageInsufficient: 'InsufficientStorageError',
+  /** The browser would not store a model file (a private window, a full disk); the model still runs. */
+  storageRefused: 'StorageRefusedError',
   cachedFileCorrupt: 'CachedFileCorruptError',
+  /** Another tab of this site holds the model on this GPU (src/client/model-tabs.ts). */
+  modelInAnotherTab: 'ModelInAnotherTabError',
+  modelMoveFailed: 'ModelMoveFailedError',
   // llama.cpp's failures, told apart by the engine from its log and its own header check
   ggufInvalid: 'GgufInvalidError',
   architectureUnsupported: 'ArchitectureUnsupportedError',
@@ -136,10 +144,13 @@ const RULES: Rule[] = [
   { code: 'invalid-output', names: [ERROR_NAMES.invalidOutput], pattern: /Invalid typed array length/ },
   { code: 'engine-crashed', names: [ERROR_NAMES.engineCrashed] },
   { code: 'storage-insufficient', names: [ERROR_NAMES.storageInsufficient] },
+  { code: 'storage-refused', names: [ERROR_NAMES.storageRefused] },
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },
   { code: 'correctness-unsupported', names: [ERROR_NAMES.forcedChoicesUnsupported] },
+  { code: 'model-in-another-tab', names: [ERROR_NAMES.modelInAnotherTab] },
+  { code: 'model-move-failed', names: [ERROR_NAMES.modelMoveFailed] },
   {
     code: 'model-not-loaded',
     names: [ERROR_NAMES.modelNotLoaded, 'EngineNotLoadedError', 'WorkerEngineModelNotLoadedError'],

@@ -112,8 +112,10 @@ export async function benchmarkModel(
     check();
     step += 1;
     if (!second.fromCache) {
+      const refused = first.notStored ?? second.notStored;
       notes.push(
-        `${subject.engine} did not read ${subject.model} from its cache on reload; no warm load was measured.`,
+        `${subject.engine} did not read ${subject.model} from its cache on reload; no warm load was measured` +
+          (refused ? ` (the browser refused to store it: ${refused.message}).` : '.'),
       );
     }
 

@@ -164,6 +164,11 @@ export interface LoadReport {
   contextWindow: number | undefined;
   /** KV-cache bytes each token of context adds, from the model's config, when known. */
   kvBytesPerToken?: number;
+  /**
+   * Set when the browser refused to store some of the model's files (a private window, a full
+   * disk): the model runs, but downloads again next time. A `storage-refused` error to show.
+   */
+  notStored?: SerializedError;
   /** Where the engine computes, when it reports it. */
   compute?: ComputeReport;
 }
@@ -329,6 +334,11 @@ export interface CachedModel {
   files: number;
   /** When the model was last loaded (ms since the epoch); undefined when edge-llm never recorded it. */
   lastUsed: number | undefined;
+  /**
+   * False when only part of the model is stored (a load that stopped early left its config
+   * behind): it cannot load without a network. Undefined when the engine cannot tell.
+   */
+  complete?: boolean;
 }
 
 /** The worker's API. Every method is safe to call again after it failed. */

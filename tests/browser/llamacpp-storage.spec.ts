@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Wllama from '@wllama/wllama';
+import { ENGINE_RUNTIME_CACHE } from '../../src/core/app-assets.ts';
 import { formatBytes } from '../../src/core/format.ts';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
 import { startStaticServer } from '../support/static-server.ts';
@@ -14,6 +15,7 @@ import { ggufUrl, loadGguf, openWithGguf, reply } from './llamacpp-helpers.ts';
 import { DIST_DIR, expect, test, WLLAMA_DIR } from './test.ts';
 
 const MODEL = 'gguf-tiny/edge-tiny-q8_0.gguf';
+const WLLAMA_WASM = /\/assets\/wllama-[\w-]+\.wasm$/;
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const manager = (page: Page) => page.locator('edge-llm-cache-manager');
 const waitReady = (page: Page) =>
@@ -138,14 +140,17 @@ test.describe('offline', () => {
       await loadGguf(page, server, MODEL);
       await waitReady(page);
       expect((await reply(page, 'First visit', 4)).stats.outputTokens).toBe(4);
-      // The service worker stored llama.cpp's WebAssembly with the app.
-      const cached = await page.evaluate(async () => {
-        const names = await caches.keys();
-        const urls: string[] = [];
-        for (const name of names) for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
-        return urls;
-      });
-      expect(cached.some((url) => /wllama-.*\.wasm/.test(url))).toBe(true);
+      // The engine's first use stored llama.cpp's WebAssembly as its runtime (fetched by wllama's
+      // own worker, through the app's service worker): once from the host, not at install.
+      const runtimes = await page.evaluate(async (name) => {
+        const cache = await caches.open(name);
+        return (await cache.keys()).map((request) => request.url);
+      }, ENGINE_RUNTIME_CACHE);
+      expect(runtimes.filter((url) => WLLAMA_WASM.test(url))).toHaveLength(1);
+      expect(
+        server.requests.filter((request) => request.method === 'GET' && WLLAMA_WASM.test(request.path)),
+      ).toHaveLength(1);
+      await expect(manager(page).locator('[data-offline-engines]')).toHaveText('Engines available offline: llama.cpp.');
     } finally {
       await server.close();
     }
@@ -159,6 +164,7 @@ test.describe('offline', () => {
     );
     const row = page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${MODEL}"]`);
     await expect(row.locator('[data-cached]')).toHaveAttribute('data-cached', 'yes');
+    await expect(manager(page).locator('[data-offline-engines]')).toHaveText('Engines available offline: llama.cpp.');
     await row.locator('input[type="radio"]').check();
     await chat(page).locator('button[data-action="load"]').click();
     await waitReady(page);

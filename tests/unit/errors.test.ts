@@ -114,6 +114,7 @@ describe('describeError', () => {
     ['download-failed', plain('Failed to fetch'), ['retry', 'pick-another-model']],
     ['quota-exceeded', named('QuotaExceededError'), ['pick-another-model', 'retry']],
     ['storage-insufficient', named(ERROR_NAMES.storageInsufficient), ['pick-another-model', 'retry']],
+    ['storage-refused', named(ERROR_NAMES.storageRefused), []],
     ['cached-file-corrupt', named(ERROR_NAMES.cachedFileCorrupt), ['restart-worker', 'pick-another-model']],
     ['model-config-invalid', named(ERROR_NAMES.modelConfigInvalid), ['pick-another-model', 'retry']],
     ['model-file-missing', named(ERROR_NAMES.modelFileMissing), ['pick-another-model', 'retry']],
@@ -140,6 +141,16 @@ describe('describeError', () => {
       },
       ['reload-page'],
     ],
+    [
+      'model-in-another-tab',
+      named(ERROR_NAMES.modelInAnotherTab, 'm is loaded in another tab of this site.'),
+      ['move-model-here', 'load-second-copy'],
+    ],
+    [
+      'model-move-failed',
+      named(ERROR_NAMES.modelMoveFailed, 'The other tab did not let go of the model within 15 s.'),
+      ['move-model-here', 'load-second-copy'],
+    ],
     ['unknown', named('WeirdError', 'weird'), ['retry', 'pick-another-model']],
   ];
 
@@ -159,6 +170,13 @@ describe('describeError', () => {
     expect(friendly.original).toBe(error);
   });
 
+  it('says what a second copy of a model another tab holds would cost, when the model declares it', () => {
+    const sized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x', detail: { memoryMB: 1234.4 } });
+    expect(sized.message).toContain('a second copy, about 1234 MB more GPU memory');
+    const unsized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x' });
+    expect(unsized.message).toContain('a second copy in GPU memory');
+  });
+
   it('says an engine without teacher forcing cannot check correctness, and what to do instead', () => {
     const friendly = describeError({
       name: ERROR_NAMES.forcedChoicesUnsupported,
@@ -169,6 +187,38 @@ describe('describeError', () => {
       /^The webllm engine cannot read a fixed sequence.*teacher forcing.*transformers\.js/,
     );
     expect(friendly.title).not.toBe('Something went wrong');
+  });
+
+  it('says where a download was cut off and what trying again will fetch', () => {
+    const url = 'http://host.test/m/onnx/model.onnx';
+    const resumable = describeError({
+      name: ERROR_NAMES.downloadFailed,
+      message: 'network error',
+      detail: { url, receivedBytes: 150e6, keptBytes: 150e6, totalBytes: 300e6, resumable: 1 },
+    });
+    expect(resumable.message).toBe(
+      `The connection was lost after 150 MB of 300 MB of model.onnx (${url}). Try again to download only the rest (150 MB); files already downloaded are kept.`,
+    );
+    expect(resumable.actions).toEqual(['retry', 'pick-another-model']);
+    const whole = describeError({
+      name: ERROR_NAMES.downloadFailed,
+      message: 'network error',
+      detail: { url, receivedBytes: 150e6, keptBytes: 0, totalBytes: 300e6, resumable: 0 },
+    });
+    expect(whole.message).toContain('The host cannot resume it, so trying again downloads this file once more');
+  });
+
+  it('tells a window that cannot keep the model that it still runs and will download again', () => {
+    const friendly = describeError({
+      name: ERROR_NAMES.storageRefused,
+      message: 'UnknownError: Unexpected internal error.',
+      detail: { bytes: 327e6 },
+    });
+    expect(friendly.title).toBe('This window cannot keep the model');
+    expect(friendly.message).toMatch(/^This window cannot keep the model: it will download again next time\./);
+    expect(friendly.message).toContain(
+      'refused to store 327 MB of its files (UnknownError: Unexpected internal error.)',
+    );
   });
 
   it('says how much a refused download needs, and how much of the quota is free', () => {

@@ -318,4 +318,44 @@ describe('TransformersEngine', () => {
       name: 'AbortError',
     });
   });
+
+  it('ends a load whose download was cut off, even when transformers.js never settles it', async () => {
+    const folder = 'http://127.0.0.1:9/fixtures/m/';
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init?: RequestInit) => {
+        if (init?.method === 'HEAD') return new Response(null, { headers: { 'content-length': '1000' } });
+        // Half the file, then the connection drops.
+        let sent = false;
+        const body = new ReadableStream<Uint8Array>(
+          {
+            pull(controller) {
+              if (sent) return controller.error(new TypeError('network error'));
+              sent = true;
+              controller.enqueue(new Uint8Array(500));
+            },
+          },
+          { highWaterMark: 0 },
+        );
+        return new Response(body, {
+          headers: { 'content-length': '1000', 'accept-ranges': 'bytes', etag: '"v1"' },
+        });
+      }),
+    );
+    const { module, env } = fakeTransformers();
+    // Like transformers.js with an external data file that fails: the file is read through
+    // env.fetch, and the promise the load waits on never settles (getModelDataFiles).
+    module.AutoModelForCausalLM.from_pretrained = (async () => {
+      const response = await (env as unknown as { fetch: typeof fetch }).fetch(`${folder}onnx/model.onnx_data`);
+      void response.arrayBuffer().catch(() => undefined);
+      return new Promise(() => undefined);
+    }) as unknown as typeof module.AutoModelForCausalLM.from_pretrained;
+    const engine = new TransformersEngine(async () => module);
+    await expect(
+      engine.load(`${folder.slice(0, -1)}@fp32`, () => undefined, new AbortController().signal),
+    ).rejects.toMatchObject({
+      name: 'DownloadFailedError',
+      detail: { url: `${folder}onnx/model.onnx_data`, receivedBytes: 500, keptBytes: 500, totalBytes: 1000 },
+    });
+  });
 });

@@ -145,6 +145,13 @@ interface FakeWebLlm {
   engines: FakeMLCEngine[];
   cacheQueries: { modelId: string; modelIds: string[] }[];
   loadModule: ReturnType<typeof vi.fn<() => Promise<WebLlmModule>>>;
+  /** The catalog half of the same fake (listing models never imports web-llm's runtime). */
+  loadCatalog: ReturnType<typeof vi.fn<() => Promise<WebLlmModule>>>;
+}
+
+/** The adapter over a fake web-llm: its runtime and its built-in catalog. */
+function adapterOf(fake: FakeWebLlm): WebLlmEngine {
+  return new WebLlmEngine(fake.loadModule, fake.loadCatalog);
 }
 
 function fakeWebLlm(
@@ -169,7 +176,8 @@ function fakeWebLlm(
     },
   } as unknown as WebLlmModule;
   const loadModule = vi.fn(async () => module);
-  return { module, engines, cacheQueries, loadModule };
+  const loadCatalog = vi.fn(async () => module);
+  return { module, engines, cacheQueries, loadModule, loadCatalog };
 }
 
 type Route = () => Response | Promise<Response>;
@@ -239,7 +247,7 @@ describe('modelBaseUrl', () => {
 describe('WebLlmEngine.listModels', () => {
   it('puts valid custom entries ahead of the prebuilt ones and asks the cache about each', async () => {
     const fake = fakeWebLlm({ cached: ['SmolLM2-360M-Instruct-q4f32_1-MLC'], cacheThrows: [TINY.model_id] });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     const custom = {
       model: 'http://localhost:1234/models/custom-Instruct-q4f32_1-MLC',
       model_id: 'custom-Instruct-q4f32_1-MLC',
@@ -269,11 +277,12 @@ describe('WebLlmEngine.listModels', () => {
     }
   });
 
-  it('loads a custom model after listing it, and imports web-llm only once', async () => {
+  it('lists without importing web-llm, loads a custom model after listing it, and imports web-llm once', async () => {
     const fake = fakeWebLlm();
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     const custom = { ...TINY, model_id: 'custom-Instruct-q4f32_1-MLC' };
     await adapter.listModels({ webllm: [custom] });
+    expect(fake.loadModule).not.toHaveBeenCalled();
     serve({ [TINY_CONFIG_URL]: json({ context_window_size: 2048 }), [TINY.model_lib]: bytes(WASM_BYTES) });
 
     await adapter.load('custom-Instruct-q4f32_1-MLC', noProgress, new AbortController().signal);
@@ -287,7 +296,7 @@ describe('WebLlmEngine.listModels', () => {
 
   it('points public URLs at the mirror for listing and loading, and leaves self-hosted ones alone', async () => {
     const fake = fakeWebLlm({ prebuilt: [SMOLLM, TINY] });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     const custom = { mirror: { webllm: 'http://mirror.test/models/' } };
     await adapter.listModels(custom);
     const folder = 'http://mirror.test/models/mlc-ai/SmolLM2-360M-Instruct-q4f32_1-MLC/resolve/main/';
@@ -307,7 +316,7 @@ describe('WebLlmEngine.listModels', () => {
 
   it('lists only the prebuilt catalog without custom entries', async () => {
     const fake = fakeWebLlm({ prebuilt: [SMOLLM] });
-    const models = await new WebLlmEngine(fake.loadModule).listModels();
+    const models = await adapterOf(fake).listModels();
     expect(models.map((model) => model.id)).toEqual(['SmolLM2-360M-Instruct-q4f32_1-MLC']);
   });
 });
@@ -325,7 +334,7 @@ describe('WebLlmEngine.load', () => {
         },
       },
     });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     const progress: EngineProgress[] = [];
 
     const result = await adapter.load(SMOLLM.model_id, (p) => progress.push(p), new AbortController().signal);
@@ -357,7 +366,7 @@ describe('WebLlmEngine.load', () => {
 
   it('reuses one MLCEngine across loads', async () => {
     const fake = fakeWebLlm({ cached: [SMOLLM.model_id, TINY.model_id] });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     await adapter.load(SMOLLM.model_id, noProgress, new AbortController().signal);
     await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
     expect(fake.engines).toHaveLength(1);
@@ -369,9 +378,7 @@ describe('WebLlmEngine.load', () => {
 
   it('rejects an id the catalog does not have', async () => {
     const fake = fakeWebLlm();
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load('nope', noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load('nope', noProgress, new AbortController().signal));
     expect(error.name).toBe('ModelNotFoundError');
     expect(classifyError(serializeError(error))).toBe('model-config-invalid');
   });
@@ -390,7 +397,7 @@ describe('WebLlmEngine.load', () => {
         },
       },
     });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     const controller = new AbortController();
     const loading = adapter.load(SMOLLM.model_id, noProgress, controller.signal);
     await started;
@@ -418,16 +425,14 @@ describe('WebLlmEngine.load', () => {
         },
       },
     });
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(SMOLLM.model_id, noProgress, controller.signal),
-    );
+    const error = await loadError(adapterOf(fake).load(SMOLLM.model_id, noProgress, controller.signal));
     expect(error.name).toBe('AbortError');
   });
 
   it('stops listening to the signal once loaded', async () => {
     const fake = fakeWebLlm({ cached: [SMOLLM.model_id] });
     const controller = new AbortController();
-    await new WebLlmEngine(fake.loadModule).load(SMOLLM.model_id, noProgress, controller.signal);
+    await adapterOf(fake).load(SMOLLM.model_id, noProgress, controller.signal);
     controller.abort();
     expect(fake.engines[0]!.calls).not.toContain('unload');
   });
@@ -436,9 +441,7 @@ describe('WebLlmEngine.load', () => {
     const fake = fakeWebLlm({ cached: [SMOLLM.model_id] });
     const controller = new AbortController();
     controller.abort();
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(SMOLLM.model_id, noProgress, controller.signal),
-    );
+    const error = await loadError(adapterOf(fake).load(SMOLLM.model_id, noProgress, controller.signal));
     expect(error.name).toBe('AbortError');
     expect(fake.engines).toHaveLength(0);
   });
@@ -459,9 +462,7 @@ describe('WebLlmEngine.load', () => {
         },
       },
     });
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(SMOLLM.model_id, noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load(SMOLLM.model_id, noProgress, new AbortController().signal));
     expect(error).toBe(thrown);
     expect(error.name).toBe('ShaderF16SupportError');
     expect(classifyError(serializeError(error))).toBe('needs-f16');
@@ -476,9 +477,7 @@ describe('WebLlmEngine.load', () => {
         },
       },
     });
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(SMOLLM.model_id, noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load(SMOLLM.model_id, noProgress, new AbortController().signal));
     expect(error.name).toBe('CompileError');
   });
 });
@@ -494,7 +493,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     });
     vi.stubGlobal('navigator', { storage: { estimate: async () => ({ usage: 100_000, quota: 600_000 }) } });
     const fake = fakeWebLlm();
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     await expect(adapter.load(TINY.model_id, noProgress, new AbortController().signal)).rejects.toMatchObject({
       name: ERROR_NAMES.storageInsufficient,
       detail: { neededBytes: 1_000_000, freeBytes: 500_000, quotaBytes: 600_000 },
@@ -520,11 +519,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const progress: EngineProgress[] = [];
     const controller = new AbortController();
 
-    const result = await new WebLlmEngine(fake.loadModule).load(
-      TINY.model_id,
-      (p) => progress.push(p),
-      controller.signal,
-    );
+    const result = await adapterOf(fake).load(TINY.model_id, (p) => progress.push(p), controller.signal);
 
     expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, TINY.model_lib, TINY_TENSOR_CACHE_URL]);
     for (const [, init] of fetchMock.mock.calls) expect(init?.signal).toBe(controller.signal);
@@ -558,22 +553,14 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('prefers the catalog context window over the config', async () => {
     serve({ [TINY_CONFIG_URL]: json({ context_window_size: 2048 }), [TINY.model_lib]: bytes(WASM_BYTES) });
     const fake = fakeWebLlm({ prebuilt: [{ ...TINY, overrides: { context_window_size: 1024 } }] });
-    const result = await new WebLlmEngine(fake.loadModule).load(
-      TINY.model_id,
-      noProgress,
-      new AbortController().signal,
-    );
+    const result = await adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal);
     expect(result.contextWindow).toBe(1024);
   });
 
   it('skips the config for a model with a manifest', async () => {
     serve({ [TINY.model_lib]: bytes(WASM_BYTES) });
     const fake = fakeWebLlm({ prebuilt: [{ ...TINY, model_manifest: 'mlc-model-manifest.json' }] });
-    const result = await new WebLlmEngine(fake.loadModule).load(
-      TINY.model_id,
-      noProgress,
-      new AbortController().signal,
-    );
+    const result = await adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal);
     expect(fetchedUrls()).toEqual([TINY.model_lib, TINY_TENSOR_CACHE_URL]);
     expect(result.contextWindow).toBeUndefined();
   });
@@ -581,9 +568,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a library that answers 404 as missing, with its URL and status', async () => {
     serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: text('Not Found', 404) });
     const fake = fakeWebLlm();
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal));
     expect(error.name).toBe(ERROR_NAMES.modelLibMissing);
     expect(error.detail).toEqual({ url: TINY.model_lib, status: 404 });
     expect(classifyError(serializeError(error))).toBe('model-lib-missing');
@@ -593,7 +578,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a library that answers 500 as a failed download', async () => {
     serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: text('oops', 500) });
     const error = await loadError(
-      new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal),
     );
     expect(error.name).toBe(ERROR_NAMES.downloadFailed);
     expect(error.detail).toEqual({ url: TINY.model_lib, status: 500 });
@@ -602,9 +587,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a library that is not WebAssembly (an HTML page) as invalid', async () => {
     serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: text('<html><body>Not here</body></html>') });
     const fake = fakeWebLlm();
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal));
     expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.message).toBe('The model library is not a WebAssembly file.');
     expect(error.detail).toEqual({ url: TINY.model_lib, bytes: 34 });
@@ -615,7 +598,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a library with the magic number but broken contents as invalid', async () => {
     serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: bytes([...WASM_BYTES, 0x63]) });
     const error = await loadError(
-      new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal),
     );
     expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.message).toBe('The model library is not valid WebAssembly.');
@@ -624,7 +607,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a missing chat config', async () => {
     serve({ [TINY_CONFIG_URL]: text('Not Found', 404) });
     const error = await loadError(
-      new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal),
     );
     expect(error.name).toBe(ERROR_NAMES.modelConfigInvalid);
     expect(error.detail).toEqual({ url: TINY_CONFIG_URL, status: 404 });
@@ -635,7 +618,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
   it('names a chat config that is not JSON', async () => {
     serve({ [TINY_CONFIG_URL]: text('<html>') });
     const error = await loadError(
-      new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal),
     );
     expect(error.name).toBe(ERROR_NAMES.modelConfigInvalid);
     expect(error.message).toBe('The model configuration is not valid JSON.');
@@ -647,7 +630,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     });
     vi.stubGlobal('fetch', fetchMock);
     const error = await loadError(
-      new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal),
     );
     expect(error.name).toBe(ERROR_NAMES.downloadFailed);
     expect(error.message).toBe(`Could not reach ${TINY_CONFIG_URL}: fetch failed`);
@@ -670,7 +653,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     vi.stubGlobal('fetch', fetchMock);
     const fake = fakeWebLlm();
     const controller = new AbortController();
-    const loading = new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, controller.signal);
+    const loading = adapterOf(fake).load(TINY.model_id, noProgress, controller.signal);
     await started;
     controller.abort();
     const error = await loadError(loading);
@@ -687,9 +670,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
         },
       },
     });
-    const error = await loadError(
-      new WebLlmEngine(fake.loadModule).load(TINY.model_id, noProgress, new AbortController().signal),
-    );
+    const error = await loadError(adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal));
     expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
     expect(error.detail).toEqual({ url: TINY.model_lib });
   });
@@ -699,11 +680,7 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     const remote = { ...TINY, model_lib: 'https://cdn.example.test/libs/tiny-webgpu.wasm' };
     serve({ [TINY_CONFIG_URL]: json({}), [remote.model_lib]: bytes(WASM_BYTES) });
     const fake = fakeWebLlm({ prebuilt: [remote] });
-    const result = await new WebLlmEngine(fake.loadModule).load(
-      TINY.model_id,
-      noProgress,
-      new AbortController().signal,
-    );
+    const result = await adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal);
     expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib, TINY_TENSOR_CACHE_URL]);
     expect(result.downloadedBytes).toBe(8);
   });
@@ -723,27 +700,27 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     }
     const remote = { ...TINY, model_lib: 'https://cdn.example.test/libs/tiny-webgpu.wasm' };
 
-    it('stores a preflighted remote library where web-llm looks for it, and skips the fetch next time', async () => {
+    it('stores the preflighted library, config and manifest where web-llm looks for them: each is fetched once', async () => {
       const storage = new FakeCacheStorage();
       vi.stubGlobal('caches', storage);
-      serve({ [TINY_CONFIG_URL]: json({}), [remote.model_lib]: bytes(WASM_BYTES) });
-      const adapter = new WebLlmEngine(fakeWebLlm({ prebuilt: [remote] }).loadModule);
+      serve({
+        [TINY_CONFIG_URL]: json({}),
+        [remote.model_lib]: bytes(WASM_BYTES),
+        [TINY_TENSOR_CACHE_URL]: json({ records: [{ nbytes: 100 }] }),
+      });
+      const adapter = adapterOf(fakeWebLlm({ prebuilt: [remote] }));
 
       const first = await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(storage.opened).toEqual(['webllm/wasm']);
+      expect(new Set(storage.opened)).toEqual(new Set(['webllm/config', 'webllm/wasm', 'webllm/model']));
+      expect(await storage.stored.get(TINY_CONFIG_URL)?.clone().json()).toEqual({});
+      expect(await storage.stored.get(TINY_TENSOR_CACHE_URL)?.clone().json()).toEqual({ records: [{ nbytes: 100 }] });
       const stored = storage.stored.get(remote.model_lib);
       expect(stored?.headers.get('content-type')).toBe('application/wasm');
       expect([...new Uint8Array(await stored!.clone().arrayBuffer())]).toEqual(WASM_BYTES);
       expect(first.downloadedBytes).toBe(8);
 
       const second = await adapter.load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(fetchedUrls()).toEqual([
-        TINY_CONFIG_URL,
-        remote.model_lib,
-        TINY_TENSOR_CACHE_URL,
-        TINY_CONFIG_URL,
-        TINY_TENSOR_CACHE_URL,
-      ]);
+      expect(fetchedUrls()).toEqual([TINY_CONFIG_URL, remote.model_lib, TINY_TENSOR_CACHE_URL]);
       expect(second.downloadedBytes).toBe(0);
     });
 
@@ -751,9 +728,9 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       const storage = new FakeCacheStorage();
       vi.stubGlobal('caches', storage);
       serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: bytes(WASM_BYTES) });
-      await new WebLlmEngine(fakeWebLlm().loadModule).load(TINY.model_id, noProgress, new AbortController().signal);
-      expect(storage.opened).toEqual([]);
-      expect(storage.stored.size).toBe(0);
+      await adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal);
+      expect(storage.opened).not.toContain('webllm/wasm');
+      expect(storage.stored.has(TINY.model_lib)).toBe(false);
     });
   });
 });
@@ -779,7 +756,7 @@ describe('WebLlmEngine.generate', () => {
 
   async function loaded(script: FakeScript) {
     const fake = fakeWebLlm({ cached: [SMOLLM.model_id], script });
-    const adapter = new WebLlmEngine(fake.loadModule);
+    const adapter = adapterOf(fake);
     await adapter.load(SMOLLM.model_id, noProgress, new AbortController().signal);
     return { adapter, engine: fake.engines[0]! };
   }
@@ -859,7 +836,7 @@ describe('WebLlmEngine.generate', () => {
   });
 
   it('refuses to generate before a model is loaded, and interrupt() is then harmless', async () => {
-    const adapter = new WebLlmEngine(fakeWebLlm().loadModule);
+    const adapter = adapterOf(fakeWebLlm());
     expect(() => adapter.interrupt()).not.toThrow();
     const error = await loadError(adapter.generate(request, () => {}));
     expect(error.name).toBe('ModelNotLoadedError');

@@ -14,6 +14,7 @@ import type {
   LoadOptions,
   LoadPhase,
   ModelRecord,
+  SerializedError,
   TimingFigures,
 } from '../../src/shared/engine-api.js';
 import type { StoredFile } from '../../src/core/storage.js';
@@ -33,6 +34,8 @@ export interface EngineLoadResult {
   weightBytes: number | undefined;
   contextWindow: number | undefined;
   kvBytesPerToken?: number;
+  /** The browser refused to store some files; the model runs but downloads again next time. */
+  notStored?: SerializedError;
   /** Where the model really computes, when the engine can tell. */
   compute?: ComputeReport;
 }
@@ -102,6 +105,8 @@ export interface Engine {
   forcedChoices?(input: ForcedInput): Promise<ForcedChoices>;
   /** Every file the engine has stored, one entry per model folder (see src/core/storage.ts). */
   storedFiles?(): Promise<StoredFile[]>;
+  /** Whether every file a load of the model folder `key` reads is stored (see CachedModel.complete). */
+  storedComplete?(key: string): Promise<boolean>;
   /** Deletes every stored file of the model folder `key`, through the engine's own API where it has one. */
   deleteStored?(key: string): Promise<void>;
   /** The folder key a catalog id's files are stored under, so its last use can be recorded. */

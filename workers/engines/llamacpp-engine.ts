@@ -38,7 +38,7 @@ import { ensureRoomFor } from '../storage/model-cache.js';
 import { inspectGguf } from './gguf-blob.js';
 import { readEnvironment } from './llamacpp-environment.js';
 import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
-import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles } from './llamacpp-storage.js';
+import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles, wllamaEverStored } from './llamacpp-storage.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineMemory, EngineProgress } from './engine.js';
 
 export type WllamaModule = Pick<typeof Wllama, 'Wllama' | 'CacheManager'>;
@@ -83,11 +83,11 @@ export class LlamaCppEngine implements Engine {
       ...(custom?.llamacpp ?? []).map(customLlamaCppRecord).filter((r) => !catalog.some((c) => c.id === r.id)),
       ...catalog,
     ];
-    const cache = await this.cacheManager();
+    const cache = await this.storedCache();
     return Promise.all(
       records.map(async (record) => {
         const url = resolveLlamaCppModel(record.id, this.mirror)?.url;
-        return { ...record, cached: url ? await isStored(cache, url).catch(() => false) : false };
+        return { ...record, cached: url && cache ? await isStored(cache, url).catch(() => false) : false };
       }),
     );
   }
@@ -336,11 +336,13 @@ export class LlamaCppEngine implements Engine {
   }
 
   async storedFiles(): Promise<StoredFile[]> {
-    return storedGgufFiles(await this.cacheManager());
+    const cache = await this.storedCache();
+    return cache ? storedGgufFiles(cache) : [];
   }
 
   async deleteStored(key: string): Promise<void> {
-    await deleteGgufModel(await this.cacheManager(), key);
+    const cache = await this.storedCache();
+    if (cache) await deleteGgufModel(cache, key);
   }
 
   storageKeyOf(modelId: string): string | undefined {
@@ -367,6 +369,14 @@ export class LlamaCppEngine implements Engine {
   private async wllama(): Promise<WllamaModule> {
     this.module ??= await this.loadModule();
     return this.module;
+  }
+
+  /**
+   * wllama's cache, or none when wllama never stored a file: the storage card and the catalog
+   * then cost no download of wllama (a first visit stays light).
+   */
+  private async storedCache(): Promise<Wllama.CacheManager | undefined> {
+    return this.cache || (await wllamaEverStored()) ? this.cacheManager() : undefined;
   }
 
   private async cacheManager(): Promise<Wllama.CacheManager> {

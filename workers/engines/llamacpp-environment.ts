@@ -1,4 +1,4 @@
-/** What the llama.cpp engine's compute plan reads from the worker before each load. */
+/** What the llama.cpp engine reads about its worker before each load: GPU, isolation, cores. */
 import type { ComputeEnvironment } from '../../src/core/llamacpp-compute.js';
 
 /** The worker's GPU and threads, read before each load. */

@@ -16,6 +16,28 @@ export function modelUrlOf(partUrl: string): string {
   return ggufPartUrls(partUrl)[0] ?? partUrl;
 }
 
+/** wllama's folder in the origin private file system (its CacheManager's `cache`). */
+const WLLAMA_FOLDER = 'cache';
+
+/**
+ * Whether wllama ever stored anything here: its folder exists. Read without wllama, so that
+ * listing stored models does not download llama.cpp's runtime before the engine is chosen.
+ */
+export async function wllamaEverStored(): Promise<boolean> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.getDirectory) return false;
+  try {
+    await (await storage.getDirectory()).getDirectoryHandle(WLLAMA_FOLDER);
+    return true;
+  } catch (error) {
+    const name = (error as Error | undefined)?.name;
+    // No folder: nothing stored. No origin private file system (some private windows): wllama
+    // cannot store anything either.
+    if (name === 'NotFoundError' || name === 'SecurityError' || name === 'TypeMismatchError') return false;
+    throw error;
+  }
+}
+
 /** Complete files only (an interrupted download has no URL yet), with the model they belong to. */
 export async function storedGgufFiles(cache: CacheManager): Promise<StoredFile[]> {
   let entries: CacheEntry[];

@@ -7,41 +7,37 @@
  * is fetched from a CDN.
  */
 import type * as Transformers from '@huggingface/transformers';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { CustomModelSource, GenerateRequest, LoadOptions, ModelRecord } from '../../src/shared/engine-api.js';
-import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
+import { edgeError, ERROR_NAMES, serializeError } from '../../src/core/errors.js';
 import {
   customTransformersRecord,
   onnxFileForDtype,
   parseTransformersModelId,
-  TRANSFORMERS_CATALOG,
   transformersRecords,
 } from '../../src/core/transformers-catalog.js';
 import { kvBytesPerTokenFromConfig } from '../../src/core/roofline.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { damagedFiles, deleteStoredFiles, ensureRoomFor, recordManifest, storedFiles } from '../storage/model-cache.js';
-import { transformersHubFolderUrl, transformersRemote } from '../../src/core/mirror-urls.js';
+import { downloadError, ModelFetch } from '../storage/model-fetch.js';
+import { ModelStore, type RefusedWrite } from '../storage/model-store.js';
 import { hubTransformersRecord } from '../../src/core/model-list.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
+import { configureTransformers } from './transformers-env.js';
+import {
+  bytesToFetch,
+  CACHE_KEY,
+  checkFolder,
+  explainLoadFailure,
+  isStored,
+  locate,
+  UNREADABLE_FILE,
+} from './transformers-files.js';
 import { transformersForcedChoices } from './transformers-forced.js';
 
 export type TransformersModule = Pick<
   typeof Transformers,
   'env' | 'AutoTokenizer' | 'AutoModelForCausalLM' | 'TextStreamer' | 'InterruptableStoppingCriteria' | 'Tensor'
 >;
-
-const CACHE_KEY = 'transformers-cache';
-/** The files every load reads; a model counts as stored when all are in the cache. */
-const SHARED_FILES = ['config.json', 'tokenizer.json'];
-/** Messages ONNX Runtime and transformers.js give for a model or config file they cannot read. */
-const UNREADABLE_FILE = /protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b|JSON/i;
-
-/** Where a catalog id's files live: a hub repository (or its mirror), or a self-hosted folder URL. */
-function locate(source: string, mirror?: string): { isUrl: boolean; folderUrl: string } {
-  const isUrl = /^https?:\/\//.test(source);
-  return { isUrl, folderUrl: isUrl ? `${source.replace(/\/+$/, '')}/` : transformersHubFolderUrl(source, mirror) };
-}
 
 interface Loaded {
   id: string;
@@ -55,6 +51,9 @@ export class TransformersEngine implements Engine {
   private loaded: Loaded | undefined;
   private stopping: Transformers.InterruptableStoppingCriteria | undefined;
   private lastIds: number[] | undefined;
+  /** The network and the store under transformers.js: each file crosses the network once. */
+  private readonly fetcher = new ModelFetch();
+  private readonly store = new ModelStore(CACHE_KEY);
 
   constructor(
     private readonly loadModule: () => Promise<TransformersModule> = () => import('@huggingface/transformers'),
@@ -67,7 +66,7 @@ export class TransformersEngine implements Engine {
       .filter((record) => !catalog.some((entry) => entry.id === record.id));
     const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...hub, ...catalog];
     const mirror = custom?.mirror?.transformers;
-    return Promise.all(records.map(async (record) => ({ ...record, cached: await this.isCached(record.id, mirror) })));
+    return Promise.all(records.map(async (record) => ({ ...record, cached: await isStored(record.id, mirror) })));
   }
 
   async load(
@@ -79,7 +78,9 @@ export class TransformersEngine implements Engine {
     const { source, dtype } = parseTransformersModelId(modelId);
     const mirror = options.custom?.mirror?.transformers;
     const { isUrl, folderUrl } = locate(source, mirror);
-    let fromCache = await this.isCached(modelId, mirror);
+    // Rejects when a download of this load fails or the load is cancelled (see open() below).
+    const downloadFailed = this.fetcher.beginLoad(signal);
+    let fromCache = await isStored(modelId, mirror);
     let stored = (await this.storedFiles()).filter((file) => file.url.startsWith(folderUrl));
     const damaged = await damagedFiles('transformers', folderUrl, stored);
     if (damaged.length > 0) {
@@ -94,19 +95,23 @@ export class TransformersEngine implements Engine {
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Loading transformers.js for ${source}` });
     const module = await this.transformers();
     signal.throwIfAborted();
-    this.configure(module, isUrl ? folderUrl : undefined, mirror);
+    configureTransformers(module.env, isUrl ? folderUrl : undefined, mirror, {
+      fetcher: this.fetcher,
+      store: this.store,
+    });
     // A stored model loads with no network at all (offline), so the folder is checked only when
     // files must be fetched; then the download is refused up front if the quota cannot hold it.
     if (!fromCache) {
       // A mirror is checked like a folder: a model missing there is a file missing, not a hub outage.
-      const sizes = isUrl || mirror ? await this.checkFolder(folderUrl, dtype, signal) : undefined;
-      await ensureRoomFor(await this.bytesToFetch(source, folderUrl, dtype, sizes));
+      const sizes =
+        isUrl || mirror ? await checkFolder((url) => this.fetcher.head(url), folderUrl, dtype, signal) : undefined;
+      const storedUrls = new Set((await this.storedFiles()).map((file) => file.url));
+      await ensureRoomFor(bytesToFetch(storedUrls, source, folderUrl, dtype, sizes));
       signal.throwIfAborted();
     }
 
     // transformers.js reports per file; the bar shows all files together.
     const files = new Map<string, { loaded: number; total: number }>();
-    let downloadedBytes = 0;
     const progress = (info: Transformers.ProgressInfo) => {
       if (signal.aborted) return;
       if (info.status === 'progress') {
@@ -117,7 +122,6 @@ export class TransformersEngine implements Engine {
           loaded += file.loaded;
           total += file.total;
         }
-        downloadedBytes = loaded;
         onProgress({
           phase: 'downloading',
           fraction: total > 0 ? loaded / total : undefined,
@@ -149,11 +153,18 @@ export class TransformersEngine implements Engine {
       this.loaded = { id: modelId, tokenizer, model };
     };
     try {
-      await open();
+      // transformers.js never settles a load whose external data file failed to download
+      // (getModelDataFiles awaits it inside a promise executor): the fetch layer says so instead.
+      await Promise.race([open(), downloadFailed]);
     } catch (error) {
-      if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
+      if (signal.aborted) {
+        // Nothing of a cancelled download is kept for a later load to trust.
+        this.fetcher.forget(folderUrl);
+        throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
+      }
+      if (this.fetcher.lastFailure) throw downloadError(this.fetcher.lastFailure);
       const message = String((error as Error | undefined)?.message ?? error);
-      if (stored.length === 0 || !UNREADABLE_FILE.test(message)) throw this.explainLoadFailure(error, folderUrl, dtype);
+      if (stored.length === 0 || !UNREADABLE_FILE.test(message)) throw explainLoadFailure(error, folderUrl, dtype);
       // A stored file ONNX Runtime or the tokenizer cannot read is never used again. It cannot be
       // refetched in this worker (see above), so the page restarts the engine to download it.
       await this.deleteStored(folderUrl);
@@ -161,6 +172,7 @@ export class TransformersEngine implements Engine {
         url: new URL(onnxFileForDtype(dtype), folderUrl).href,
       });
     }
+    const refused = this.store.takeRefused(folderUrl);
     await recordManifest(
       'transformers',
       folderUrl,
@@ -177,10 +189,12 @@ export class TransformersEngine implements Engine {
     const kvBytesPerToken = kvBytesPerTokenFromConfig(config, /f16/.test(dtype) ? 2 : 4);
     return {
       fromCache,
-      downloadedBytes: fromCache ? 0 : downloadedBytes,
+      // Counted where the bytes arrive: bytes kept from an interrupted attempt are not fetched again.
+      downloadedBytes: this.fetcher.receivedBytes,
       weightBytes: weightBytes || undefined,
       contextWindow: config.max_position_embeddings,
       ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
+      ...(refused.length > 0 ? { notStored: notStoredError(refused) } : {}),
     };
   }
 
@@ -276,6 +290,7 @@ export class TransformersEngine implements Engine {
 
   /** transformers.js has no delete of its own for a browser cache entry: its entries go by prefix. */
   async deleteStored(key: string): Promise<void> {
+    this.fetcher.forget(key);
     await deleteStoredFiles([CACHE_KEY], key);
   }
 
@@ -283,113 +298,17 @@ export class TransformersEngine implements Engine {
     return locate(parseTransformersModelId(modelId).source).folderUrl;
   }
 
-  /**
-   * Bytes a load will still fetch: the folder's files by their HEAD sizes, or the catalog's size
-   * of the weights file for a hub model, less what is already stored.
-   */
-  private async bytesToFetch(
-    source: string,
-    folderUrl: string,
-    dtype: string,
-    sizes: Map<string, number> | undefined,
-  ): Promise<number> {
-    const stored = new Set((await this.storedFiles()).map((file) => file.url));
-    if (sizes) {
-      let total = 0;
-      for (const [url, bytes] of sizes) if (!stored.has(url)) total += bytes;
-      return total;
-    }
-    const fileMB = TRANSFORMERS_CATALOG.find((entry) => entry.repo === source)?.fileMB[dtype];
-    const weights = new URL(onnxFileForDtype(dtype), folderUrl).href;
-    return fileMB && !stored.has(weights) ? fileMB * 1e6 : 0;
-  }
-
   private async transformers(): Promise<TransformersModule> {
     this.module ??= await this.loadModule();
     return this.module;
   }
+}
 
-  private configure(module: TransformersModule, folderUrl: string | undefined, mirror?: string): void {
-    const { env } = module;
-    // transformers.js would hand ONNX Runtime its loader as a blob: URL, which a host page's
-    // script-src rarely allows; the loader is served beside the worker anyway.
-    env.useWasmCache = false;
-    const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; proxy?: boolean } };
-    // Absolute URLs beside the worker script, so ONNX Runtime never falls back to its CDN default.
-    const base = globalThis.location?.href ?? import.meta.url;
-    if (onnx.wasm) onnx.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, base).href, wasm: new URL(ortWasmUrl, base).href };
-    if (folderUrl) {
-      // A self-hosted folder is read as a "hub" whose host is the folder's parent: transformers.js
-      // then fetches (and caches) its files like any remote model. Its local-model mode cannot
-      // take an http(s) base: it skips tokenizer_config.json there and the tokenizer fails.
-      env.allowLocalModels = false;
-      env.allowRemoteModels = true;
-      env.remoteHost = new URL('..', folderUrl).href;
-      env.remotePathTemplate = '{model}/';
-    } else {
-      env.allowLocalModels = false;
-      env.allowRemoteModels = true;
-      Object.assign(env, transformersRemote(mirror));
-    }
-  }
-
-  /**
-   * A self-hosted folder must have the files a load needs; say which one is missing. Returns
-   * their sizes by URL, where the server gives them.
-   */
-  private async checkFolder(folderUrl: string, dtype: string, signal: AbortSignal): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
-    for (const file of [...SHARED_FILES, onnxFileForDtype(dtype)]) {
-      const url = new URL(file, folderUrl).href;
-      let response: Response;
-      try {
-        response = await fetch(url, { method: 'HEAD', signal });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        throw edgeError(ERROR_NAMES.downloadFailed, `Could not reach ${url}.`, { url });
-      }
-      if (!response.ok) {
-        throw edgeError(ERROR_NAMES.modelFileMissing, `The model folder has no ${file} (HTTP ${response.status}).`, {
-          url,
-          status: response.status,
-        });
-      }
-      const length = Number(response.headers.get('content-length'));
-      if (Number.isFinite(length) && length > 0) sizes.set(url, length);
-    }
-    return sizes;
-  }
-
-  private explainLoadFailure(error: unknown, folderUrl: string, dtype: string): unknown {
-    const message = String((error as Error | undefined)?.message ?? error);
-    if (/protobuf|failed to load model|Can't create a session|invalid model|ERROR_CODE: [17]\b/i.test(message)) {
-      return edgeError(
-        ERROR_NAMES.modelFileInvalid,
-        `The ONNX model file is corrupt or not a model ONNX Runtime can run: ${message}`,
-        { url: new URL(onnxFileForDtype(dtype), folderUrl).href },
-      );
-    }
-    if (/JSON/i.test(message)) {
-      return edgeError(ERROR_NAMES.modelConfigInvalid, `A model file is not valid JSON: ${message}`, {
-        url: folderUrl,
-      });
-    }
-    return error;
-  }
-
-  private async isCached(modelId: string, mirror?: string): Promise<boolean> {
-    const { source, dtype } = parseTransformersModelId(modelId);
-    // Self-hosted folders are fetched as a remote host too, so their files are cached the same way.
-    const { folderUrl } = locate(source, mirror);
-    if (!('caches' in globalThis)) return false;
-    try {
-      // A self-hosted folder is cached under its own URLs, like a hub file under the hub's.
-      const cache = await caches.open(CACHE_KEY);
-      const files = [...SHARED_FILES, onnxFileForDtype(dtype)];
-      const hits = await Promise.all(files.map((file) => cache.match(new URL(file, folderUrl).href)));
-      return hits.every(Boolean);
-    } catch {
-      return false;
-    }
-  }
+/** The browser refused to store some files: the model runs, and the visitor hears it will download again. */
+function notStoredError(refused: readonly RefusedWrite[]) {
+  const bytes = refused.reduce((sum, write) => sum + write.bytes, 0);
+  const files = refused.map((write) => write.url.slice(write.url.lastIndexOf('/') + 1)).join(', ');
+  return serializeError(
+    edgeError(ERROR_NAMES.storageRefused, `${files}: ${refused[0]!.reason}`, { bytes, url: refused[0]!.url }),
+  );
 }

@@ -17,6 +17,7 @@ import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { deleteStoredFiles, storedFiles } from '../storage/model-cache.js';
+import { webLlmModelStored } from '../storage/webllm-store.js';
 import {
   cachedChatConfig,
   kvBytesFromChatConfig,
@@ -30,6 +31,24 @@ import {
 /** The parts of the web-llm module the adapter uses; a mock provides the same. */
 export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'> &
   Partial<Pick<typeof WebLlm, 'deleteModelAllInfoInCache'>>;
+
+/** What listing web-llm's models needs: its catalog, and which models are stored. */
+export type WebLlmCatalog = Pick<WebLlmModule, 'prebuiltAppConfig' | 'hasModelInCache'>;
+
+/**
+ * web-llm's catalog as built into the app, and its stored-weights check read from the Cache API:
+ * listing models costs no download of web-llm's runtime (6 MB), which loads only for a model.
+ */
+async function builtInCatalog(): Promise<WebLlmCatalog> {
+  const prebuiltAppConfig = (await import('virtual:webllm-catalog')).default;
+  return {
+    prebuiltAppConfig,
+    hasModelInCache: async (modelId, appConfig = prebuiltAppConfig) => {
+      const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
+      return entry ? webLlmModelStored(modelBaseUrl(entry.model)) : false;
+    },
+  };
+}
 
 function isWebLlmEntry(value: unknown): value is WebLlmModelEntry & { model: string; model_lib: string } {
   const entry = value as Partial<WebLlmModelEntry> | null;
@@ -45,6 +64,7 @@ function isWebLlmEntry(value: unknown): value is WebLlmModelEntry & { model: str
 export class WebLlmEngine implements Engine {
   readonly id = 'webllm' as const;
   private module: WebLlmModule | undefined;
+  private catalog: WebLlmCatalog | undefined;
   private engine: WebLlm.MLCEngine | undefined;
   /** The model web-llm has loaded, while it has one. */
   private loadedId: string | undefined;
@@ -52,16 +72,19 @@ export class WebLlmEngine implements Engine {
   /** Custom entries ever listed, by id: a later listing without them must not make them unloadable. */
   private readonly customEntries = new Map<string, WebLlm.ModelRecord>();
 
-  constructor(private readonly loadModule: () => Promise<WebLlmModule> = () => import('@mlc-ai/web-llm')) {}
+  constructor(
+    private readonly loadModule: () => Promise<WebLlmModule> = () => import('@mlc-ai/web-llm'),
+    private readonly loadCatalog: () => Promise<WebLlmCatalog> = builtInCatalog,
+  ) {}
 
   async listModels(custom?: CustomModelSource): Promise<ModelRecord[]> {
-    const module = await this.webllm();
+    const catalog = await this.webllmCatalog();
     if (custom) this.register(custom);
-    const appConfig = this.currentAppConfig(module, custom?.mirror?.webllm);
+    const appConfig = this.currentAppConfig(catalog, custom?.mirror?.webllm);
     return Promise.all(
       appConfig.model_list.map(async (entry) => ({
         ...recordFromWebLlm(entry),
-        cached: await module.hasModelInCache(entry.model_id, appConfig).catch(() => false),
+        cached: await catalog.hasModelInCache(entry.model_id, appConfig).catch(() => false),
       })),
     );
   }
@@ -73,8 +96,8 @@ export class WebLlmEngine implements Engine {
   }
 
   /** web-llm's catalog with the registered custom entries first, public URLs pointed at the mirror. */
-  private currentAppConfig(module: WebLlmModule, mirror?: string): WebLlm.AppConfig {
-    const prebuilt = module.prebuiltAppConfig;
+  private currentAppConfig(catalog: WebLlmCatalog, mirror?: string): WebLlm.AppConfig {
+    const prebuilt = catalog.prebuiltAppConfig;
     this.appConfig = {
       ...prebuilt,
       model_list: [
@@ -90,7 +113,7 @@ export class WebLlmEngine implements Engine {
     const files = await storedFiles(MODEL_CACHE_SCOPES);
     const libraries = await storedFiles([WASM_CACHE_SCOPE]);
     if (libraries.length === 0) return files;
-    const appConfig = this.currentAppConfig(await this.webllm());
+    const appConfig = this.currentAppConfig(await this.webllmCatalog());
     return [
       ...files,
       ...libraries.map((library) => {
@@ -100,12 +123,17 @@ export class WebLlmEngine implements Engine {
     ];
   }
 
+  /** Every weight shard the model's manifest lists is stored (web-llm's own test). */
+  storedComplete(key: string): Promise<boolean> {
+    return webLlmModelStored(key);
+  }
+
   /** Through web-llm's own delete (config, shards and library), then whatever it did not know of. */
   async deleteStored(key: string): Promise<void> {
-    const module = await this.webllm();
-    const appConfig = this.currentAppConfig(module);
+    const appConfig = this.currentAppConfig(await this.webllmCatalog());
     const entry = appConfig.model_list.find((candidate) => modelBaseUrl(candidate.model) === key);
-    if (entry && module.deleteModelAllInfoInCache) await module.deleteModelAllInfoInCache(entry.model_id, appConfig);
+    const module = entry ? await this.webllm() : undefined;
+    if (entry && module?.deleteModelAllInfoInCache) await module.deleteModelAllInfoInCache(entry.model_id, appConfig);
     await deleteStoredFiles(MODEL_CACHE_SCOPES, key);
   }
 
@@ -120,12 +148,12 @@ export class WebLlmEngine implements Engine {
     signal: AbortSignal,
     options: LoadOptions = {},
   ): Promise<EngineLoadResult> {
-    const module = await this.webllm();
-    const appConfig = this.currentAppConfig(module, options.custom?.mirror?.webllm);
+    const catalog = await this.webllmCatalog();
+    const appConfig = this.currentAppConfig(catalog, options.custom?.mirror?.webllm);
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
     if (!entry) throw edgeError(ERROR_NAMES.modelNotFound, `web-llm has no model "${modelId}" in its catalog.`);
 
-    const fromCache = await module.hasModelInCache(modelId, appConfig).catch(() => false);
+    const fromCache = await catalog.hasModelInCache(modelId, appConfig).catch(() => false);
     let libraryBytes = 0;
     let contextWindow = entry.overrides?.context_window_size;
     let chatConfig: ChatConfig | undefined;
@@ -137,6 +165,7 @@ export class WebLlmEngine implements Engine {
     }
     signal.throwIfAborted();
 
+    const module = await this.webllm();
     const engine = this.engine ?? new module.MLCEngine({ appConfig });
     this.engine = engine;
     let lastDownloadedBytes = 0;
@@ -230,6 +259,11 @@ export class WebLlmEngine implements Engine {
   private async webllm(): Promise<WebLlmModule> {
     this.module ??= await this.loadModule();
     return this.module;
+  }
+
+  private async webllmCatalog(): Promise<WebLlmCatalog> {
+    this.catalog ??= await this.loadCatalog();
+    return this.catalog;
   }
 
   /**

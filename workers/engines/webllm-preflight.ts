@@ -15,6 +15,8 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 export const WASM_CACHE_SCOPE = 'webllm/wasm';
 /** web-llm's Cache API scope for chat configs. */
 const CONFIG_CACHE_SCOPE = 'webllm/config';
+/** web-llm's Cache API scope for tensor-cache manifests and weight shards. */
+const MODEL_CACHE_SCOPE = 'webllm/model';
 
 export interface ChatConfig {
   context_window_size?: number;
@@ -54,19 +56,24 @@ export async function preflight(
   if (entry.model_manifest === undefined) {
     const configUrl = new URL('mlc-chat-config.json', modelBaseUrl(entry.model)).href;
     onProgress({ phase: 'preparing', fraction: undefined, detail: `Fetching model configuration from ${configUrl}` });
-    const response = await fetchOrExplain(configUrl, signal);
+    const response = await readThrough(CONFIG_CACHE_SCOPE, configUrl, signal);
     if (!response.ok) {
       throw edgeError(ERROR_NAMES.modelConfigInvalid, `The model configuration is missing (HTTP ${response.status}).`, {
         url: configUrl,
         status: response.status,
       });
     }
-    const config = (await response.json().catch(() => undefined)) as ChatConfig | undefined;
+    const config = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as ChatConfig | undefined;
     if (!config || typeof config !== 'object') {
       throw edgeError(ERROR_NAMES.modelConfigInvalid, 'The model configuration is not valid JSON.', {
         url: configUrl,
       });
     }
+    // Stored where web-llm looks first, so its own read of the config costs no second download.
+    await keep(CONFIG_CACHE_SCOPE, configUrl, response);
     if (typeof config.context_window_size === 'number' && config.context_window_size > 0) {
       contextWindow = config.context_window_size;
     }
@@ -92,13 +99,15 @@ export async function preflight(
 /** The weight shards' total size as the model's tensor cache declares it; undefined when unknown. */
 async function declaredWeightBytes(entry: WebLlm.ModelRecord, signal: AbortSignal): Promise<number | undefined> {
   try {
-    const response = await fetch(new URL('tensor-cache.json', modelBaseUrl(entry.model)).href, { signal });
+    const url = new URL('tensor-cache.json', modelBaseUrl(entry.model)).href;
+    const response = await readThrough(MODEL_CACHE_SCOPE, url, signal);
     if (!response.ok) return undefined;
-    const manifest = (await response.json()) as { records?: { nbytes?: unknown }[] };
+    const manifest = (await response.clone().json()) as { records?: { nbytes?: unknown }[] };
     const sizes = (manifest.records ?? []).map((record) => record.nbytes);
-    return sizes.length > 0 && sizes.every((n) => typeof n === 'number' && n >= 0)
-      ? (sizes as number[]).reduce((sum, n) => sum + n, 0)
-      : undefined;
+    if (sizes.length === 0 || !sizes.every((n) => typeof n === 'number' && n >= 0)) return undefined;
+    // Stored where web-llm reads the manifest from (fetchTensorCache), so it is downloaded once.
+    await keep(MODEL_CACHE_SCOPE, url, response);
+    return (sizes as number[]).reduce((sum, n) => sum + n, 0);
   } catch (error) {
     if (signal.aborted) throw error;
     // web-llm fetches the manifest itself and reports its own failure; this check only helps.
@@ -167,6 +176,21 @@ async function downloadLibrary(
     );
   }
   return bytes;
+}
+
+/** web-llm's stored copy of a small file when it has one (it reads that copy first), else the network's. */
+async function readThrough(scope: string, url: string, signal: AbortSignal): Promise<Response> {
+  const stored =
+    'caches' in globalThis ? await (await caches.open(scope)).match(url).catch(() => undefined) : undefined;
+  return stored ?? fetchOrExplain(url, signal);
+}
+
+/** Stores a checked file where web-llm will look for it; a refused write only costs a second download. */
+async function keep(scope: string, url: string, response: Response): Promise<void> {
+  if (!('caches' in globalThis)) return;
+  const cache = await caches.open(scope);
+  if (await cache.match(url)) return;
+  await cache.put(url, response).catch(() => undefined);
 }
 
 async function fetchOrExplain(url: string, signal: AbortSignal): Promise<Response> {

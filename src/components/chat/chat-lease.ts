@@ -10,6 +10,8 @@ import type { DeviceLoss } from '../../shared/engine-api.js';
 export interface LeaseListeners {
   onCrash(error: Error): void;
   onDeviceLost(loss: DeviceLoss): void;
+  /** Another tab took the model (see client/model-tabs.ts). */
+  onMovedAway(): void;
 }
 
 export class ChatLease {
@@ -41,6 +43,7 @@ export class ChatLease {
     this.stopListening = [
       lease.client.onCrash((error) => this.listeners.onCrash(error)),
       lease.client.onDeviceLost((loss) => this.listeners.onDeviceLost(loss)),
+      lease.onMovedAway(() => this.listeners.onMovedAway()),
     ];
     return lease;
   }

@@ -4,18 +4,27 @@
  * conversation. The element renders what this controller holds and calls its methods.
  */
 import type { ReactiveController } from 'lit';
-import type { EngineLease } from '../../client/engine-pool.js';
+import type { EngineLease, TabCopy } from '../../client/engine-pool.js';
 import { Conversation, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { replyMaxTokens, replyTemperature } from '../../core/generation-settings.js';
 import { EdgeLlmDoneEvent, EdgeLlmProgressEvent, EdgeLlmReadyEvent, EdgeLlmTokenEvent } from '../../events.js';
-import type { ChatMessage, DeviceLoss, GenerationStats, LoadProgress, LoadReport } from '../../shared/engine-api.js';
+import type {
+  ChatMessage,
+  DeviceLoss,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+  MemorySnapshot,
+} from '../../shared/engine-api.js';
 import { reportError } from '../report-error.js';
 import { ChatFigures } from './chat-figures.js';
 import { ChatLease } from './chat-lease.js';
+import { recoverChat } from './chat-recovery.js';
+import { planReply } from './chat-plan.js';
 import { ChatSaving } from './chat-saving.js';
-import { readyStatus, reportOf, type ChatSessionHost, type ChatStatus } from './chat-status.js';
+import { movedAwayStatus, readyStatus, reportOf, type ChatSessionHost, type ChatStatus } from './chat-status.js';
 
 export type { ChatSessionHost, ChatSettings, ChatStatus } from './chat-status.js';
 
@@ -37,6 +46,11 @@ export class ChatSession implements ReactiveController {
     this.leases = new ChatLease(host, {
       onCrash: (error) => this.fail(error, this.status.kind === 'loading' ? 'load' : 'generate'),
       onDeviceLost: (loss) => this.onDeviceLost(loss),
+      // Another tab took the model (the user asked there): this tab keeps its conversation.
+      onMovedAway: () => {
+        this.figures.stopPolling();
+        this.setStatus(movedAwayStatus());
+      },
     });
     this.figures = new ChatFigures(
       host,
@@ -93,8 +107,11 @@ export class ChatSession implements ReactiveController {
     if (this.report) this.setStatus({ kind: 'idle', note: '' });
   }
 
-  /** Loads the element's model. Resolves with how it went; rejects with the failure. */
-  async load(): Promise<LoadReport> {
+  /**
+   * Loads the element's model. Resolves with how it went; rejects with the failure. `copy` says
+   * what to do when another tab holds the model (see client/model-tabs.ts).
+   */
+  async load(copy: TabCopy = 'one-copy'): Promise<LoadReport> {
     if (!this.host.model) throw new Error('Set the "model" attribute before loading.');
     if (this.loading) return this.loading;
     // The crash marker below needs the persistence code: an autoloading chat may get here first.
@@ -120,12 +137,19 @@ export class ChatSession implements ReactiveController {
       device,
       ...(declaredVramMB ? { sizeBytes: declaredVramMB * 2 ** 20 } : {}),
     });
-    this.loading = this.acquire().load((next) => {
-      if (next.phase !== progress.phase) intent?.update({ phase: next.phase });
-      progress = next;
-      if (this.status.kind === 'loading') this.setStatus({ kind: 'loading', progress });
-      this.host.dispatchEvent(new EdgeLlmProgressEvent(next));
-    }, this.host.customModels);
+    this.loading = this.leases.acquire().load(
+      (next) => {
+        if (next.phase !== progress.phase) intent?.update({ phase: next.phase });
+        progress = next;
+        if (this.status.kind === 'loading') this.setStatus({ kind: 'loading', progress });
+        this.host.dispatchEvent(new EdgeLlmProgressEvent(next));
+      },
+      {
+        custom: this.host.customModels,
+        copy,
+        ...(declaredVramMB ? { declaredMemoryMB: declaredVramMB } : {}),
+      },
+    );
     try {
       const report = await this.loading;
       this.setStatus(readyStatus(report));
@@ -177,7 +201,7 @@ export class ChatSession implements ReactiveController {
     if (!content) throw new Error('Nothing to send.');
     if (this.status.kind === 'generating') throw new Error('A reply is still streaming; stop it first.');
     if (!this.report || !this.lease?.loaded) await this.load();
-    const lease = this.acquire();
+    const lease = this.leases.acquire();
     const report = this.report!;
     this.setStatus({ kind: 'generating', report });
     this.stopRequested = false;
@@ -206,20 +230,14 @@ export class ChatSession implements ReactiveController {
     this.host.requestUpdate();
     let messages: ChatMessage[];
     try {
-      // The planner loads with the first reply, not with the page: nothing before needs it.
-      const { planContext, messageTooLongError } = await import('../../core/context-plan.js');
-      const plan = await planContext(
-        {
-          systemPrompt,
-          maxTokens,
-          contextWindow: report.contextWindow,
-          turns: earlier,
-          message: content,
-          memoryStart: this.conversation.memoryStart,
-        },
-        async (prompt: ChatMessage[]) => (await lease.countPromptTokens(prompt)).tokens,
-      );
-      if (!plan.fits) throw messageTooLongError(plan, content);
+      const plan = await planReply(lease, {
+        systemPrompt,
+        maxTokens,
+        contextWindow: report.contextWindow,
+        turns: earlier,
+        message: content,
+        memoryStart: this.conversation.memoryStart,
+      });
       if (this.stopRequested) throw edgeError(ERROR_NAMES.abort, 'Stopped before the reply started.');
       this.conversation.memoryStart = plan.memoryStart;
       messages = plan.messages;
@@ -290,6 +308,11 @@ export class ChatSession implements ReactiveController {
     await this.figures.pollMemory();
   }
 
+  /** The worker's memory now (see the element's memory()). */
+  async memory(): Promise<MemorySnapshot | undefined> {
+    return this.lease?.memory();
+  }
+
   /** Token ids of the last reply, where the engine exposes them. */
   outputTokenIds(): Promise<number[] | undefined> {
     return this.lease ? this.lease.client.lastOutputTokenIds() : Promise.resolve(undefined);
@@ -329,46 +352,25 @@ export class ChatSession implements ReactiveController {
 
   /** Performs a remedy the chat owns; returns false for one that belongs to the host page. */
   recover(action: RecoveryAction): boolean {
-    const status = this.status;
-    if (action === 'retry') {
-      const canRetry = this.conversation.lastUserIndex() >= 0 && status.kind === 'failed' && status.report;
-      if (canRetry && status.during === 'generate') {
-        void this.regenerate().catch(() => undefined);
-      } else {
-        void this.load().catch(() => undefined);
-      }
-      return true;
-    }
-    if (action === 'restart-worker' || action === 'reload-model') {
-      // A fresh worker means a fresh GPU device: engines (ONNX Runtime in particular) keep the
-      // device they started with, so a lost one cannot be replaced in the same worker.
-      this.lease?.restart();
-      this.figures.resetLossCount();
-      void this.load().catch(() => undefined);
-      return true;
-    }
-    if (action === 'new-conversation') {
-      this.reset();
-      if (this.status.kind === 'failed') this.setStatus(this.afterError());
-      return true;
-    }
-    return false;
+    return recoverChat(this, action);
+  }
+
+  /** A fresh worker (and GPU device) for the element's model. */
+  restartWorker(): void {
+    this.lease?.restart();
+    this.figures.resetLossCount();
+  }
+
+  /** Puts away a failed status: back to the loaded model, or to nothing. */
+  dismissError(): void {
+    if (this.status.kind !== 'failed') return;
+    const report = this.report;
+    this.setStatus(report ? readyStatus(report) : { kind: 'idle', note: '' });
   }
 
   private setStatus(status: ChatStatus): void {
     this.status = status;
     this.host.requestUpdate();
-  }
-
-  /** What an error leaves when dismissed: the loaded model, or nothing. */
-  private afterError(): ChatStatus {
-    const report = this.report;
-    return report ? readyStatus(report) : { kind: 'idle', note: '' };
-  }
-
-  /** The pool's entry for this element's model, leased once. */
-  private acquire(): EngineLease {
-    return this.leases.acquire();
   }
 
   private fail(error: unknown, during: 'load' | 'generate'): void {

@@ -42,6 +42,11 @@ export function readyStatus(report: LoadReport): ChatStatus {
   return { kind: 'ready', report, note: loadSummary(report) };
 }
 
+/** Idle, because another tab took the model. */
+export function movedAwayStatus(): ChatStatus {
+  return { kind: 'idle', note: 'The model moved to another tab, which holds it now. Load it to use it here again.' };
+}
+
 /** The one line the toolbar shows for a status. */
 export function statusText(status: ChatStatus, model: string): string {
   switch (status.kind) {

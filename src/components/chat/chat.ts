@@ -8,6 +8,7 @@ import type {
   EngineId,
   GenerationStats,
   LoadReport,
+  MemorySnapshot,
 } from '../../shared/engine-api.js';
 import { formStyles } from '../shared-styles.js';
 import { reportError } from '../report-error.js';
@@ -156,6 +157,14 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   /** Frees the model's GPU memory; the conversation is kept. */
   unload(): Promise<void> {
     return this.session.unload();
+  }
+
+  /**
+   * The memory the engine's worker holds now, measured there: GPU bytes alive and the peak since
+   * the last reply began, the worker's JS heap. Undefined before the element has used a worker.
+   */
+  memory(): Promise<MemorySnapshot | undefined> {
+    return this.session.memory();
   }
 
   /** Token ids of the last reply, where the engine exposes them (to compare devices or engines). */

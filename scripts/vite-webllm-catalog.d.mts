@@ -1,0 +1,3 @@
+// Types of vite-webllm-catalog.mjs.
+import type { Plugin } from 'vite';
+export declare function webLlmCatalog(): Plugin;
