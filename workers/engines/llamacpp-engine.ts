@@ -302,14 +302,8 @@ export class LlamaCppEngine implements Engine {
     };
   }
 
-  /**
-   * wllama 3 removed its tokenizer API (guides/intro-v3.md: tokenize/detokenize) and gives the
-   * GGUF's chat template only as Jinja text, with no way to apply it: this engine cannot count a
-   * prompt without prefilling it, so it answers undefined and the worker uses its cautious
-   * estimate (src/core/token-estimate.ts), which errs high.
-   */
+  /** No count: wllama 3 has no tokenizer API (the worker estimates, erring high: src/core/token-estimate.ts). */
   async countPromptTokens(): Promise<undefined> {
-    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No llama.cpp model is loaded.');
     return undefined;
   }
 
