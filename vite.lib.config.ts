@@ -10,7 +10,8 @@ import { webLlmCatalog } from './scripts/vite-webllm-catalog.mjs';
  * WebAssembly into the JavaScript as base64.
  */
 /** Kept out of the shared chunks: only the lazy chunks that save something use it. */
-const PERSISTENCE = /[\\/]src[\\/]persistence[\\/](?!crash-markers-key)|[\\/]idb-keyval[\\/]/;
+const PERSISTENCE =
+  /[\\/]src[\\/]persistence[\\/](?!crash-markers-key)|[\\/]idb-keyval[\\/]|[\\/]src[\\/]core[\\/](saved-conversation|conversation-(index|file|search))\.ts/;
 
 export default defineConfig({
   base: './',
@@ -32,8 +33,8 @@ export default defineConfig({
         // one for what only the lazy chunks share (result files, the correctness check,
         // measurement). Left to itself the bundler makes one small chunk per combination of
         // importers, and a page pays gzip and module overhead on each. Persistence code (and
-        // idb-keyval) is left out: only lazy chunks share it, and pages that do not persist never
-        // load it.
+        // idb-keyval) and the saved-conversation formats are left out: only lazy chunks share them,
+        // and pages that do not persist never load them.
         codeSplitting: {
           groups: [
             {

@@ -9,7 +9,7 @@ import type { ErrorCode } from './core/errors.js';
 import type { EvalResult } from './core/eval-schema.js';
 import type { EvalSessionProgress } from './measure/eval-session.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
-import type { CachedModel, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+import type { CachedModel, EngineId, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -71,9 +71,12 @@ export class EdgeLlmRecoverEvent extends Event {
   }
 }
 
-/** A model was chosen in the picker. */
+/**
+ * A model was chosen: in the picker, or by opening a saved conversation in the chat (which then
+ * names its engine too, so the page can follow).
+ */
 export class EdgeLlmModelSelectEvent extends Event {
-  constructor(readonly detail: { modelId: string }) {
+  constructor(readonly detail: { modelId: string; engine?: EngineId }) {
     super('edge-llm-model-select', init);
   }
 }
@@ -140,6 +143,16 @@ export class EdgeLlmCrashNoticeEvent extends Event {
   }
 }
 
+/** What the transcript offers on a message: answer it again, or edit it (the last ones only). */
+export type TurnAction = 'regenerate' | 'edit';
+
+/** A person asked for an action on a message in the transcript; the chat performs it. */
+export class EdgeLlmTurnActionEvent extends Event {
+  constructor(readonly detail: { action: TurnAction; turnId: number }) {
+    super('edge-llm-turn-action', init);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
@@ -157,5 +170,6 @@ declare global {
     'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
     'edge-llm-cache-change': EdgeLlmCacheChangeEvent;
     'edge-llm-crash-notice': EdgeLlmCrashNoticeEvent;
+    'edge-llm-turn-action': EdgeLlmTurnActionEvent;
   }
 }

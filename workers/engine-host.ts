@@ -4,6 +4,7 @@
  */
 import type {
   CachedModel,
+  ChatMessage,
   CustomModelSource,
   DeviceLoss,
   EngineId,
@@ -19,8 +20,10 @@ import type {
   LoadReport,
   MemorySnapshot,
   ModelRecord,
+  PromptTokenCount,
   TokenBatch,
 } from '../src/shared/engine-api.js';
+import { estimatePromptTokens } from '../src/core/token-estimate.js';
 import { edgeError, ERROR_NAMES } from '../src/core/errors.js';
 import { disagreements, wallClockFigures } from '../src/core/stats.js';
 import { probeDevice } from './gpu/device-probe.js';
@@ -205,6 +208,15 @@ export class EngineHost implements EngineWorkerApi {
       batches: batcher.batchCount,
       ...(active.compute ? { compute: active.compute } : {}),
     };
+  }
+
+  async countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount> {
+    const active = this.active;
+    if (!active) throw notLoaded();
+    const tokens = await active.engine.countPromptTokens?.(messages);
+    return tokens === undefined
+      ? { tokens: estimatePromptTokens(messages), method: 'estimate' }
+      : { tokens, method: 'tokenizer' };
   }
 
   async interrupt(): Promise<void> {

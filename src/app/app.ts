@@ -254,7 +254,10 @@ export class EdgeLlmApp extends LitElement {
   }
 
   private onSelect(event: EdgeLlmModelSelectEvent) {
-    this.catalog.select(event.detail.modelId);
+    // A conversation opened in the chat names its engine: the picker lists that engine's models.
+    const { modelId, engine } = event.detail;
+    if (engine && engine !== this.engine) this.catalog.chooseEngine(engine);
+    this.catalog.select(modelId);
   }
 
   private onRecover(event: EdgeLlmRecoverEvent) {

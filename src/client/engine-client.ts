@@ -8,6 +8,7 @@ import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import '../shared/comlink-errors.js';
 import type {
   CachedModel,
+  ChatMessage,
   CustomModelSource,
   DeviceLoss,
   DeviceReport,
@@ -24,6 +25,7 @@ import type {
   LoadReport,
   MemorySnapshot,
   ModelRecord,
+  PromptTokenCount,
   TokenBatch,
 } from '../shared/engine-api.js';
 import { edgeError, ERROR_NAMES } from '../core/errors.js';
@@ -136,6 +138,11 @@ export class EngineClient {
       await this.call(() => new Promise<void>((resolve) => (allReceived = resolve)));
     }
     return stats;
+  }
+
+  /** The prompt's size for the loaded model (see {@link EngineWorkerApi.countPromptTokens}). */
+  countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount> {
+    return this.call((api) => api.countPromptTokens(messages));
   }
 
   interrupt(): Promise<void> {

@@ -6,12 +6,14 @@
  * released. Two different models each get their own worker (and their own memory figures).
  */
 import type {
+  ChatMessage,
   CustomModelSource,
   GenerateRequest,
   GenerationStats,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
+  PromptTokenCount,
   TokenBatch,
 } from '../shared/engine-api.js';
 import { edgeError, ERROR_NAMES } from '../core/errors.js';
@@ -101,6 +103,10 @@ class PoolEntry {
     return turn;
   }
 
+  countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount> {
+    return this.client.countPromptTokens(messages);
+  }
+
   interrupt(): Promise<void> {
     return this.client.interrupt();
   }
@@ -179,6 +185,8 @@ export interface EngineLease {
   /** Called when another tab took the model over (it is unloaded here); returns a stop function. */
   onMovedAway(listener: () => void): () => void;
   generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
+  /** The prompt's size for the loaded model, with its chat template (see engine-api.ts). */
+  countPromptTokens(messages: ChatMessage[]): Promise<PromptTokenCount>;
   interrupt(): Promise<void>;
   cancelLoad(): Promise<void>;
   /** Frees the model for every element sharing it. */
@@ -227,6 +235,7 @@ export class EnginePool {
         return () => held.movedAwayListeners.delete(listener);
       },
       generate: (request, onTokens) => held.generate(request, onTokens),
+      countPromptTokens: (messages) => held.countPromptTokens(messages),
       interrupt: () => held.interrupt(),
       cancelLoad: () => held.cancelLoad(),
       unload: () => held.unload(),

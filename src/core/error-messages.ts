@@ -271,6 +271,21 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
           "The prompt and history no longer fit the model's context window. Start a new conversation, shorten the message, or lower max tokens.",
         actions: ['new-conversation'],
       };
+    case 'message-too-long': {
+      const number = (key: string) => Number(error.detail?.[key]);
+      const longest = number('maxMessageTokens');
+      const chars = number('maxMessageChars');
+      const room =
+        longest > 0
+          ? `a message can be at most ${longest} tokens${chars > 0 ? ` (about ${chars} characters)` : ''}`
+          : 'no room is left for a message';
+      return {
+        ...base,
+        title: 'This message is too long for the model',
+        message: `Your message is ${number('messageTokens')} tokens. The model reads at most ${number('contextWindow')} tokens, of which ${number('reserveTokens')} are kept for the reply and ${number('overheadTokens')} go to the system prompt and the chat template, so ${room}. Shorten the message or send it in parts, lower max tokens, or shorten the system prompt.`,
+        actions: [],
+      };
+    }
     case 'worker-crashed':
       return {
         ...base,

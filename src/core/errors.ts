@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'model-lib-missing',
   'model-lib-invalid',
   'context-window-exceeded',
+  'message-too-long',
   'worker-crashed',
   'csp-blocked',
   'model-not-loaded',
@@ -77,6 +78,10 @@ export const ERROR_NAMES = {
   forcedChoicesUnsupported: 'ForcedChoicesUnsupportedError',
   /** A fixed sequence the model cannot read: empty, too long, or ids outside its vocabulary. */
   forcedChoicesInput: 'ForcedChoicesInputError',
+  /** One message longer than the context window leaves room for, even with no history. */
+  messageTooLong: 'MessageTooLongError',
+  /** A conversation file that cannot be imported; its message lists each problem on a line. */
+  conversationFileInvalid: 'ConversationFileInvalidError',
   // names web-llm uses that edge-llm also throws, so both map to one code
   webgpuNotAvailable: 'WebGPUNotAvailableError',
   deviceLost: 'DeviceLostError',
@@ -118,6 +123,7 @@ const RULES: Rule[] = [
   { code: 'feature-missing', names: ['FeatureSupportError'] },
   { code: 'device-lost', names: [ERROR_NAMES.deviceLost], pattern: /device (was )?lost|GPUDevice.*destroyed/i },
   { code: 'context-window-exceeded', names: [ERROR_NAMES.contextWindowExceeded] },
+  { code: 'message-too-long', names: [ERROR_NAMES.messageTooLong] },
   { code: 'model-lib-missing', names: [ERROR_NAMES.modelLibMissing, 'MissingModelWasmError'] },
   { code: 'model-lib-invalid', names: [ERROR_NAMES.modelLibInvalid, 'CompileError', 'LinkError'] },
   {

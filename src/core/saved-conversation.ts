@@ -4,18 +4,25 @@
  * What comes out of IndexedDB is treated as untrusted: it may have been written by an older
  * version, cut short by a crash, or edited in the browser's devtools. Every field is checked on
  * its own, so one bad field costs that field and not the whole conversation. Pure: no DOM.
+ *
+ * Format 2 (several conversations, each with an id and a title, listed by an index; see
+ * conversation-index.ts) replaced format 1 (one conversation per chat, no id). Format 1 records
+ * are still read, so a returning visitor's conversation is migrated rather than lost.
  */
-import type { ComputeDevice, EngineId, GenerationStats } from '../shared/engine-api.js';
+import type { ComputeDevice, EngineId } from '../shared/engine-api.js';
+import type { TurnStats } from './conversation.js';
 import { isEngineId } from './engines.js';
 import { MAX_TOKENS_LIMIT, TEMPERATURE_LIMIT } from './generation-settings.js';
 
-export const SAVED_CONVERSATION_VERSION = 1;
+export const SAVED_CONVERSATION_VERSION = 2;
+/** The single-conversation format written before conversations had ids. */
+export const LEGACY_CONVERSATION_VERSION = 1;
 
 export interface SavedTurn {
   role: 'user' | 'assistant';
   /** Plain text; it is only ever rendered as text. */
   text: string;
-  stats?: GenerationStats;
+  stats?: TurnStats;
   /** True when the reply was still streaming when it was saved (a crash may have ended it). */
   partial?: boolean;
 }
@@ -32,21 +39,39 @@ export interface SavedSettings {
 
 export interface SavedConversation {
   version: typeof SAVED_CONVERSATION_VERSION;
+  /** Unique on this device; names the record (see conversation-store.ts). */
+  id: string;
+  /** Shown in the list: the first message's start, or the visitor's own title. */
+  title: string;
+  /** True once the visitor renamed it: the title no longer follows the first message. */
+  renamed: boolean;
+  /** `Date.now()` when the conversation started. */
+  createdAt: number;
   /** `Date.now()` when written. */
   savedAt: number;
-  settings: SavedSettings;
+  /** Each setting the chat had (a record migrated from format 1 may lack a damaged one). */
+  settings: Partial<SavedSettings>;
   turns: SavedTurn[];
+  /** Turns before this index are no longer shown to the model (context-plan.ts); 0 while all are. */
+  memoryStart: number;
 }
 
 /** A stored value read back: each setting is present only when it was valid. */
 export interface RestoredConversation {
+  /** Undefined for a format 1 record, which had none. */
+  id: string | undefined;
+  /** Undefined when none was stored (format 1): the first message gives one. */
+  title: string | undefined;
+  renamed: boolean;
+  createdAt: number;
   savedAt: number;
   settings: Partial<SavedSettings>;
   turns: SavedTurn[];
+  memoryStart: number;
 }
 
-const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
-const FINISH_REASONS = new Set(['stop', 'length', 'aborted']);
+export const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
+export const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'aborted']);
 /** The chat's own bounds for max tokens and temperature, so a restored value is one it accepts. */
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -58,15 +83,23 @@ function isFiniteNumber(value: unknown): value is number {
 }
 
 /** Keeps stats only when the fields the transcript shows are there; they are never required. */
-function readStats(value: unknown): GenerationStats | undefined {
+export function readStats(value: unknown): TurnStats | undefined {
   if (!isRecord(value)) return undefined;
   const { outputTokens, decodeTokensPerSecond, ttftMs, finishReason } = value;
   if (!isFiniteNumber(outputTokens) || !isFiniteNumber(decodeTokensPerSecond) || !isFiniteNumber(ttftMs)) {
     return undefined;
   }
   if (typeof finishReason !== 'string' || !FINISH_REASONS.has(finishReason)) return undefined;
-  return value as unknown as GenerationStats;
+  return value as unknown as TurnStats;
 }
+
+/** A text a person could read as a title: not empty, not absurdly long. */
+export function isTitle(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= TITLE_LIMIT;
+}
+
+/** The longest title kept. */
+export const TITLE_LIMIT = 200;
 
 function readTurn(value: unknown): SavedTurn | undefined {
   if (!isRecord(value)) return undefined;
@@ -99,17 +132,29 @@ function readSettings(value: unknown): Partial<SavedSettings> {
 }
 
 /**
- * Reads a stored conversation back. Returns undefined for anything that is not one (nothing
- * stored, another version, not an object); otherwise the valid turns and settings.
+ * Reads a stored conversation back, in format 2 or 1. Returns undefined for anything that is not
+ * one (nothing stored, another version, not an object); otherwise the valid fields and turns.
  */
 export function readSavedConversation(value: unknown): RestoredConversation | undefined {
-  if (!isRecord(value) || value.version !== SAVED_CONVERSATION_VERSION) return undefined;
+  if (!isRecord(value)) return undefined;
+  if (value.version !== SAVED_CONVERSATION_VERSION && value.version !== LEGACY_CONVERSATION_VERSION) return undefined;
   const turns = Array.isArray(value.turns)
     ? value.turns.map(readTurn).filter((turn): turn is SavedTurn => turn !== undefined)
     : [];
+  const savedAt = isFiniteNumber(value.savedAt) ? value.savedAt : 0;
+  const { memoryStart } = value;
   return {
-    savedAt: isFiniteNumber(value.savedAt) ? value.savedAt : 0,
+    id: typeof value.id === 'string' && value.id !== '' ? value.id : undefined,
+    title: isTitle(value.title) ? value.title : undefined,
+    renamed: value.renamed === true,
+    createdAt: isFiniteNumber(value.createdAt) ? value.createdAt : savedAt,
+    savedAt,
     settings: readSettings(value.settings),
     turns,
+    // Counted in the turns as stored; dropped turns (above) shift it, so it is kept within them.
+    memoryStart:
+      isFiniteNumber(memoryStart) && Number.isInteger(memoryStart) && memoryStart > 0
+        ? Math.min(memoryStart, turns.length)
+        : 0,
   };
 }

@@ -9,6 +9,11 @@ import axe from 'axe-core';
 import { HOSTILE_REPLIES, type HostileReply } from '../support/hostile-markdown.ts';
 import { expect, openAppWithDouble, test } from './test.ts';
 
+// The renderer must be safe on its own, not because the app's Content-Security-Policy blocks
+// what a mistake would let through: the hostile replies are checked with the policy bypassed
+// (which the detectors' control probe, an inline handler, needs as well).
+test.use({ bypassCSP: true });
+
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const transcript = (page: Page) => chat(page).locator('edge-llm-transcript');
 const lastReply = (page: Page) => transcript(page).locator('article[data-role="assistant"]').last();
@@ -208,7 +213,8 @@ test('the Copy button copies a code block from the mouse or the keyboard, and sa
   await openAppWithDouble(page, server);
   await loadDouble(page, 'double-flood');
   await exchange(page, 'echo: Two blocks:\n\n```sh\nnpm ci\n```\n\n```\nplain <i>text</i>\n```');
-  const buttons = lastReply(page).getByRole('button', { name: /^Copy/ });
+  // The code blocks' buttons, not the Copy under the whole reply.
+  const buttons = lastReply(page).locator('.text').getByRole('button', { name: /^Copy/ });
   await expect(buttons).toHaveCount(2);
   await expect(buttons.nth(1)).toHaveAccessibleName('Copy code');
 

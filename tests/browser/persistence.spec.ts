@@ -18,7 +18,10 @@ interface StoredConversation {
   turns: { role: string; text: string; partial?: boolean }[];
 }
 
-/** The app's record, read straight from IndexedDB (not through the app's own code). */
+/**
+ * The app's open conversation, read straight from IndexedDB (not through the app's own code):
+ * the index under "app" names it, and it is stored under "app/<id>" (format 2).
+ */
 function readStored(page: Page): Promise<StoredConversation | null> {
   return page.evaluate(
     () =>
@@ -32,11 +35,22 @@ function readStored(page: Page): Promise<StoredConversation | null> {
             resolve(null);
             return;
           }
-          const request = db.transaction('conversations', 'readonly').objectStore('conversations').get('app');
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            db.close();
-            resolve((request.result as StoredConversation | undefined) ?? null);
+          const store = db.transaction('conversations', 'readonly').objectStore('conversations');
+          const index = store.get('app');
+          index.onerror = () => reject(index.error);
+          index.onsuccess = () => {
+            const current = (index.result as { current?: string } | undefined)?.current;
+            if (!current) {
+              db.close();
+              resolve(null);
+              return;
+            }
+            const record = store.get(`app/${current}`);
+            record.onerror = () => reject(record.error);
+            record.onsuccess = () => {
+              db.close();
+              resolve((record.result as StoredConversation | undefined) ?? null);
+            };
           };
         };
       }),

@@ -34,6 +34,8 @@ class ScriptedEngineDouble implements Engine {
   readonly log: string[];
   private releaseLoad: (() => void) | undefined;
   holdLoads = false;
+  /** What the double's "tokenizer" answers; undefined when it cannot count. */
+  countAnswer: number | undefined = 7;
 
   constructor(log: string[]) {
     this.log = log;
@@ -63,6 +65,11 @@ class ScriptedEngineDouble implements Engine {
     }
     this.log.push(`end ${name}`);
     return { promptTokens: 4, outputTokens: 3, finishReason: 'length' as const, figures: undefined };
+  }
+
+  async countPromptTokens(messages: GenerateRequest['messages']): Promise<number | undefined> {
+    this.log.push(`count ${messages.length}`);
+    return this.countAnswer;
   }
 
   interrupt(): void {}
@@ -249,6 +256,22 @@ describe('EngineHost through the client', () => {
     const client = new EngineClient(factory);
     const error = await client.generate(ask('hi'), () => undefined).catch((caught: unknown) => caught);
     expect(classifyError(serializeError(error))).toBe('model-not-loaded');
+  });
+
+  it("counts a prompt with the engine's tokenizer, estimates when the engine cannot, and needs a model", async () => {
+    const client = new EngineClient(factory);
+    const messages = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: 'x'.repeat(30) },
+    ];
+    const early = await client.countPromptTokens(messages).catch((caught: unknown) => caught);
+    expect(classifyError(serializeError(early))).toBe('model-not-loaded');
+    await client.load('double', 'm', () => undefined);
+    expect(await client.countPromptTokens(messages)).toEqual({ tokens: 7, method: 'tokenizer' });
+    expect(log).toContain('count 2');
+    workers[0]!.engine.countAnswer = undefined;
+    // 8 for the reply header, 8 a message, a token per 3 bytes: 8 + (8 + 3) + (8 + 10).
+    expect(await client.countPromptTokens(messages)).toEqual({ tokens: 37, method: 'estimate' });
   });
 
   it('times a reply with the worker clock and delivers every batch before the result', async () => {

@@ -128,6 +128,7 @@ describe('describeError', () => {
     ['model-lib-missing', named('MissingModelWasmError'), ['retry', 'pick-another-model']],
     ['model-lib-invalid', named(ERROR_NAMES.modelLibInvalid), ['pick-another-model', 'retry']],
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
+    ['message-too-long', named(ERROR_NAMES.messageTooLong), []],
     ['worker-crashed', named(ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
     ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
     ['correctness-unsupported', named(ERROR_NAMES.forcedChoicesUnsupported), ['pick-another-model']],
@@ -229,6 +230,28 @@ describe('describeError', () => {
     expect(friendly.code).toBe('storage-insufficient');
     expect(friendly.message).toContain("it needs 1.1 GB, and 300 MB is free of this site's 2.0 GB storage quota");
     expect(friendly.message).toMatch(/Delete cached models/);
+  });
+
+  it('says how long a message is and the longest it can be, with what takes the rest of the window', () => {
+    const detail = {
+      messageTokens: 812,
+      maxMessageTokens: 233,
+      maxMessageChars: 930,
+      contextWindow: 512,
+      reserveTokens: 256,
+      overheadTokens: 23,
+    };
+    const friendly = describeError({ name: ERROR_NAMES.messageTooLong, message: 'too long', detail });
+    expect(friendly.code).toBe('message-too-long');
+    expect(friendly.message).toBe(
+      'Your message is 812 tokens. The model reads at most 512 tokens, of which 256 are kept for the reply and 23 go to the system prompt and the chat template, so a message can be at most 233 tokens (about 930 characters). Shorten the message or send it in parts, lower max tokens, or shorten the system prompt.',
+    );
+    const none = describeError({
+      name: ERROR_NAMES.messageTooLong,
+      message: 'too long',
+      detail: { ...detail, maxMessageTokens: 0, maxMessageChars: 0 },
+    });
+    expect(none.message).toContain('so no room is left for a message.');
   });
 
   it('names the stored file that was corrupt and says it was deleted', () => {

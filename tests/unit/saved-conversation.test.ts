@@ -25,6 +25,11 @@ const stats = {
 function saved(overrides: Partial<SavedConversation> = {}): SavedConversation {
   return {
     version: SAVED_CONVERSATION_VERSION,
+    id: 'c1',
+    title: 'Hello',
+    renamed: false,
+    createdAt: 1_699_999_000_000,
+    memoryStart: 0,
     savedAt: 1_700_000_000_000,
     settings: { systemPrompt: 'Be brief.', maxTokens: 64, temperature: 0, engine: 'double', model: 'double-timed' },
     turns: [
@@ -37,17 +42,40 @@ function saved(overrides: Partial<SavedConversation> = {}): SavedConversation {
 
 describe('readSavedConversation', () => {
   it('reads back a conversation as it was written (through structured clone)', () => {
-    const written = saved();
-    expect(readSavedConversation(structuredClone(written))).toEqual({
-      savedAt: written.savedAt,
-      settings: written.settings,
-      turns: written.turns,
+    const written = saved({ renamed: true, memoryStart: 1 });
+    const rest: Partial<SavedConversation> = { ...written };
+    delete rest.version;
+    expect(readSavedConversation(structuredClone(written))).toEqual(rest);
+  });
+
+  it('reads a format 1 record (one conversation, no id or title), so a returning visitor keeps it', () => {
+    const legacy = {
+      version: 1,
+      savedAt: 1_700_000_000_000,
+      settings: saved().settings,
+      turns: saved().turns,
+    };
+    expect(readSavedConversation(legacy)).toEqual({
+      id: undefined,
+      title: undefined,
+      renamed: false,
+      createdAt: legacy.savedAt,
+      savedAt: legacy.savedAt,
+      settings: legacy.settings,
+      turns: legacy.turns,
+      memoryStart: 0,
     });
+  });
+
+  it('keeps the memory start within the turns read back, and drops a bad id, title or start', () => {
+    expect(readSavedConversation(saved({ memoryStart: 9 }))?.memoryStart).toBe(2);
+    const read = readSavedConversation({ ...saved(), id: 7, title: ' ', memoryStart: 1.5 });
+    expect(read).toMatchObject({ id: undefined, title: undefined, memoryStart: 0 });
   });
 
   it.each([
     ['nothing stored', undefined],
-    ['another version', { ...saved(), version: 2 }],
+    ['another version', { ...saved(), version: 3 }],
     ['a string', 'turns'],
     ['an array', []],
   ])('is undefined for %s', (_name, value) => {
@@ -97,7 +125,7 @@ describe('readSavedConversation', () => {
     });
     expect(read?.settings).toEqual({ systemPrompt: '', model: 'x', device: 'wasm' });
     expect(readSavedConversation({ ...saved(), settings: { maxTokens: 12.5, temperature: -1 } })?.settings).toEqual({});
-    expect(readSavedConversation({ ...saved(), settings: null, turns: 'x' })).toEqual({
+    expect(readSavedConversation({ ...saved(), settings: null, turns: 'x' })).toMatchObject({
       savedAt: saved().savedAt,
       settings: {},
       turns: [],

@@ -38,6 +38,12 @@ function fakeTransformers(script: { output?: number[]; eos?: number; maxPosition
   }
   const tokenizer = {
     apply_chat_template: (messages: unknown[], options: Record<string, unknown>) => {
+      // Counting asks for plain ids: as many as the messages' characters, plus 3 for the header.
+      if (options.return_tensor === false) {
+        expect(options).toMatchObject({ add_generation_prompt: true, tokenize: true, return_dict: false });
+        const text = (messages as { content: string }[]).map((message) => message.content).join('');
+        return Array.from({ length: text.length + 3 }, (_, index) => index);
+      }
       expect(options).toMatchObject({ add_generation_prompt: true, return_dict: true });
       expect(messages.length).toBeGreaterThan(0);
       return { input_ids: { dims: [1, prompt.length] }, attention_mask: { dims: [1, prompt.length] } };
@@ -284,6 +290,18 @@ describe('TransformersEngine', () => {
     await expect(short.generate(request, () => undefined)).rejects.toMatchObject({
       name: 'ContextWindowSizeExceededError',
     });
+  });
+
+  it("counts a prompt with the model's chat template and tokenizer, generation prompt included", async () => {
+    const { module } = fakeTransformers();
+    const engine = new TransformersEngine(async () => module);
+    await expect(engine.countPromptTokens(request.messages)).rejects.toMatchObject({ name: 'ModelNotLoadedError' });
+    await engine.load('onnx-community/Qwen2.5-0.5B-Instruct@q4', () => undefined, new AbortController().signal);
+    const messages = [
+      { role: 'system' as const, content: 'sys' },
+      { role: 'user' as const, content: 'hello' },
+    ];
+    expect(await engine.countPromptTokens(messages)).toBe(11);
   });
 
   it('disposes the model on unload, and a cancelled load ends in an AbortError', async () => {

@@ -37,7 +37,11 @@ interface DoubleModel {
   reportedDecodeSkew?: number;
   /** When set, generation throws an uncaught error in the worker (a crash) after this many tokens. */
   crashAfterTokens?: number;
+  /** Tokens the double "reads" at most, prompt and reply together; 1,000,000 when unset. */
+  contextWindow?: number;
 }
+
+const DEFAULT_CONTEXT_WINDOW = 1_000_000;
 
 const MODELS: DoubleModel[] = [
   { id: 'double-timed', prefillMs: 300, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20 },
@@ -48,6 +52,8 @@ const MODELS: DoubleModel[] = [
   { id: 'double-big-slow-load', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 6 * 2 ** 20, loadMs: 20_000 },
   { id: 'double-skewed', prefillMs: 100, tokenIntervalMs: 20, weightBytes: 2 * 2 ** 20, reportedDecodeSkew: 2 },
   { id: 'double-crash', prefillMs: 50, tokenIntervalMs: 20, weightBytes: 8 * 2 ** 20, crashAfterTokens: 5 },
+  // A context window as small as the tiny ONNX model's, for long conversations in quick tests.
+  { id: 'double-short-context', prefillMs: 20, tokenIntervalMs: 2, weightBytes: 2 * 2 ** 20, contextWindow: 512 },
 ];
 
 const ECHO_PREFIX = 'echo:';
@@ -72,6 +78,11 @@ function sleep(ms: number): Promise<void> {
 /** About four characters a token, like common BPE vocabularies on English text. */
 export function countDoubleTokens(text: string): number {
   return Math.ceil(text.length / 4);
+}
+
+/** The double's "chat template": each message's tokens and 4 around it. */
+function promptTokensOf(messages: readonly { content: string }[]): number {
+  return messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
 }
 
 /**
@@ -117,7 +128,7 @@ export class EngineDouble implements Engine {
         parameterCount: 0,
         quantization: '',
         vramMB: model.weightBytes / 2 ** 20,
-        contextWindow: 1_000_000,
+        contextWindow: model.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
         requiredFeatures: [],
         bufferSizeRequiredBytes: undefined,
         lowResource: true,
@@ -152,7 +163,8 @@ export class EngineDouble implements Engine {
     signal.throwIfAborted();
     await this.allocate(model.weightBytes);
     this.loaded = model;
-    return { fromCache: true, downloadedBytes: 0, weightBytes: model.weightBytes, contextWindow: 1_000_000 };
+    const contextWindow = model.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+    return { fromCache: true, downloadedBytes: 0, weightBytes: model.weightBytes, contextWindow };
   }
 
   async generate(
@@ -162,7 +174,15 @@ export class EngineDouble implements Engine {
     const model = this.loaded;
     if (!model) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
     this.interrupted = false;
-    const promptTokens = request.messages.reduce((sum, message) => sum + countDoubleTokens(message.content) + 4, 0);
+    const promptTokens = promptTokensOf(request.messages);
+    const contextWindow = model.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+    if (promptTokens >= contextWindow) {
+      throw edgeError(
+        ERROR_NAMES.contextWindowExceeded,
+        `The prompt has ${promptTokens} tokens; the model reads at most ${contextWindow}.`,
+      );
+    }
+    const maxTokens = Math.min(request.maxTokens, contextWindow - promptTokens);
     const tokenAt = replyTokens(request);
     const start = performance.now();
     if (model.prefillMs > 0) await sleep(model.prefillMs);
@@ -170,7 +190,7 @@ export class EngineDouble implements Engine {
     let lastTokenAt = 0;
     let produced = 0;
     let finishReason: EngineGenerateResult['finishReason'] = 'length';
-    while (produced < request.maxTokens) {
+    while (produced < maxTokens) {
       if (this.interrupted) {
         finishReason = 'aborted';
         break;
@@ -210,6 +230,12 @@ export class EngineDouble implements Engine {
           decodeMs > 0 ? (((produced - 1) * 1000) / decodeMs) * (model.reportedDecodeSkew ?? 1) : 0,
       },
     };
+  }
+
+  /** Counted as `generate` counts its prompt, so the chat's plan and the double agree exactly. */
+  async countPromptTokens(messages: GenerateRequest['messages']): Promise<number> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No model is loaded in the engine double.');
+    return promptTokensOf(messages);
   }
 
   interrupt(): void {

@@ -3,6 +3,7 @@
  * engine fits behind it without the UI or the host changing.
  */
 import type {
+  ChatMessage,
   ComputeReport,
   CustomModelSource,
   EngineId,
@@ -70,6 +71,22 @@ export interface Engine {
    * must not block: the engine never waits on the page.
    */
   generate(request: GenerateRequest, onDelta: (text: string, tokens: number) => void): Promise<EngineGenerateResult>;
+  /**
+   * Counts the tokens of the prompt `messages` make, exactly as {@link generate} would read them:
+   * the model's chat template applied (system prompt included), the generation prompt (assistant
+   * header) appended, then tokenized with the model's own tokenizer, special tokens included (a
+   * BOS the tokenizer adds counts). It must not generate, must not touch the KV cache or any
+   * conversation state the engine keeps between replies, and should be fast (it is called once or
+   * a few times before every reply; the chat uses it to leave out the oldest turns when the
+   * conversation would overflow the context window).
+   *
+   * Resolves with undefined when the engine cannot count right now; without the method, or with
+   * undefined, the host uses a cautious estimate (src/core/token-estimate.ts). Rejects with a
+   * `ModelNotLoadedError` when no model is loaded. A llama.cpp engine applies the GGUF's chat
+   * template and counts with llama.cpp's tokenizer where its binding exposes both, and answers
+   * undefined where it does not (wllama 3, see llamacpp-engine.ts).
+   */
+  countPromptTokens?(messages: ChatMessage[]): Promise<number | undefined>;
   /** Makes extra catalog entries loadable (the ones a page lists may not be listed here). */
   register?(custom: CustomModelSource): void;
   /** Asks the reply in flight to stop after the current token; the model stays loaded. */

@@ -302,6 +302,11 @@ export class LlamaCppEngine implements Engine {
     };
   }
 
+  /** No count: wllama 3 has no tokenizer API (the worker estimates, erring high: src/core/token-estimate.ts). */
+  async countPromptTokens(): Promise<undefined> {
+    return undefined;
+  }
+
   interrupt(): void {
     this.stopper?.abort();
   }

@@ -258,6 +258,13 @@ export class TransformersEngine implements Engine {
     };
   }
 
+  /** The prompt's tokens through the model's own chat template and tokenizer, as `generate` reads them. */
+  async countPromptTokens(messages: GenerateRequest['messages']): Promise<number> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No transformers.js model is loaded.');
+    const options = { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false } as const;
+    return (this.loaded.tokenizer.apply_chat_template(messages, options) as number[]).length;
+  }
+
   interrupt(): void {
     this.stopping?.interrupt();
   }

@@ -12,6 +12,7 @@ import { recordFromWebLlm, type WebLlmModelEntry } from '../../src/core/catalog.
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
 import { mirrorWebLlmRecord } from '../../src/core/mirror-urls.js';
 import { figuresFromWebLlmUsage } from '../../src/core/stats.js';
+import { countWebLlmPrompt } from './webllm-count.js';
 import { parseWebLlmProgress } from './webllm-progress.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineProgress } from './engine.js';
 import type { StoredFile } from '../../src/core/storage.js';
@@ -65,6 +66,8 @@ export class WebLlmEngine implements Engine {
   private module: WebLlmModule | undefined;
   private catalog: WebLlmCatalog | undefined;
   private engine: WebLlm.MLCEngine | undefined;
+  /** The model web-llm has loaded, while it has one. */
+  private loadedId: string | undefined;
   private appConfig: WebLlm.AppConfig | undefined;
   /** Custom entries ever listed, by id: a later listing without them must not make them unloadable. */
   private readonly customEntries = new Map<string, WebLlm.ModelRecord>();
@@ -181,6 +184,7 @@ export class WebLlmEngine implements Engine {
 
     const abort = () => void engine.unload();
     signal.addEventListener('abort', abort, { once: true });
+    this.loadedId = undefined;
     try {
       await engine.reload(modelId);
     } catch (error) {
@@ -191,6 +195,7 @@ export class WebLlmEngine implements Engine {
     }
     // web-llm swallows its own abort and returns normally; the signal tells the truth.
     if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
+    this.loadedId = modelId;
     chatConfig ??= await cachedChatConfig(entry);
     const kvBytesPerToken = kvBytesFromChatConfig(chatConfig);
     return {
@@ -236,11 +241,18 @@ export class WebLlmEngine implements Engine {
     };
   }
 
+  /** Through web-llm's own tokenizer and template where it can reach them (see webllm-count.ts). */
+  async countPromptTokens(messages: GenerateRequest['messages']): Promise<number | undefined> {
+    if (!this.engine || !this.loadedId) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No web-llm model is loaded.');
+    return countWebLlmPrompt(this.engine, this.loadedId, messages);
+  }
+
   interrupt(): void {
     this.engine?.interruptGenerate();
   }
 
   async unload(): Promise<void> {
+    this.loadedId = undefined;
     await this.engine?.unload();
   }
 

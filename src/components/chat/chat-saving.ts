@@ -1,15 +1,15 @@
 /**
- * The chat's saved conversation, wired by the session: the persistence code loads only for a
- * chat with `persist`, reads the saved record once, and is told when something worth saving
- * changed. What is saved is the session's turns and the element's settings.
+ * The chat's saved conversations, wired by the session. Only this thin part is in the library's
+ * first download: the persistence code (src/persistence/chat-persistence.ts, which keeps the open
+ * conversation and the list) loads only for a chat with `persist`, reads what was saved once, and
+ * is told here when something worth saving changed.
  */
-import { TurnText, type ChatTurn } from '../../core/conversation.js';
-import type { RestoredConversation, SavedConversation } from '../../core/saved-conversation.js';
-import type { ChatPersistence } from '../../persistence/chat-persistence.js';
+import type { ConversationSummary } from '../../core/conversation-index.js';
+import type { SavedConversation } from '../../core/saved-conversation.js';
+import { EdgeLlmModelSelectEvent } from '../../events.js';
+import type { ChatPersistence, SavedTurnsAccess } from '../../persistence/chat-persistence.js';
 import type { IntentHandle, IntentInput } from '../../persistence/crash-markers.js';
-import type { ChatSessionHost, ChatSettings } from './chat-session.js';
-
-type EditableSettings = Pick<ChatSettings, 'systemPrompt' | 'maxTokens' | 'temperature'>;
+import type { ChatSessionHost } from './chat-status.js';
 
 /** Settings whose change is saved with the conversation. */
 const SAVED_SETTINGS = ['systemPrompt', 'maxTokens', 'temperature', 'engine', 'model', 'device'] as const;
@@ -17,38 +17,45 @@ const SAVED_SETTINGS = ['systemPrompt', 'maxTokens', 'temperature', 'engine', 'm
 export class ChatSaving {
   /** Shown under the chat when it persists. */
   note = '';
-  /** Present once the persistence code has loaded and the saved record was read. */
+  /** Present once the persistence code has loaded and what was saved was read. */
   private persistence: ChatPersistence | undefined;
   private starting: Promise<void> | undefined;
-  /** The settings before a saved record replaced them: what "Clear" goes back to. */
-  private defaults: EditableSettings | undefined;
-  /** Set while "Clear" resets the element, so the reset is not saved straight back. */
-  private clearing = false;
+  /**
+   * Set while the element takes settings from what was saved or cleared ("Clear", opening a
+   * conversation), so taking them is not saved straight back as a change.
+   */
+  private quiet = false;
 
   constructor(
     private readonly host: ChatSessionHost,
-    private readonly turns: {
-      get(): ChatTurn[];
-      /** Puts restored turns in, unless the visitor already started a conversation. */
-      restore(turns: Omit<ChatTurn, 'id'>[]): void;
-    },
+    private readonly session: SavedTurnsAccess,
   ) {}
 
   get ready(): boolean {
     return this.persistence !== undefined;
   }
 
+  /** The saved conversations, newest first (empty without `persist`). */
+  get conversations(): readonly ConversationSummary[] {
+    return (this.host.persist && this.persistence?.index?.conversations) || [];
+  }
+
+  /** The open conversation's id; undefined until its first message is saved. */
+  get currentId(): string | undefined {
+    return this.host.persist ? this.persistence?.currentId : undefined;
+  }
+
   /** The element's settings changed. */
   settingsChanged(changed: ReadonlySet<PropertyKey>): void {
     if (changed.has('persist') && this.host.persist) void this.start();
-    if (this.host.persist && !this.clearing && SAVED_SETTINGS.some((name) => changed.has(name))) {
+    if (this.host.persist && !this.quiet && SAVED_SETTINGS.some((name) => changed.has(name))) {
       this.persistence?.changed();
     }
   }
 
   /** Saves at a turn boundary (`now`) or soon (while a reply streams). */
   save(now: boolean): void {
-    if (!this.host.persist || this.clearing) return;
+    if (!this.host.persist || this.quiet) return;
     if (now) void this.persistence?.saveNow();
     else this.persistence?.changed();
   }
@@ -58,30 +65,67 @@ export class ChatSaving {
     return this.host.persist ? this.persistence?.recordIntent(input) : undefined;
   }
 
-  /** Deletes the saved record after `reset` empties the chat; the element's own settings come back. */
-  async clear(reset: () => void): Promise<void> {
-    this.clearing = true;
-    try {
-      reset();
-      if (this.defaults) Object.assign(this.host, this.defaults);
-      await this.host.updateComplete;
-    } finally {
-      this.clearing = false;
-    }
+  /** The chat moves to a new conversation: the open one is saved as it is now, and stays listed. */
+  leave(): void {
+    if (this.host.persist) this.persistence?.leave();
+  }
+
+  /**
+   * Deletes the open conversation (or a new one's settings) after `startOver` empties the chat;
+   * the element's own settings come back.
+   */
+  async clear(startOver: () => void): Promise<void> {
+    await this.quietly(() => {
+      this.persistence?.forget();
+      startOver();
+      if (this.persistence?.defaults) Object.assign(this.host, this.persistence.defaults);
+    });
     await this.persistence?.clear();
     this.note = 'Cleared: nothing is saved on this device until you chat or change a setting.';
     this.host.requestUpdate();
   }
 
-  /** Loads the persistence code and restores the saved record; once per element. */
+  /** Opens saved conversation `id` with its settings and model; false when it is gone. */
+  async openSaved(id: string): Promise<boolean> {
+    const saved = await this.library().openSaved(id, (change) => this.quietly(change));
+    if (!saved) return false;
+    const { engine, model } = saved.settings;
+    // The page follows: the app selects the conversation's model in its picker.
+    if (model) this.host.dispatchEvent(new EdgeLlmModelSelectEvent({ modelId: model, ...(engine ? { engine } : {}) }));
+    return true;
+  }
+
+  rename(id: string, title: string): Promise<void> {
+    return this.library().rename(id, title);
+  }
+
+  /** Deletes conversation `id`; the open one is first replaced by a new one (`startOver`, unsaved). */
+  async remove(id: string, startOver: () => void): Promise<void> {
+    const library = this.library();
+    if (id === library.currentId) {
+      library.forget();
+      startOver();
+    }
+    await library.remove(id);
+  }
+
+  read(id: string): Promise<SavedConversation | undefined> {
+    return this.library().read(id);
+  }
+
+  readAll(): Promise<SavedConversation[]> {
+    return this.library().readAll();
+  }
+
+  add(conversation: Omit<SavedConversation, 'id' | 'version'>): Promise<string> {
+    return this.library().add(conversation);
+  }
+
+  /** Loads the persistence code and restores what was saved; once per element. */
   start(): Promise<void> {
     this.starting ??= import('../../persistence/chat-persistence.js')
       .then(async ({ ChatPersistence }) => {
-        const persistence = new ChatPersistence(this.host, {
-          key: () => this.host.storageKey,
-          snapshot: () => this.snapshot(),
-          apply: (saved) => this.apply(saved),
-        });
+        const persistence = new ChatPersistence(this.host, this.session);
         await persistence.restore();
         this.persistence = persistence;
       })
@@ -89,34 +133,21 @@ export class ChatSaving {
     return this.starting;
   }
 
-  private snapshot(): Omit<SavedConversation, 'version'> {
-    const { systemPrompt, maxTokens, temperature, engine, model, device } = this.host;
-    return {
-      savedAt: Date.now(),
-      settings: { systemPrompt, maxTokens, temperature, engine, model, device },
-      turns: this.turns.get().map((turn) => ({
-        role: turn.role,
-        text: turn.text.value,
-        ...(turn.stats ? { stats: turn.stats } : {}),
-        ...(turn.streaming ? { partial: true } : {}),
-      })),
-    };
+  /** Runs `change` without saving what it does to the element's settings. */
+  private async quietly(change: () => void): Promise<void> {
+    this.quiet = true;
+    try {
+      change();
+      await this.host.updateComplete;
+    } finally {
+      this.quiet = false;
+    }
   }
 
-  private apply(saved: RestoredConversation): void {
-    const { systemPrompt, maxTokens, temperature } = this.host;
-    this.defaults = { systemPrompt, maxTokens, temperature };
-    const settings = saved.settings;
-    if (settings.systemPrompt !== undefined) this.host.systemPrompt = settings.systemPrompt;
-    if (settings.maxTokens !== undefined) this.host.maxTokens = settings.maxTokens;
-    if (settings.temperature !== undefined) this.host.temperature = settings.temperature;
-    // Saved text goes back in as text, exactly like a reply that streams in.
-    this.turns.restore(
-      saved.turns.map((turn) => ({
-        role: turn.role,
-        text: new TurnText(turn.text),
-        ...(turn.stats ? { stats: turn.stats } : {}),
-      })),
-    );
+  private library(): ChatPersistence {
+    if (!this.host.persist || !this.persistence) {
+      throw new Error('Saved conversations need the "persist" attribute (and its code to have loaded).');
+    }
+    return this.persistence;
   }
 }

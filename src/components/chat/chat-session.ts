@@ -3,93 +3,87 @@
  * replies, stopping, a lost device or crashed worker, the live figures and the saved
  * conversation. The element renders what this controller holds and calls its methods.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController } from 'lit';
 import type { EngineLease, TabCopy } from '../../client/engine-pool.js';
-import { enginePool } from '../../client/shared-client.js';
-import { historyMessages, promptMessages, TurnText, type ChatTurn } from '../../core/conversation.js';
+import { Conversation, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { replyMaxTokens, replyTemperature } from '../../core/generation-settings.js';
-import { modelKey, sameModel, type ModelKey } from '../../core/model-key.js';
 import { EdgeLlmDoneEvent, EdgeLlmProgressEvent, EdgeLlmReadyEvent, EdgeLlmTokenEvent } from '../../events.js';
 import type {
-  ComputeDevice,
-  CustomModelSource,
+  ChatMessage,
   DeviceLoss,
-  EngineId,
   GenerationStats,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
 } from '../../shared/engine-api.js';
-import { loadSummary } from '../load-progress.js';
 import { reportError } from '../report-error.js';
 import { ChatFigures } from './chat-figures.js';
+import { ChatLease } from './chat-lease.js';
+import { recoverChat } from './chat-recovery.js';
+import { planReply } from './chat-plan.js';
 import { ChatSaving } from './chat-saving.js';
+import { movedAwayStatus, readyStatus, reportOf, type ChatSessionHost, type ChatStatus } from './chat-status.js';
 
-/** One status, so "is a model loaded" has one answer: the status carries the load's report. */
-export type ChatStatus =
-  | { kind: 'idle'; note: string }
-  | { kind: 'loading'; progress: LoadProgress }
-  | { kind: 'ready'; report: LoadReport; note: string }
-  | { kind: 'generating'; report: LoadReport }
-  /** `report` is kept when the model is still loaded (a reply failed; the model did not). */
-  | { kind: 'failed'; error: FriendlyError; during: 'load' | 'generate'; report: LoadReport | undefined };
-
-/** The element's settings the session reads (and, on restore, writes back). */
-export interface ChatSettings {
-  engine: EngineId;
-  model: string;
-  device: ComputeDevice;
-  threads: number | undefined;
-  customModels: CustomModelSource | undefined;
-  systemPrompt: string;
-  maxTokens: number;
-  temperature: number;
-  declaredVramMB: number | undefined;
-  persist: boolean;
-  storageKey: string;
-}
-
-export type ChatSessionHost = ReactiveControllerHost & HTMLElement & ChatSettings;
-
-function reportOf(status: ChatStatus): LoadReport | undefined {
-  return 'report' in status ? status.report : undefined;
-}
+export type { ChatSessionHost, ChatSettings, ChatStatus } from './chat-status.js';
 
 export class ChatSession implements ReactiveController {
   status: ChatStatus = { kind: 'idle', note: '' };
-  turns: ChatTurn[] = [];
+  readonly conversation = new Conversation();
   readonly figures: ChatFigures;
   readonly saving: ChatSaving;
 
-  /** The model this element uses, shared with other elements that use the same one. */
-  private lease: EngineLease | undefined;
+  private readonly leases: ChatLease;
   private loading: Promise<LoadReport> | undefined;
-  private nextTurnId = 1;
-  private stopListening: (() => void)[] = [];
+  /** The reply in flight, from planning its prompt to its end. */
+  private replying: Promise<unknown> | undefined;
+  /** Stop was pressed while the prompt was still being planned: the reply does not start. */
+  private stopRequested = false;
 
   constructor(private readonly host: ChatSessionHost) {
     host.addController(this);
+    this.leases = new ChatLease(host, {
+      onCrash: (error) => this.fail(error, this.status.kind === 'loading' ? 'load' : 'generate'),
+      onDeviceLost: (loss) => this.onDeviceLost(loss),
+      // Another tab took the model (the user asked there): this tab keeps its conversation.
+      onMovedAway: () => {
+        this.figures.stopPolling();
+        this.setStatus(movedAwayStatus());
+      },
+    });
     this.figures = new ChatFigures(
       host,
       () => this.lease,
       (lostDevices) => this.onLossCounted(lostDevices),
     );
     this.saving = new ChatSaving(host, {
-      get: () => this.turns,
-      restore: (turns) => {
-        // Whatever was typed while the record was being read wins over the saved conversation.
-        if (this.turns.length > 0) return;
-        this.turns = turns.map((turn) => ({ ...turn, id: this.nextTurnId++ }));
+      turns: () => this.turns,
+      memoryStart: () => this.conversation.memoryStart,
+      restore: (turns, memoryStart, replace) => {
+        // At start, whatever was typed while the record was being read wins over the saved one.
+        if (this.turns.length > 0 && !replace) return false;
+        this.conversation.replace(turns, memoryStart);
+        this.figures.clear();
         this.host.requestUpdate();
+        return true;
       },
     });
   }
 
+  /** The conversation's turns, oldest first. */
+  get turns(): ChatTurn[] {
+    return this.conversation.turns;
+  }
+
   hostDisconnected(): void {
     this.figures.stopPolling();
-    this.releaseLease();
+    this.leases.release();
+  }
+
+  /** The model this element uses, shared with other elements that use the same one. */
+  get lease(): EngineLease | undefined {
+    return this.leases.current;
   }
 
   get report(): LoadReport | undefined {
@@ -105,10 +99,10 @@ export class ChatSession implements ReactiveController {
     this.saving.settingsChanged(changed);
     const modelChanged =
       changed.has('model') || changed.has('engine') || changed.has('device') || changed.has('threads');
-    if (!modelChanged || !this.lease || sameModel(this.lease.key, this.key())) return;
+    if (!modelChanged || !this.lease || this.leases.fits(this.lease)) return;
     // A reply in flight finishes on the model it started with; the next one loads the new model.
     if (this.status.kind === 'generating') return;
-    this.releaseLease();
+    this.leases.release();
     this.figures.stopPolling();
     if (this.report) this.setStatus({ kind: 'idle', note: '' });
   }
@@ -143,7 +137,7 @@ export class ChatSession implements ReactiveController {
       device,
       ...(declaredVramMB ? { sizeBytes: declaredVramMB * 2 ** 20 } : {}),
     });
-    this.loading = this.acquire().load(
+    this.loading = this.leases.acquire().load(
       (next) => {
         if (next.phase !== progress.phase) intent?.update({ phase: next.phase });
         progress = next;
@@ -158,7 +152,7 @@ export class ChatSession implements ReactiveController {
     );
     try {
       const report = await this.loading;
-      this.setStatus({ kind: 'ready', report, note: loadSummary(report) });
+      this.setStatus(readyStatus(report));
       this.figures.startPolling();
       void this.figures.refreshStorage();
       this.host.dispatchEvent(new EdgeLlmReadyEvent(report));
@@ -174,33 +168,95 @@ export class ChatSession implements ReactiveController {
   }
 
   /** Sends a user message and streams the reply, loading the model first if needed. */
-  async send(text: string): Promise<GenerationStats> {
+  send(text: string): Promise<GenerationStats> {
+    return this.reply(this.turns.length, text);
+  }
+
+  /** Answers the last message again: its reply is replaced by a new one. */
+  regenerate(): Promise<GenerationStats> {
+    const last = this.conversation.lastUserIndex();
+    if (last < 0) return Promise.reject(new Error('There is no message to answer again yet.'));
+    return this.reply(last, this.turns[last]!.text.value);
+  }
+
+  /** Replaces the last message with `text` and answers it; the old reply is dropped. */
+  editLastMessage(text: string): Promise<GenerationStats> {
+    const last = this.conversation.lastUserIndex();
+    if (last < 0) return Promise.reject(new Error('There is no message to edit yet.'));
+    return this.reply(last, text);
+  }
+
+  /** Stops a reply in flight and waits for it to end (before the conversation is replaced). */
+  async settle(): Promise<void> {
+    await this.stop();
+    await this.replying?.catch(() => undefined);
+  }
+
+  /**
+   * Asks the model to answer `text` after the turns before `from` (the turns from there on are
+   * replaced): the prompt is planned to fit the context window, then the reply streams.
+   */
+  private async reply(from: number, text: string): Promise<GenerationStats> {
     const content = text.trim();
     if (!content) throw new Error('Nothing to send.');
     if (this.status.kind === 'generating') throw new Error('A reply is still streaming; stop it first.');
     if (!this.report || !this.lease?.loaded) await this.load();
-    const lease = this.acquire();
+    const lease = this.leases.acquire();
     const report = this.report!;
-
-    const history = historyMessages(this.turns);
-    const reply: ChatTurn = { id: this.nextTurnId++, role: 'assistant', text: new TurnText(), streaming: true };
-    this.turns = [...this.turns, { id: this.nextTurnId++, role: 'user', text: new TurnText(content) }, reply];
     this.setStatus({ kind: 'generating', report });
-    this.figures.startReply();
-    this.saving.save(true);
+    this.stopRequested = false;
+    const replying = this.planAndGenerate(lease, report, from, content);
+    this.replying = replying;
+    try {
+      return await replying;
+    } finally {
+      if (this.replying === replying) this.replying = undefined;
+    }
+  }
+
+  private async planAndGenerate(
+    lease: EngineLease,
+    report: LoadReport,
+    from: number,
+    content: string,
+  ): Promise<GenerationStats> {
     const { systemPrompt } = this.host;
     const maxTokens = replyMaxTokens(this.host.maxTokens);
     const temperature = replyTemperature(this.host.temperature);
+    const earlier = this.conversation.planTurns(from);
+    const before = this.conversation.turns;
+    // The message shows at once; its reply waits while the prompt is planned.
+    const reply = this.conversation.begin(from, content);
+    this.host.requestUpdate();
+    let messages: ChatMessage[];
     try {
-      const stats = await lease.generate(
-        { messages: promptMessages(systemPrompt, history, content), maxTokens, temperature },
-        (batch) => {
-          reply.text.append(batch.text);
-          this.figures.addBatch(batch);
-          this.saving.save(false);
-          this.host.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
-        },
-      );
+      const plan = await planReply(lease, {
+        systemPrompt,
+        maxTokens,
+        contextWindow: report.contextWindow,
+        turns: earlier,
+        message: content,
+        memoryStart: this.conversation.memoryStart,
+      });
+      if (this.stopRequested) throw edgeError(ERROR_NAMES.abort, 'Stopped before the reply started.');
+      this.conversation.memoryStart = plan.memoryStart;
+      messages = plan.messages;
+    } catch (error) {
+      // Nothing was sent: the conversation is as it was.
+      this.conversation.turns = before;
+      if (isAbortError(error)) this.setStatus(readyStatus(report));
+      else this.fail(error, 'generate');
+      throw error;
+    }
+    this.figures.startReply();
+    this.saving.save(true);
+    try {
+      const stats = await lease.generate({ messages, maxTokens, temperature }, (batch) => {
+        reply.text.append(batch.text);
+        this.figures.addBatch(batch);
+        this.saving.save(false);
+        this.host.dispatchEvent(new EdgeLlmTokenEvent({ text: batch.text, totalTokens: batch.totalTokens }));
+      });
       reply.stats = stats;
       this.figures.finishReply(stats);
       this.host.dispatchEvent(new EdgeLlmDoneEvent({ ...stats, text: reply.text.value }));
@@ -212,7 +268,7 @@ export class ChatSession implements ReactiveController {
     } finally {
       reply.streaming = false;
       this.endReply(lease, report);
-      this.turns = [...this.turns];
+      this.conversation.touch();
       this.saving.save(true);
       void this.figures.pollMemory();
     }
@@ -222,18 +278,20 @@ export class ChatSession implements ReactiveController {
   private endReply(lease: EngineLease, report: LoadReport): void {
     // Read afresh: listeners may have changed the status while the reply streamed.
     if ((this.status as ChatStatus).kind !== 'generating') return;
-    if (sameModel(lease.key, this.key())) {
-      this.setStatus({ kind: 'ready', report, note: loadSummary(report) });
+    if (this.leases.fits(lease)) {
+      this.setStatus(readyStatus(report));
       return;
     }
-    this.releaseLease();
+    this.leases.release();
     this.figures.stopPolling();
     this.setStatus({ kind: 'idle', note: '' });
   }
 
   /** Stops the reply in flight. The model stays loaded. */
   async stop(): Promise<void> {
-    if (this.status.kind === 'generating') await this.lease?.interrupt();
+    if (this.status.kind !== 'generating') return;
+    this.stopRequested = true;
+    await this.lease?.interrupt();
   }
 
   /** Stops a load in progress (the Cancel button of the progress bar). */
@@ -260,100 +318,59 @@ export class ChatSession implements ReactiveController {
     return this.lease ? this.lease.client.lastOutputTokenIds() : Promise.resolve(undefined);
   }
 
-  /** Starts a new conversation; the model stays loaded. */
+  /** Starts a new conversation; the model stays loaded, and a saved conversation stays saved. */
   reset(): void {
     if (this.status.kind === 'generating') void this.stop();
-    this.turns = [];
-    this.figures.clear();
-    const status = this.status;
-    if (status.kind === 'failed' && status.error.code === 'context-window-exceeded' && status.report) {
-      this.setStatus({ kind: 'ready', report: status.report, note: loadSummary(status.report) });
-    }
+    this.saving.leave();
+    this.startOver();
     this.saving.save(true);
+  }
+
+  /** An empty conversation, without saving the one it replaces. */
+  startOver(): void {
+    this.conversation.clear();
+    this.figures.clear();
+    this.clearReplyError();
     this.host.requestUpdate();
   }
 
-  /** Deletes the saved conversation and settings; starts over with the element's own settings. */
+  /** Puts away a failed reply's error: the conversation it was about is gone. */
+  clearReplyError(): void {
+    const status = this.status;
+    if (status.kind === 'failed' && status.during === 'generate' && status.report) {
+      this.setStatus(readyStatus(status.report));
+    }
+  }
+
+  /** Deletes the open conversation (or a new one's settings) from this device; starts over with the element's own settings. */
   clearSaved(): Promise<void> {
-    return this.saving.clear(() => this.reset());
+    return this.saving.clear(() => {
+      if (this.status.kind === 'generating') void this.stop();
+      this.startOver();
+    });
   }
 
   /** Performs a remedy the chat owns; returns false for one that belongs to the host page. */
   recover(action: RecoveryAction): boolean {
-    const status = this.status;
-    if (action === 'retry') {
-      const lastUser = this.turns.findLast((turn) => turn.role === 'user');
-      if (status.kind === 'failed' && status.during === 'generate' && lastUser && status.report) {
-        this.turns = this.turns.slice(0, this.turns.lastIndexOf(lastUser));
-        void this.send(lastUser.text.value).catch(() => undefined);
-      } else {
-        void this.load().catch(() => undefined);
-      }
-      return true;
-    }
-    if (action === 'restart-worker' || action === 'reload-model') {
-      // A fresh worker means a fresh GPU device: engines (ONNX Runtime in particular) keep the
-      // device they started with, so a lost one cannot be replaced in the same worker.
-      this.lease?.restart();
-      this.figures.resetLossCount();
-      void this.load().catch(() => undefined);
-      return true;
-    }
-    if (action === 'move-model-here' || action === 'load-second-copy') {
-      void this.load(action === 'move-model-here' ? 'move-here' : 'second-copy').catch(() => undefined);
-      return true;
-    }
-    if (action === 'new-conversation') {
-      this.reset();
-      if (this.status.kind === 'failed') this.setStatus(this.afterError());
-      return true;
-    }
-    return false;
+    return recoverChat(this, action);
   }
 
-  private key(): ModelKey {
-    return modelKey(this.host);
+  /** A fresh worker (and GPU device) for the element's model. */
+  restartWorker(): void {
+    this.lease?.restart();
+    this.figures.resetLossCount();
+  }
+
+  /** Puts away a failed status: back to the loaded model, or to nothing. */
+  dismissError(): void {
+    if (this.status.kind !== 'failed') return;
+    const report = this.report;
+    this.setStatus(report ? readyStatus(report) : { kind: 'idle', note: '' });
   }
 
   private setStatus(status: ChatStatus): void {
     this.status = status;
     this.host.requestUpdate();
-  }
-
-  /** What an error leaves when dismissed: the loaded model, or nothing. */
-  private afterError(): ChatStatus {
-    const report = this.report;
-    return report ? { kind: 'ready', report, note: loadSummary(report) } : { kind: 'idle', note: '' };
-  }
-
-  /** The pool's entry for this element's model, leased once. */
-  private acquire(): EngineLease {
-    if (this.lease && sameModel(this.lease.key, this.key())) return this.lease;
-    this.releaseLease();
-    const lease = enginePool().acquire(this.key());
-    this.lease = lease;
-    this.stopListening = [
-      lease.client.onCrash((error) => this.fail(error, this.status.kind === 'loading' ? 'load' : 'generate')),
-      lease.client.onDeviceLost((loss) => this.onDeviceLost(loss)),
-      lease.onMovedAway(() => this.onMovedAway()),
-    ];
-    return lease;
-  }
-
-  /** Another tab took the model (the user asked there): this tab keeps its conversation. */
-  private onMovedAway(): void {
-    this.figures.stopPolling();
-    this.setStatus({
-      kind: 'idle',
-      note: 'The model moved to another tab, which holds it now. Load it to use it here again.',
-    });
-  }
-
-  private releaseLease(): void {
-    for (const stop of this.stopListening) stop();
-    this.stopListening = [];
-    this.lease?.release();
-    this.lease = undefined;
   }
 
   private fail(error: unknown, during: 'load' | 'generate'): void {

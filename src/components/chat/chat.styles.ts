@@ -19,19 +19,6 @@ export const chatStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
   }
-  form {
-    display: flex;
-    gap: 0.5em;
-    align-items: flex-end;
-  }
-  form textarea {
-    flex: 1;
-    min-height: 2.6em;
-    max-height: 10em;
-    resize: vertical;
-    padding: 0.5em 0.7em;
-    border-radius: calc(var(--_radius) * 0.7);
-  }
   .toolbar {
     display: flex;
     flex-wrap: wrap;
@@ -42,8 +29,12 @@ export const chatStyles = css`
   .status {
     font-size: 0.9em;
   }
-  details.settings {
+  details.settings,
+  details.conversations {
     font-size: 0.95em;
+  }
+  details.conversations[open] > :not(summary) {
+    margin-top: 0.5em;
   }
   details.settings[open] .grid {
     display: grid;

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
-import type { EdgeLlmRecoverEvent } from '../../events.js';
+import { property, state } from 'lit/decorators.js';
+import type { ConversationSummary } from '../../core/conversation-index.js';
+import type { EdgeLlmRecoverEvent, EdgeLlmTurnActionEvent } from '../../events.js';
 import type {
   ComputeDevice,
   CustomModelSource,
@@ -10,21 +11,35 @@ import type {
   MemorySnapshot,
 } from '../../shared/engine-api.js';
 import { formStyles } from '../shared-styles.js';
+import { reportError } from '../report-error.js';
 import { themeStyles } from '../theme.js';
 import { chatStyles } from './chat.styles.js';
+import { composerStyles } from './chat-composer.js';
+import type { ChatConversations, ConversationExport } from './chat-conversations.js';
+import { ComposerController } from './chat-keys.js';
 import { ChatSession, type ChatSettings } from './chat-session.js';
+import { renderSettings } from './chat-settings-view.js';
+import { statusText } from './chat-status.js';
 
 /**
  * Chat with a small language model running on the visitor's GPU, with live tokens/s and memory.
  *
  * @summary An embeddable, streaming chat backed by an in-browser engine in a Web Worker.
  *
- * Persistence is opt-in: with `persist`, the conversation and settings are kept in this
- * origin's IndexedDB (database "edge-llm", store "conversations", record `storage-key`) and
- * restored on the next visit, even after a crash mid-reply (saved settings take precedence over
- * the attributes); a "Clear saved conversation and settings" button deletes them. While a model loads, a small crash marker is also kept in
- * localStorage ("edge-llm:run-intents") so the next visit can tell what was running if the tab
- * died. Without `persist` nothing is written to the host page's storage.
+ * Persistence is opt-in: with `persist`, conversations and their settings are kept in this
+ * origin's IndexedDB (database "edge-llm", store "conversations", under `storage-key`) and the
+ * open one is restored on the next visit, even after a crash mid-reply (saved settings take
+ * precedence over the attributes). A Conversations panel (loaded when first opened) lists them
+ * to open, search, rename, delete, export (Markdown, JSON) and import; opening one restores its
+ * model and settings. "Clear saved conversation and settings" deletes the open one. While a model
+ * loads, a small crash marker is also kept in localStorage ("edge-llm:run-intents") so the next
+ * visit can tell what was running if the tab died. Without `persist` nothing is written to the
+ * host page's storage, and there is no list.
+ *
+ * Long conversations never hit the context window: before each reply the prompt is counted with
+ * the engine's own tokenizer, and the oldest exchanges are left out when needed (the transcript
+ * shows where the model's memory begins). Keyboard: Enter sends, Shift+Enter adds a line, Esc
+ * stops a reply, Ctrl+Shift+O (⌘⇧O) starts a new conversation.
  *
  * @fires edge-llm-progress - Loading progress (`detail`: LoadProgress).
  * @fires edge-llm-ready - The model is loaded (`detail`: LoadReport).
@@ -32,6 +47,7 @@ import { ChatSession, type ChatSettings } from './chat-session.js';
  * @fires edge-llm-done - A reply finished (`detail`: GenerationStats and the reply text).
  * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
  * @fires edge-llm-recover - A remedy the host should perform (e.g. pick another model).
+ * @fires edge-llm-model-select - A saved conversation was opened and its model chosen (`detail`: { modelId, engine }), so the page can follow.
  *
  * @slot empty - Shown while the conversation is empty.
  *
@@ -59,7 +75,7 @@ import { ChatSession, type ChatSettings } from './chat-session.js';
  * @cssproperty --edge-llm-mono - Monospace font.
  */
 export class EdgeLlmChat extends LitElement implements ChatSettings {
-  static override styles = [themeStyles, formStyles, chatStyles];
+  static override styles = [themeStyles, formStyles, chatStyles, composerStyles];
 
   /** Engine that runs the model: "webllm" (default), "transformers", "llamacpp", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';
@@ -85,14 +101,26 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   @property() device: ComputeDevice = 'webgpu';
   /** CPU threads for engines that run them (llama.cpp); unset: the device's cores minus one. */
   @property({ type: Number }) threads: number | undefined;
-  /** Save the conversation and settings on this device (IndexedDB) and restore them on return. */
+  /** Save conversations and their settings on this device (IndexedDB), list them, and restore the open one on return. */
   @property({ type: Boolean }) persist = false;
   /** Name of the saved record; chats on one origin that persist need different names. */
   @property({ attribute: 'storage-key' }) storageKey = 'default';
 
-  @query('textarea[name="message"]') private input!: HTMLTextAreaElement;
+  /** Set once the Conversations panel was opened: its element and code load on demand, then stay. */
+  @state() private list: ChatConversations | undefined;
 
   private readonly session = new ChatSession(this);
+  private libraryLoading: Promise<ChatConversations> | undefined;
+  private readonly composer = new ComposerController(this, {
+    send: (text) => this.send(text),
+    editLastMessage: (text) => this.editLastMessage(text),
+    stop: () => void this.stop(),
+    newConversation: () => this.reset(),
+    generating: () => this.session.status.kind === 'generating',
+    canSend: () => Boolean(this.model),
+    lastMessage: () => this.session.turns.findLast((turn) => turn.role === 'user')?.text.value,
+    tooLong: () => this.session.error?.code === 'message-too-long',
+  });
 
   override connectedCallback() {
     super.connectedCallback();
@@ -144,12 +172,61 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
     return this.session.outputTokenIds();
   }
 
-  /** Starts a new conversation; the model stays loaded. */
+  /** Answers the last message again, replacing the last reply. */
+  regenerate(): Promise<GenerationStats> {
+    return this.session.regenerate();
+  }
+
+  /** Replaces the last message with `text` and answers it; the old reply is dropped. */
+  editLastMessage(text: string): Promise<GenerationStats> {
+    return this.session.editLastMessage(text);
+  }
+
+  /** Starts a new conversation; the model stays loaded, and a saved conversation stays in the list. */
   reset(): void {
+    this.composer.reset();
     this.session.reset();
   }
 
-  /** Deletes the saved conversation and settings; starts over with the element's own settings. */
+  /** The saved conversations, newest first: id, title, dates, messages, model (empty without `persist`). */
+  get conversations(): readonly ConversationSummary[] {
+    return this.session.saving.conversations;
+  }
+
+  /** The open conversation's id; undefined until its first message is saved (or without `persist`). */
+  get conversationId(): string | undefined {
+    return this.session.saving.currentId;
+  }
+
+  /** Opens a saved conversation, with its model and settings (needs `persist`). */
+  openConversation(id: string): Promise<void> {
+    return this.library().then((library) => library.open(id));
+  }
+
+  /** Gives a saved conversation a title of its own (1 to 200 characters). */
+  renameConversation(id: string, title: string): Promise<void> {
+    return this.library().then((library) => library.rename(id, title));
+  }
+
+  /** Deletes a saved conversation; deleting the open one starts a new conversation. */
+  deleteConversation(id: string): Promise<void> {
+    return this.library().then((library) => library.remove(id));
+  }
+
+  /** A saved conversation (the open one by default) as a Markdown or JSON file: name, text, type. */
+  exportConversation(format: 'markdown' | 'json', id?: string): Promise<ConversationExport> {
+    return this.library().then((library) => library.exportAs(format, id));
+  }
+
+  /**
+   * Imports a conversation file (JSON, `edge-llm/conversation@1`) and opens it; resolves with its
+   * id. Rejects with a `ConversationFileInvalidError` whose message lists each problem on a line.
+   */
+  importConversation(json: string): Promise<string> {
+    return this.library().then((library) => library.importText(json));
+  }
+
+  /** Deletes the open conversation (or a new one's settings) from this device; starts over with the element's own settings. */
   clearSaved(): Promise<void> {
     return this.session.clearSaved();
   }
@@ -161,7 +238,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
     const generating = status.kind === 'generating';
     return html`
       <div class="toolbar">
-        <span class="status" role="status" aria-live="polite">${this.statusText()}</span>
+        <span class="status" role="status" aria-live="polite">${statusText(status, this.model)}</span>
         <span>
           ${
             loaded
@@ -184,6 +261,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
           <button
             type="button"
             data-action="new-conversation"
+            aria-keyshortcuts=${this.composer.newConversationKeys}
             ?disabled=${this.session.turns.length === 0}
             @click=${() => this.reset()}
           >
@@ -191,6 +269,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
           </button>
         </span>
       </div>
+      ${this.persist ? this.renderConversations() : nothing}
       ${
         status.kind === 'loading'
           ? html`<edge-llm-load-progress
@@ -201,37 +280,23 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
           : nothing
       }
       ${status.kind === 'failed' ? html`<edge-llm-error-panel .error=${status.error}></edge-llm-error-panel>` : nothing}
-      <edge-llm-transcript exportparts="transcript" .turns=${this.session.turns}>
+      <edge-llm-transcript
+        exportparts="transcript"
+        .turns=${this.session.turns}
+        .memoryStart=${this.session.conversation.memoryStart}
+        ?busy=${generating}
+        @edge-llm-turn-action=${this.onTurnAction}
+      >
         <slot name="empty" slot="empty"
           ><p class="empty">Pick a model, load it, and say hello. Nothing leaves this device.</p></slot
         >
       </edge-llm-transcript>
-      <form @submit=${this.onSubmit}>
-        <label class="visually-hidden" for="message">Message</label>
-        <textarea
-          id="message"
-          name="message"
-          part="input"
-          rows="2"
-          placeholder="Message the model (Enter to send, Shift+Enter for a new line)"
-          @keydown=${this.onKeyDown}
-        ></textarea>
-        ${
-          generating
-            ? html`<button type="button" part="stop-button" data-action="stop" @click=${() => void this.stop()}>
-                Stop
-              </button>`
-            : html`<button type="submit" part="send-button" class="primary" data-action="send" ?disabled=${!this.model}>
-                Send
-              </button>`
-        }
-      </form>
-      ${this.renderSettings()}
+      ${this.composer.render()} ${renderSettings(this, (update) => Object.assign(this, update))}
       ${
         this.persist
           ? html`<p class="saved">
               <span aria-live="polite"
-                >${this.session.saving.note || 'Your conversation and settings are saved on this device.'}</span
+                >${this.session.saving.note || 'Your conversations and settings are saved on this device.'}</span
               >
               <button type="button" data-action="clear-saved" @click=${() => void this.clearSaved()}>
                 Clear saved conversation and settings
@@ -256,58 +321,21 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
     `;
   }
 
-  private renderSettings() {
-    return html`<details class="settings">
-      <summary>Settings</summary>
-      <div class="grid">
-        <label class="wide"
-          >System prompt
-          <textarea name="system-prompt" rows="2" .value=${this.systemPrompt} @change=${this.onSystemPrompt}></textarea>
-        </label>
-        <label
-          >Max tokens
-          <input
-            name="max-tokens"
-            type="number"
-            min="1"
-            max="32768"
-            step="1"
-            .value=${String(this.maxTokens)}
-            @change=${this.onMaxTokens}
-          />
-        </label>
-        <label
-          >Temperature
-          <input
-            name="temperature"
-            type="number"
-            min="0"
-            max="2"
-            step="0.05"
-            .value=${String(this.temperature)}
-            @change=${this.onTemperature}
-          />
-        </label>
-      </div>
+  /** The saved conversations, behind a disclosure; the list's code loads when it is first opened. */
+  private renderConversations() {
+    const count = this.conversations.length;
+    return html`<details class="conversations" @toggle=${this.onConversationsToggle}>
+      <summary>Conversations${count ? ` (${count})` : ''}</summary>
+      ${
+        this.list
+          ? html`<edge-llm-conversations
+              .library=${this.list}
+              .conversations=${this.conversations}
+              .current=${this.conversationId}
+            ></edge-llm-conversations>`
+          : html`<p class="muted">Loading the list…</p>`
+      }
     </details>`;
-  }
-
-  private statusText(): string {
-    const status = this.session.status;
-    switch (status.kind) {
-      case 'idle':
-        return status.note || (this.model ? `Not loaded: ${this.model}` : 'No model chosen');
-      case 'loading':
-        return `Loading ${this.model}…`;
-      case 'generating':
-        return `Generating with ${this.model}…`;
-      case 'ready':
-        return `${this.model} ready. ${status.note}`;
-      case 'failed':
-        if (status.report) return `${this.model} ready.`;
-        if (status.error.code === 'device-lost') return 'The GPU device was lost: reload the model to go on.';
-        return this.model ? `Not loaded: ${this.model}` : 'No model chosen';
-    }
   }
 
   private readonly onRecover = (event: EdgeLlmRecoverEvent) => {
@@ -323,32 +351,31 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
     void this.load().catch(() => undefined);
   }
 
-  private onSubmit(event: Event) {
-    event.preventDefault();
-    const text = this.input.value;
-    if (!text.trim() || this.session.status.kind === 'generating') return;
-    this.input.value = '';
-    void this.send(text).catch(() => undefined);
-  }
-
-  private onKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.renderRoot.querySelector('form')?.requestSubmit();
+  private onTurnAction(event: EdgeLlmTurnActionEvent) {
+    event.stopPropagation();
+    if (event.detail.action === 'regenerate') {
+      void this.regenerate().catch(() => undefined);
+      return;
     }
+    this.composer.editLast();
   }
 
-  private onSystemPrompt(event: Event) {
-    this.systemPrompt = (event.target as HTMLTextAreaElement).value;
+  /** The saved conversations' operations, loaded on first use (a chat that never opens the list never needs them). */
+  private library(): Promise<ChatConversations> {
+    this.libraryLoading ??= import('./chat-conversations.js').then(
+      ({ ChatConversations }) => new ChatConversations(this.session),
+    );
+    return this.libraryLoading;
   }
 
-  private onMaxTokens(event: Event) {
-    const value = Math.round(Number((event.target as HTMLInputElement).value));
-    if (Number.isFinite(value) && value >= 1) this.maxTokens = value;
-  }
-
-  private onTemperature(event: Event) {
-    const value = Number((event.target as HTMLInputElement).value);
-    if (Number.isFinite(value) && value >= 0 && value <= 2) this.temperature = value;
+  private async onConversationsToggle(event: Event) {
+    if (!(event.target as HTMLDetailsElement).open || this.list) return;
+    try {
+      const [library] = await Promise.all([this.library(), import('../../define-conversations.js')]);
+      this.list = library;
+    } catch (error) {
+      // A chunk that could not be fetched (offline, a new deploy): say so; the chat still works.
+      reportError(this, error);
+    }
   }
 }

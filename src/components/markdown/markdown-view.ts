@@ -12,6 +12,9 @@ import { MarkdownBlockStream } from '../../core/markdown-blocks.js';
 import { describeBlock, type MdElement } from '../../core/markdown-nodes.js';
 import { build, patch } from './dom-patch.js';
 
+/** The view's stylesheet travels in its chunk; the element that shows replies adopts it. */
+export { markdownStyles } from './markdown-styles.js';
+
 /** Blocks per chunk. */
 const CHUNK_BLOCKS = 16;
 
