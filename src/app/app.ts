@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { reportError } from '../components/report-error.js';
+import { prepareErrorMessages, reportError } from '../components/report-error.js';
 import { cardStyles } from '../components/shared-styles.js';
 import { themeStyles } from '../components/theme.js';
 import { applyModelSources, type ModelSourcesSetting } from '../core/custom-models.js';
@@ -56,6 +56,8 @@ export class EdgeLlmApp extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     void this.inspectDevice();
+    // The app explains failures from its first moment (the library's chat waits for a load).
+    void prepareErrorMessages().catch(() => undefined);
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>) {

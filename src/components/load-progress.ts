@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { LoadPhase, LoadProgress, LoadReport } from '../shared/engine-api.js';
-import { describeError } from '../core/error-messages.js';
+import { storageRefusedMessage } from '../core/storage-refused.js';
 import { formatBytes, formatDuration, formatPercent } from '../core/format.js';
 import { EdgeLlmCancelLoadEvent } from '../events.js';
 import { themeStyles } from './theme.js';
@@ -24,7 +24,7 @@ export function loadSummary(report: LoadReport): string {
     report.fromCache || !report.downloadedBytes
       ? `Loaded from cache in ${formatDuration(report.durationMs)}`
       : `Downloaded ${formatBytes(report.downloadedBytes)} in ${formatDuration(report.durationMs)}`;
-  return report.notStored ? `${summary}. ${describeError(report.notStored).message}` : summary;
+  return report.notStored ? `${summary}. ${storageRefusedMessage(report.notStored)}` : summary;
 }
 
 /**

@@ -2,6 +2,7 @@
  * What each error code means to a person: a title, a specific message and the ways forward the
  * UI can offer. Pure; the codes themselves are in errors.ts.
  */
+import { storageRefusedMessage } from './storage-refused.js';
 import type { SerializedError } from '../shared/engine-api.js';
 import { classifyError, type ErrorCode } from './errors.js';
 import { formatBytes } from './format.js';
@@ -131,15 +132,13 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         message: downloadFailedMessage(error, url, status),
         actions: ['retry', 'pick-another-model'],
       };
-    case 'storage-refused': {
-      const bytes = Number(error.detail?.bytes);
+    case 'storage-refused':
       return {
         ...base,
         title: 'This window cannot keep the model',
-        message: `This window cannot keep the model: it will download again next time. The browser refused to store ${Number.isFinite(bytes) && bytes > 0 ? `${formatBytes(bytes)} of its files` : 'its files'} (${error.message}); it runs now. A private window keeps little; in a normal window, free disk space or allow this site to store data.`,
+        message: storageRefusedMessage(error),
         actions: [],
       };
-    }
     case 'quota-exceeded':
       return {
         ...base,

@@ -18,7 +18,7 @@ import { benchDevice } from '../../measure/fingerprint.js';
 import { benchmarkModel, type BenchProgress } from '../../measure/model-benchmark.js';
 import { recordIntent } from '../../persistence/crash-markers.js';
 import type { ComputeDevice, CustomModelSource, EngineId, GpuProbeOptions } from '../../shared/engine-api.js';
-import { reportError } from '../report-error.js';
+import { prepareErrorMessages, reportError } from '../report-error.js';
 
 export type BenchStatus = 'idle' | 'probing' | 'running';
 
@@ -69,6 +69,7 @@ export class BenchRunner implements ReactiveController {
 
   /** Runs the GPU probe, then (with `withModel`) the model protocol. Rejects when cancelled or failed. */
   async measure(withModel: boolean): Promise<BenchResult> {
+    void prepareErrorMessages().catch(() => undefined);
     if (this.busy) throw new Error('A benchmark is already running.');
     const host = this.host;
     const protocol = checkProtocol({

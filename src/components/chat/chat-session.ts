@@ -10,21 +10,21 @@ import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { replyMaxTokens, replyTemperature } from '../../core/generation-settings.js';
 import { EdgeLlmDoneEvent, EdgeLlmProgressEvent, EdgeLlmReadyEvent, EdgeLlmTokenEvent } from '../../events.js';
-import type {
-  ChatMessage,
-  DeviceLoss,
-  GenerationStats,
-  LoadProgress,
-  LoadReport,
-  MemorySnapshot,
-} from '../../shared/engine-api.js';
-import { reportError } from '../report-error.js';
+import type { ChatMessage, DeviceLoss, GenerationStats, LoadReport, MemorySnapshot } from '../../shared/engine-api.js';
+import { prepareErrorMessages, reportError } from '../report-error.js';
 import { ChatFigures } from './chat-figures.js';
 import { ChatLease } from './chat-lease.js';
 import { recoverChat } from './chat-recovery.js';
 import { planReply } from './chat-plan.js';
 import { ChatSaving } from './chat-saving.js';
-import { movedAwayStatus, readyStatus, reportOf, type ChatSessionHost, type ChatStatus } from './chat-status.js';
+import {
+  movedAwayStatus,
+  PREPARING,
+  readyStatus,
+  reportOf,
+  type ChatSessionHost,
+  type ChatStatus,
+} from './chat-status.js';
 
 export type { ChatSessionHost, ChatSettings, ChatStatus } from './chat-status.js';
 
@@ -119,15 +119,9 @@ export class ChatSession implements ReactiveController {
       await this.saving.start();
       if (this.loading) return this.loading;
     }
+    void prepareErrorMessages().catch(() => undefined); // while the network is known to be up
     const { engine, model, device, declaredVramMB } = this.host;
-    let progress: LoadProgress = {
-      phase: 'preparing',
-      fraction: undefined,
-      loadedBytes: undefined,
-      totalBytes: undefined,
-      elapsedMs: 0,
-      detail: '',
-    };
+    let progress = PREPARING;
     this.setStatus({ kind: 'loading', progress });
     // Written before the load starts, removed however it ends, unless the tab dies first.
     const intent = this.saving.recordIntent({
@@ -374,11 +368,18 @@ export class ChatSession implements ReactiveController {
   }
 
   private fail(error: unknown, during: 'load' | 'generate'): void {
-    const friendly = reportError(this.host, error, { canReloadModel: true });
-    // A load that failed, a lost device and a crashed worker all leave no model loaded.
-    const modelGone = during === 'load' || friendly.code === 'device-lost' || friendly.code === 'worker-crashed';
-    if (modelGone) this.figures.stopPolling();
-    this.setStatus({ kind: 'failed', error: friendly, during, report: modelGone ? undefined : this.report });
+    const failedStatus = (friendly: FriendlyError): ChatStatus => {
+      // A load that failed, a lost device and a crashed worker all leave no model loaded.
+      const modelGone = during === 'load' || friendly.code === 'device-lost' || friendly.code === 'worker-crashed';
+      if (modelGone) this.figures.stopPolling();
+      return { kind: 'failed', error: friendly, during, report: modelGone ? undefined : this.report };
+    };
+    const shown = failedStatus(
+      reportError(this.host, error, { canReloadModel: true }, (described) => {
+        if (this.status === shown) this.setStatus(failedStatus(described));
+      }),
+    );
+    this.setStatus(shown);
   }
 
   /** The worker reported a lost device at once; memory polls count them too (see ChatFigures). */

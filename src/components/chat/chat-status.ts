@@ -33,6 +33,16 @@ export interface ChatSettings {
 
 export type ChatSessionHost = ReactiveControllerHost & HTMLElement & ChatSettings;
 
+/** A load's progress before the engine has said anything. */
+export const PREPARING: LoadProgress = {
+  phase: 'preparing',
+  fraction: undefined,
+  loadedBytes: undefined,
+  totalBytes: undefined,
+  elapsedMs: 0,
+  detail: '',
+};
+
 export function reportOf(status: ChatStatus): LoadReport | undefined {
   return 'report' in status ? status.report : undefined;
 }

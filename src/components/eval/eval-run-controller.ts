@@ -17,7 +17,7 @@ import { evaluateModels, type EvalSessionProgress } from '../../measure/eval-ses
 import { benchDevice } from '../../measure/fingerprint.js';
 import { recordIntent } from '../../persistence/crash-markers.js';
 import type { ComputeDevice, CustomModelSource, EngineId } from '../../shared/engine-api.js';
-import { reportError } from '../report-error.js';
+import { prepareErrorMessages, reportError } from '../report-error.js';
 
 /** Most output tokens per item the form accepts. */
 export const MAX_OUTPUT_TOKENS = 4096;
@@ -75,6 +75,7 @@ export class EvalRunController implements ReactiveController {
    */
   async run(suite: EvalSuite, models: readonly string[]): Promise<EvalResult> {
     if (this.busy) throw new Error('An evaluation is already running.');
+    void prepareErrorMessages().catch(() => undefined);
     const host = this.host;
     const { maxTokens } = host;
     if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > MAX_OUTPUT_TOKENS) {
