@@ -12,12 +12,14 @@ import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type {
   ComputeReport,
   CustomModelSource,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   LoadOptions,
   ModelRecord,
 } from '../../src/shared/engine-api.js';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
-import { GgufError, ggufKvBytesPerToken } from '../../src/core/gguf.js';
+import { GgufError, ggufKvBytesPerToken, type GgufValue } from '../../src/core/gguf.js';
 import {
   customLlamaCppRecord,
   DEFAULT_CONTEXT,
@@ -35,6 +37,8 @@ import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { ensureRoomFor } from '../storage/model-cache.js';
+import { llamaCppForcedChoices } from './llamacpp-forced.js';
+import { keepingLogger, readEnvironment } from './llamacpp-runtime.js';
 import { inspectGguf } from './gguf-blob.js';
 import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
 import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles } from './llamacpp-storage.js';
@@ -46,24 +50,8 @@ export type WllamaModule = Pick<typeof Wllama, 'Wllama' | 'CacheManager'>;
 export const WASM_MEMORY_LIMIT = 4 * 2 ** 30;
 /** llama.cpp's log level that includes where each layer is placed. */
 const LOG_DEBUG = 1;
-/** Log lines kept: the load's (placement, buffers, failures) and the last replies'. */
-const LOG_LIMIT = 2000;
 const GPU_NOT_MEASURED =
   "llama.cpp holds its GPU device in wllama's own worker, which edge-llm's GPU memory tracker cannot see";
-
-/** The worker's GPU and threads, read before each load. */
-async function readEnvironment(): Promise<ComputeEnvironment> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-  return {
-    webgpu: Boolean(gpu),
-    adapter: adapter
-      ? { features: [...adapter.features] as string[], isFallbackAdapter: adapter.info?.isFallbackAdapter ?? false }
-      : undefined,
-    crossOriginIsolated: Boolean(globalThis.crossOriginIsolated),
-    hardwareConcurrency: globalThis.navigator?.hardwareConcurrency,
-  };
-}
 
 interface Loaded {
   id: string;
@@ -71,6 +59,8 @@ interface Loaded {
   instance: Wllama.Wllama;
   compute: ComputeReport;
   ramBytes: number | undefined;
+  metadata: Record<string, GgufValue>;
+  contextWindow: number;
 }
 
 export class LlamaCppEngine implements Engine {
@@ -146,7 +136,7 @@ export class LlamaCppEngine implements Engine {
 
     const instance = new module.Wllama(
       { default: new URL(wllamaWasmUrl, globalThis.location?.href ?? import.meta.url).href },
-      { cacheManager: cache, logger: this.logger(), allowOffline: true },
+      { cacheManager: cache, logger: keepingLogger(this.log), allowOffline: true },
     );
     instance.setCompat(null);
     let fromCache = await isStored(cache, resolved.url);
@@ -241,7 +231,7 @@ export class LlamaCppEngine implements Engine {
     }
     const compute = reportCompute(plan, loadLog, threadsFromLog(loadLog) ?? instance.getNumThreads());
     const ram = bufferBytes(loadLog).get('CPU');
-    this.loaded = { id: modelId, url: resolved.url, instance, compute, ramBytes: ram };
+    this.loaded = { id: modelId, url: resolved.url, instance, compute, ramBytes: ram, metadata, contextWindow: nCtx };
     if (signal.aborted) {
       await this.unload();
       throw new DOMException('Loading was cancelled.', 'AbortError');
@@ -326,6 +316,12 @@ export class LlamaCppEngine implements Engine {
     await loaded?.instance.exit().catch(() => undefined);
   }
 
+  /** Teacher forcing through a grammar of token ids (see llamacpp-forced.ts for how, and its cost). */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No llama.cpp model is loaded.');
+    return llamaCppForcedChoices(this.loaded, input);
+  }
+
   outputTokenIds(): number[] | undefined {
     return this.lastIds;
   }
@@ -374,25 +370,5 @@ export class LlamaCppEngine implements Engine {
   private async cacheManager(): Promise<Wllama.CacheManager> {
     this.cache ??= new (await this.wllama()).CacheManager();
     return this.cache;
-  }
-
-  /** wllama's logger: llama.cpp's lines are kept for placement and failures, and still reach the console. */
-  private logger(): Wllama.WllamaLogger {
-    const keep = (line: unknown[]) => {
-      this.log.push(line.map(String).join(' '));
-      if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
-    };
-    return {
-      debug: (...line: unknown[]) => keep(line),
-      log: (...line: unknown[]) => keep(line),
-      warn: (...line: unknown[]) => {
-        keep(line);
-        console.warn('[llama.cpp]', ...line);
-      },
-      error: (...line: unknown[]) => {
-        keep(line);
-        console.error('[llama.cpp]', ...line);
-      },
-    };
   }
 }
