@@ -5,6 +5,7 @@
  * as plain data and never evaluated or rendered as markup here.
  */
 import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
+import { readComparison, type BenchComparison } from './comparison-record.js';
 import { PROBE_SCHEMA } from './probe-math.js';
 import {
   array,
@@ -73,6 +74,13 @@ export interface BenchRun {
   weightBytes?: number;
   /** KV-cache bytes per token of context, for the roofline. */
   kvBytesPerToken?: number;
+  /**
+   * Bytes the loaded model took in the engine's WebAssembly heap (llama.cpp's CPU buffers: weights,
+   * KV cache, compute), when the engine reports it; its GPU memory is then not in peakGpuMemoryBytes.
+   */
+  engineRamBytes?: number;
+  /** True when the weights were random ones of the real shapes: "synthetic weights: speed only, no quality". */
+  synthetic?: boolean;
 }
 
 /** The protocol a result was measured with (see docs/benchmark-protocol.md). */
@@ -106,6 +114,8 @@ export interface BenchResult {
   summary: RunSummary[];
   /** What the run noticed (e.g. a cold load that could not be measured). */
   notes?: string[];
+  /** The engine comparison these runs belong to, when the benchmark compared engines. */
+  comparison?: BenchComparison;
 }
 
 export type ValidationResult = { ok: true; value: BenchResult } | { ok: false; error: string };
@@ -121,6 +131,7 @@ export function createBenchResult(input: {
   probe?: GpuProbeReport;
   protocol?: BenchProtocolRecord;
   notes?: string[];
+  comparison?: BenchComparison;
   createdAt?: string;
 }): BenchResult {
   const result: BenchResult = {
@@ -133,6 +144,7 @@ export function createBenchResult(input: {
   if (input.probe) result.probe = input.probe;
   if (input.protocol) result.protocol = input.protocol;
   if (input.notes && input.notes.length > 0) result.notes = input.notes;
+  if (input.comparison) result.comparison = input.comparison;
   return result;
 }
 
@@ -283,6 +295,7 @@ const OPTIONAL_RUN_NUMBERS = [
   'warmLoadMs',
   'weightBytes',
   'kvBytesPerToken',
+  'engineRamBytes',
 ] as const;
 
 function run(value: unknown, path: string): BenchRun {
@@ -300,6 +313,7 @@ function run(value: unknown, path: string): BenchRun {
   if (r.computeThreads !== undefined) out.computeThreads = nonNegative(r.computeThreads, `${path}.computeThreads`);
   if (r.computeReason !== undefined) out.computeReason = string(r.computeReason, `${path}.computeReason`);
   if (r.outputTokens !== undefined) out.outputTokens = samples(r.outputTokens, `${path}.outputTokens`);
+  if (r.synthetic !== undefined) out.synthetic = boolean(r.synthetic, `${path}.synthetic`);
   for (const key of OPTIONAL_RUN_NUMBERS) {
     const n = optionalNonNegative(r[key], `${path}.${key}`);
     if (n !== undefined) out[key] = n;
@@ -344,6 +358,9 @@ export function validateBenchResult(json: unknown): ValidationResult {
         runs,
         ...(root.probe === undefined ? {} : { probe: probe(root.probe) }),
         ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
+        ...(root.comparison === undefined
+          ? {}
+          : { comparison: readComparison(root.comparison, 'comparison', runs.length) }),
         ...(root.notes === undefined
           ? {}
           : {

@@ -7,11 +7,13 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EngineClient } from '../../client/engine-client.js';
 import { createEngineClient } from '../../client/shared-client.js';
 import { checkProtocol, parsePromptLengths, protocolRecord } from '../../core/bench-protocol.js';
-import { createBenchResult, type BenchResult } from '../../core/bench-schema.js';
+import { createBenchResult, type BenchResult, type BenchRun } from '../../core/bench-schema.js';
+import type { BenchComparison } from '../../core/comparison-record.js';
 import type { FriendlyError } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from '../../events.js';
 import { benchDevice } from '../../measure/fingerprint.js';
+import { compareEngines, withAvailability, type ComparisonPlan } from '../../measure/engine-comparison.js';
 import { benchmarkModel, type BenchProgress } from '../../measure/model-benchmark.js';
 import { recordIntent } from '../../persistence/crash-markers.js';
 import type { ComputeDevice, CustomModelSource, EngineId, GpuProbeOptions } from '../../shared/engine-api.js';
@@ -63,8 +65,14 @@ export class BenchRunner implements ReactiveController {
     this.controller?.abort();
   }
 
-  /** Runs the GPU probe, then (with `withModel`) the model protocol. Rejects when cancelled or failed. */
-  async measure(withModel: boolean): Promise<BenchResult> {
+  /**
+   * Runs the GPU probe, then (with `withModel`) the model protocol on the host's model, with
+   * synthetic weights when asked, or the engine comparison `plan`. Rejects when cancelled or failed.
+   */
+  async measure(
+    withModel: boolean,
+    { plan, synthetic = false }: { plan?: ComparisonPlan; synthetic?: boolean } = {},
+  ): Promise<BenchResult> {
     if (this.busy) throw new Error('A benchmark is already running.');
     const host = this.host;
     const protocol = checkProtocol({
@@ -77,7 +85,7 @@ export class BenchRunner implements ReactiveController {
       this.update({ formError: `Check the settings: ${protocol.error}.` });
       throw new RangeError(protocol.error);
     }
-    if (withModel && !host.model) {
+    if (withModel && !plan && !host.model) {
       this.update({ formError: 'Choose a model to benchmark.' });
       throw new Error(this.formError);
     }
@@ -90,7 +98,7 @@ export class BenchRunner implements ReactiveController {
       ? recordIntent({
           kind: 'bench',
           engine: host.engine,
-          model: withModel ? host.model : 'GPU probe',
+          model: plan ? plan.subject : withModel ? host.model : 'GPU probe',
           device: host.device,
         })
       : undefined;
@@ -110,26 +118,34 @@ export class BenchRunner implements ReactiveController {
       report({ message: 'GPU probe: bandwidth, matmul and 4-bit mat-vec kernels', fraction: 0 });
       const probe = await client.probeGpu(host.probeOptions);
       controller.signal.throwIfAborted();
-      const { runs, notes } = withModel
-        ? await benchmarkModel(
-            client,
-            {
-              engine: host.engine,
-              model: host.model,
-              device: host.device,
-              threads: host.threads,
-              custom: host.customModels,
-            },
-            protocol.value,
-            { onProgress: report, signal: controller.signal },
-          )
-        : { runs: [], notes: [] };
+      const measured: { runs: BenchRun[]; notes: string[]; comparison?: BenchComparison } = plan
+        ? await compareEngines(client, withAvailability(plan, device), protocol.value, {
+            onProgress: report,
+            signal: controller.signal,
+          })
+        : withModel
+          ? await benchmarkModel(
+              client,
+              {
+                engine: host.engine,
+                model: host.model,
+                device: host.device,
+                threads: host.threads,
+                custom: host.customModels,
+                ...(synthetic ? { weights: 'synthetic' as const } : {}),
+              },
+              protocol.value,
+              { onProgress: report, signal: controller.signal },
+            )
+          : { runs: [], notes: [] };
+      const { runs, notes } = measured;
       const result = createBenchResult({
         device: benchDevice(device),
         probe,
         runs,
         notes,
         ...(withModel ? { protocol: protocolRecord(protocol.value) } : {}),
+        ...(measured.comparison ? { comparison: measured.comparison } : {}),
       });
       this.update({ result });
       host.dispatchEvent(new EdgeLlmBenchDoneEvent(result));
