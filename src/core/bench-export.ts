@@ -3,7 +3,7 @@
  * from the file is treated as untrusted text: CSV cells are quoted per RFC 4180 and guarded
  * against spreadsheet formulas; Markdown cells cannot break the table or inject markup.
  */
-import { BENCH_METRICS, type BenchMetric, type BenchResult } from './bench-schema.js';
+import { BENCH_METRICS, type BenchMetric, type BenchResult, type BenchRun } from './bench-schema.js';
 import type { ProbeKernelId, SampleSummary } from '../shared/engine-api.js';
 
 /** How each charted figure is named on screen. */
@@ -86,6 +86,11 @@ export const CSV_HEADER = [
   'warmLoadMs',
 ];
 
+/** The run's model, labelled when its weights were synthetic (a twin or a preview). */
+export function modelLabel(run: BenchRun): string {
+  return run.synthetic ? `${run.model} (synthetic weights: speed only, no quality)` : run.model;
+}
+
 /** One row per run of every result, with a header row; lines end in CRLF as RFC 4180 says. */
 export function toCsv(results: readonly BenchResult[]): string {
   const rows = [CSV_HEADER.join(',')];
@@ -98,7 +103,7 @@ export function toCsv(results: readonly BenchResult[]): string {
           csvText(device),
           csvText(result.createdAt),
           csvText(run.engine),
-          csvText(run.model),
+          csvText(modelLabel(run)),
           csvNumber(run.promptTokens),
           ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => csvNumber(summary?.[metric][field]))),
           csvNumber(run.coldLoadMs),
@@ -156,7 +161,7 @@ export function toMarkdown(results: readonly BenchResult[]): string {
       const cells = [
         device,
         markdownCell(run.engine),
-        markdownCell(run.model),
+        markdownCell(modelLabel(run)),
         spread(summary?.ttftMs),
         spread(summary?.prefillTokensPerSecond),
         spread(summary?.decodeTokensPerSecond),

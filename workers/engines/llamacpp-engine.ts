@@ -40,6 +40,7 @@ import { ensureRoomFor } from '../storage/model-cache.js';
 import { llamaCppForcedChoices } from './llamacpp-forced.js';
 import { keepingLogger, readEnvironment } from './llamacpp-runtime.js';
 import { inspectGguf } from './gguf-blob.js';
+import { syntheticGguf } from './gguf-synthetic-source.js';
 import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
 import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles } from './llamacpp-storage.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineMemory, EngineProgress } from './engine.js';
@@ -64,6 +65,8 @@ interface Loaded {
 }
 
 export class LlamaCppEngine implements Engine {
+  /** Synthetic weights from the GGUF header alone (gguf-synthetic-source.ts). */
+  readonly syntheticWeights = true;
   readonly id = 'llamacpp' as const;
   private module: WllamaModule | undefined;
   private cache: Wllama.CacheManager | undefined;
@@ -139,8 +142,16 @@ export class LlamaCppEngine implements Engine {
       { cacheManager: cache, logger: keepingLogger(this.log), allowOffline: true },
     );
     instance.setCompat(null);
-    let fromCache = await isStored(cache, resolved.url);
+    // Synthetic weights never touch the cache: neither read from it nor written to it.
+    const synthetic = options.weights === 'synthetic';
+    let fromCache = synthetic ? false : await isStored(cache, resolved.url);
     let downloadedBytes = 0;
+    const openSynthetic = async (): Promise<Blob> => {
+      onProgress({ phase: 'downloading', fraction: undefined, detail: 'Reading the GGUF header (range requests)' });
+      const made = await syntheticGguf(resolved.url, signal);
+      downloadedBytes = made.fetchedBytes;
+      return made.blob;
+    };
     const open = async (): Promise<Blob[]> => {
       if (!fromCache) {
         await ensureRoomFor(await bytesToFetch(cache, resolved.url, resolved.sizeBytes, signal));
@@ -168,11 +179,12 @@ export class LlamaCppEngine implements Engine {
     let blobs: Blob[];
     let inspected: Awaited<ReturnType<typeof inspectGguf>>[];
     try {
-      blobs = await open();
+      blobs = synthetic ? [await openSynthetic()] : await open();
       inspected = await Promise.all(blobs.map(inspectGguf));
     } catch (error) {
       if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
       if (!(error instanceof GgufError)) throw error;
+      if (synthetic) throw fromGgufError(error, resolved.url);
       // A stored copy that fails the check is deleted and fetched once more; a fresh download
       // that fails it is what the server holds.
       await deleteGgufModel(cache, resolved.url);
