@@ -18,5 +18,5 @@ export interface TwinVariant {
 export function twinPlan(
   twin: string,
   origin: string,
-  options?: { precisions?: string[]; threads?: number; agreement?: boolean; speed?: boolean },
+  options?: { precisions?: string[]; devices?: string[]; threads?: number; agreement?: boolean; speed?: boolean },
 ): { subject: string; variants: TwinVariant[]; speed: boolean; agreement: boolean };

@@ -42,10 +42,17 @@ export function twinRoots(out, twin) {
  * agreement.
  * @param {string} twin
  * @param {string} origin
- * @param {{ precisions?: string[], threads?: number, agreement?: boolean, speed?: boolean }} [options]
+ * @param {{ precisions?: string[], devices?: string[], threads?: number, agreement?: boolean, speed?: boolean }} [options]
  */
-export function twinPlan(twin, origin, { precisions = ['fp32', 'q4'], threads, agreement = true, speed = true } = {}) {
+export function twinPlan(
+  twin,
+  origin,
+  { precisions = ['fp32', 'q4'], devices = ['webgpu', 'wasm'], threads, agreement = true, speed = true } = {},
+) {
   const spec = twinSpec(twin);
+  for (const device of devices) {
+    if (!DEVICE_NAMES[device]) throw new Error(`unknown device "${device}" (there are: webgpu, wasm)`);
+  }
   for (const precision of precisions) {
     if (!PRECISIONS[precision]) {
       throw new Error(`unknown precision "${precision}" (there are: ${Object.keys(PRECISIONS).join(', ')})`);
@@ -103,5 +110,10 @@ export function twinPlan(twin, origin, { precisions = ['fp32', 'q4'], threads, a
       });
     }
   }
-  return { subject: `${twin} twin (${spec.twinOf} shapes)`, variants, speed, agreement };
+  // Devices left out of this run stay in the table, marked, as every variant that does not run.
+  const leftOut = (variant) =>
+    devices.includes(variant.device) || variant.unavailable
+      ? variant
+      : { ...variant, unavailable: `left out of this run (--devices ${devices.join(',')}).` };
+  return { subject: `${twin} twin (${spec.twinOf} shapes)`, variants: variants.map(leftOut), speed, agreement };
 }

@@ -22,7 +22,8 @@
  * Without a GPU, Chromium falls back to SwiftShader (a CPU Vulkan): real, slow figures.
  *
  * Engine shoot-out: npm run bench -- --compare --twin <smollm2-135m|qwen2.5-0.5b|ci-small>
- *                    [--precisions fp32,q4] [--skip-agreement | --agreement-only] [--threads N] [--runs N] ...
+ *                    [--precisions fp32,q4] [--devices webgpu,wasm] [--skip-agreement | --agreement-only]
+ *                    [--threads N] [--runs N] ...
  *   writes the twin's ONNX and GGUF files if they are missing (scripts/twins/), runs the protocol
  *   on every engine and device (those that cannot run here are listed with the reason), compares
  *   the full-precision engines' next-token choices over one forced sequence, and prints one table
@@ -67,6 +68,7 @@ try {
       compare: { type: 'boolean', default: false },
       twin: { type: 'string' },
       precisions: { type: 'string', default: 'fp32,q4' },
+      devices: { type: 'string', default: 'webgpu,wasm' },
       'skip-agreement': { type: 'boolean', default: false },
       'agreement-only': { type: 'boolean', default: false },
       device: { type: 'string', default: 'webgpu' },
@@ -188,6 +190,7 @@ try {
   plan = compare
     ? twinPlan(values.twin, server.url, {
         precisions: values.precisions.split(',').filter(Boolean),
+        devices: values.devices.split(',').filter(Boolean),
         threads,
         agreement: !values['skip-agreement'],
         speed: !values['agreement-only'],
@@ -264,7 +267,11 @@ try {
           const roofline = [...bench.shadowRoot.querySelectorAll('[data-roofline] li')].map((li) =>
             li.textContent.replace(/\s+/g, ' ').trim(),
           );
-          return { result, markdown: result.runs.length ? bench.exportText('markdown') : '', roofline };
+          return {
+            result,
+            markdown: result.runs.length || result.comparison ? bench.exportText('markdown') : '',
+            roofline,
+          };
         } catch (thrown) {
           return { error: error ?? { title: 'The benchmark failed', message: String(thrown?.message ?? thrown) } };
         }
@@ -332,7 +339,7 @@ function printSummary({ result, markdown, roofline }) {
   }
   if (markdown) console.log(`\n${markdown}`);
   const run = result.runs[0];
-  if (run?.computeDevice) {
+  if (run?.computeDevice && !result.comparison) {
     const threads = run.computeThreads === undefined ? '' : `, ${run.computeThreads} thread(s)`;
     console.log(`Computed on: ${run.computeDevice}${threads}${run.computeReason ? ` (${run.computeReason})` : ''}`);
   }

@@ -220,16 +220,18 @@ export function buildDecoderGraph(g, source, variant, external) {
     inputs.push(valueInfo(pastKey, FLOAT, ['batch_size', kvHeads, 'past_sequence_length', d]));
     inputs.push(valueInfo(pastValue, FLOAT, ['batch_size', kvHeads, 'past_sequence_length', d]));
     const [q, k, v] = g.op('Split', [qkv, qkvSplit], { axis: -1 }, { name: `${n}/attn/qkv_proj/Split`, outputs: 3 });
-    const rotary = (input, which, count) =>
+    // Full rotary: only `interleaved`, as the builder writes it (rotary_embedding_dim and num_heads
+    // are for partial rotary, a path ONNX Runtime Web's WebGPU provider computes differently).
+    const rotary = (input, which) =>
       g.op(
         'RotaryEmbedding',
         [input, 'position_ids', cosCache, sinCache],
-        { interleaved: 0, num_heads: count, rotary_embedding_dim: d },
+        { interleaved: 0 },
         { name: `${n}/attn/${which}_rotary/RotaryEmbedding`, domain: MS },
       );
     const [attention] = g.op(
       'GroupQueryAttention',
-      [rotary(q, 'q', heads), rotary(k, 'k', kvHeads), v, pastKey, pastValue, seqlensK, totalSeqLen],
+      [rotary(q, 'q'), rotary(k, 'k'), v, pastKey, pastValue, seqlensK, totalSeqLen],
       {
         num_heads: heads,
         kv_num_heads: kvHeads,

@@ -68,7 +68,9 @@ export interface ComparisonRow {
 const median = (summary: RunSummary[keyof RunSummary]) => (summary.n > 0 ? summary.median : undefined);
 
 function peakMemory(run: BenchRun): { bytes: number | undefined; kind: 'gpu' | 'wasm' | undefined } {
-  if (run.peakGpuMemoryBytes.length > 0) return { bytes: Math.max(...run.peakGpuMemoryBytes), kind: 'gpu' };
+  // A peak of 0 is a run that used no GPU buffers (an engine on the CPU): not a measurement.
+  const gpuPeak = run.peakGpuMemoryBytes.length > 0 ? Math.max(...run.peakGpuMemoryBytes) : 0;
+  if (gpuPeak > 0) return { bytes: gpuPeak, kind: 'gpu' };
   if (run.engineRamBytes !== undefined) return { bytes: run.engineRamBytes, kind: 'wasm' };
   return { bytes: undefined, kind: undefined };
 }
@@ -78,8 +80,9 @@ function rowOf(result: BenchResult, entry: ComparisonEntry, index: number | unde
   const summary = index === undefined ? undefined : result.summary[index];
   const memory = run ? peakMemory(run) : { bytes: undefined, kind: undefined };
   const decode = summary ? median(summary.decodeTokensPerSecond) : undefined;
+  // The roofline bound is the GPU's measured bandwidth: it bounds only what computed on the GPU.
   const roofline =
-    run && decode !== undefined
+    run && decode !== undefined && run.computeDevice === 'webgpu'
       ? rooflineForRun({ ...run, decodeTokensPerSecond: decode }, measuredBandwidth(result.probe))
       : undefined;
   const values: Record<ColumnKey, number | undefined> = {
@@ -140,6 +143,11 @@ export function comparisonRows(result: BenchResult): ComparisonRow[] {
   return [...ordered, ...skipped];
 }
 
+/** Why an entry has no figures: why it could not run, or that this run did not time engines. */
+export function notMeasured(entry: ComparisonEntry): string {
+  return entry.skipped ?? 'this run compared next-token choices only (--agreement-only).';
+}
+
 /** "0.42×"; "–" without a ratio. */
 export function formatRatio(ratio: number | undefined): string {
   if (ratio === undefined || !Number.isFinite(ratio)) return '–';
@@ -161,9 +169,9 @@ export function comparisonMarkdown(result: BenchResult): string {
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`];
   for (const row of rows) {
     const name = `${row.entry.label}${row.computedOn ? ` (ran on ${row.computedOn})` : ''}`;
-    if (row.entry.skipped !== undefined) {
+    if (row.entry.runs.length === 0) {
       lines.push(
-        `| ${markdownCell(name)} | – | ${markdownCell(`not measured: ${row.entry.skipped}`)} |${' |'.repeat(COMPARISON_COLUMNS.length)}`,
+        `| ${markdownCell(name)} | – | ${markdownCell(`not measured: ${notMeasured(row.entry)}`)} |${' |'.repeat(COMPARISON_COLUMNS.length)}`,
       );
       continue;
     }

@@ -12,6 +12,7 @@ import {
   comparisonRows,
   formatRatio,
   memoryNote,
+  notMeasured,
   SYNTHETIC_LABEL,
   SYNTHETIC_NOTE,
 } from '../../core/comparison-table.js';
@@ -73,10 +74,10 @@ export function comparisonTableView(result: BenchResult | undefined): TemplateRe
         </thead>
         <tbody>
           ${rows.map((row) =>
-            row.entry.skipped !== undefined
+            row.entry.runs.length === 0
               ? html`<tr data-skipped>
                   <th scope="row">${row.entry.label}</th>
-                  <td colspan=${COMPARISON_COLUMNS.length + 2}>Not measured: ${row.entry.skipped}</td>
+                  <td colspan=${COMPARISON_COLUMNS.length + 2}>Not measured: ${notMeasured(row.entry)}</td>
                 </tr>`
               : html`<tr data-entry=${row.entry.label}>
                   <th scope="row">

@@ -160,7 +160,8 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
     if (format === 'json') return current ? `${JSON.stringify(current, null, 2)}\n` : '';
     const results = this.shown().map((shown) => shown.result);
     if (format === 'csv') return toCsv(results);
-    return toMarkdown(results) + (current ? comparisonMarkdown(current) : '');
+    const perRun = results.some((result) => result.runs.length > 0) ? toMarkdown(results) : '';
+    return perRun + (current ? comparisonMarkdown(current) : '');
   }
 
   override render() {
