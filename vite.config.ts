@@ -18,8 +18,7 @@ export default defineConfig({
     sourcemap: true,
     // web-llm alone is ~6 MB; it is lazy-loaded inside the worker only.
     chunkSizeWarningLimit: 8000,
-    // eval.html: the headless evaluation runner (npm run eval) until the app has its view.
-    rollupOptions: { input: { main: 'index.html', embed: 'embed.html', eval: 'eval.html' } },
+    rollupOptions: { input: { main: 'index.html', embed: 'embed.html' } },
   },
   worker: {
     format: 'es',

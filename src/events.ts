@@ -6,6 +6,8 @@ import type { BenchResult } from './core/bench-schema.js';
 import type { ModelSourcesSetting } from './core/custom-models.js';
 import type { RecoveryAction } from './core/error-messages.js';
 import type { ErrorCode } from './core/errors.js';
+import type { EvalResult } from './core/eval-schema.js';
+import type { EvalSessionProgress } from './measure/eval-session.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
 import type { CachedModel, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
 
@@ -90,6 +92,20 @@ export class EdgeLlmBenchDoneEvent extends Event {
   }
 }
 
+/** Evaluation progress: which model, which item, how many right so far, and how far the whole run is. */
+export class EdgeLlmEvalProgressEvent extends Event {
+  constructor(readonly detail: EvalSessionProgress) {
+    super('edge-llm-eval-progress', init);
+  }
+}
+
+/** An evaluation finished, or was cancelled with items answered; `detail` is the result file's content. */
+export class EdgeLlmEvalDoneEvent extends Event {
+  constructor(readonly detail: EvalResult) {
+    super('edge-llm-eval-done', init);
+  }
+}
+
 /** The visitor pressed Cancel while a model loads; the chat that owns the load stops it. */
 export class EdgeLlmCancelLoadEvent extends Event {
   constructor() {
@@ -128,6 +144,8 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
     'edge-llm-bench-done': EdgeLlmBenchDoneEvent;
+    'edge-llm-eval-progress': EdgeLlmEvalProgressEvent;
+    'edge-llm-eval-done': EdgeLlmEvalDoneEvent;
     'edge-llm-progress': EdgeLlmProgressEvent;
     'edge-llm-ready': EdgeLlmReadyEvent;
     'edge-llm-token': EdgeLlmTokenEvent;

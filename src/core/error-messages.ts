@@ -252,6 +252,13 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         message: 'Load a model before sending a message.',
         actions: ['pick-another-model'],
       };
+    case 'correctness-unsupported':
+      return {
+        ...base,
+        title: 'This engine cannot check correctness',
+        message: `${error.message} The check reads a fixed text through the model in one pass (teacher forcing) on this device and on the CPU, and compares the next-token choices; this engine does not offer that pass. Check the same model in transformers.js, or run without the correctness check.`,
+        actions: ['pick-another-model'],
+      };
     case 'unknown':
       return {
         ...base,

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'worker-crashed',
   'csp-blocked',
   'model-not-loaded',
+  'correctness-unsupported',
   'unknown',
 ] as const;
 
@@ -136,6 +137,7 @@ const RULES: Rule[] = [
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },
+  { code: 'correctness-unsupported', names: [ERROR_NAMES.forcedChoicesUnsupported] },
   {
     code: 'model-not-loaded',
     names: [ERROR_NAMES.modelNotLoaded, 'EngineNotLoadedError', 'WorkerEngineModelNotLoadedError'],

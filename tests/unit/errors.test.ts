@@ -53,6 +53,7 @@ describe("classifyError by edge-llm's own names", () => {
     [ERROR_NAMES.downloadFailed, 'download-failed'],
     [ERROR_NAMES.noAdapter, 'no-adapter'],
     [ERROR_NAMES.workerCrashed, 'worker-crashed'],
+    [ERROR_NAMES.forcedChoicesUnsupported, 'correctness-unsupported'],
   ])('%s -> %s', (name, code) => {
     expect(classifyError(named(name))).toBe(code);
   });
@@ -129,6 +130,7 @@ describe('describeError', () => {
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
     ['worker-crashed', named(ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
     ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
+    ['correctness-unsupported', named(ERROR_NAMES.forcedChoicesUnsupported), ['pick-another-model']],
     [
       'csp-blocked',
       {
@@ -155,6 +157,18 @@ describe('describeError', () => {
     expect(friendly.message.trim().length).toBeGreaterThan(10);
     expect(friendly.actions).toEqual(actions);
     expect(friendly.original).toBe(error);
+  });
+
+  it('says an engine without teacher forcing cannot check correctness, and what to do instead', () => {
+    const friendly = describeError({
+      name: ERROR_NAMES.forcedChoicesUnsupported,
+      message: 'The webllm engine cannot read a fixed sequence, so its correctness cannot be checked.',
+    });
+    expect(friendly.title).toBe('This engine cannot check correctness');
+    expect(friendly.message).toMatch(
+      /^The webllm engine cannot read a fixed sequence.*teacher forcing.*transformers\.js/,
+    );
+    expect(friendly.title).not.toBe('Something went wrong');
   });
 
   it('says how much a refused download needs, and how much of the quota is free', () => {
