@@ -38,7 +38,7 @@ import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { ensureRoomFor } from '../storage/model-cache.js';
 import { llamaCppForcedChoices } from './llamacpp-forced.js';
-import { keepingLogger, readEnvironment } from './llamacpp-runtime.js';
+import { KeptLog, keepingLogger, readEnvironment } from './llamacpp-runtime.js';
 import { inspectGguf } from './gguf-blob.js';
 import { syntheticGguf } from './gguf-synthetic-source.js';
 import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
@@ -75,7 +75,7 @@ export class LlamaCppEngine implements Engine {
   private lastIds: number[] | undefined;
   private mirror: string | undefined;
   /** llama.cpp's log, newest last. */
-  private readonly log: string[] = [];
+  private readonly log = new KeptLog();
 
   constructor(
     private readonly loadModule: () => Promise<WllamaModule> = () => import('@wllama/wllama'),
@@ -219,7 +219,7 @@ export class LlamaCppEngine implements Engine {
       fraction: undefined,
       detail: onCpu ? `Loading onto the CPU (${plan.threads} thread(s))` : 'Loading onto the GPU (WebGPU)',
     });
-    const mark = this.log.length;
+    const mark = this.log.mark();
     try {
       await instance.loadModel(blobs, {
         n_ctx: nCtx,
@@ -231,11 +231,11 @@ export class LlamaCppEngine implements Engine {
       });
     } catch (error) {
       await instance.exit().catch(() => undefined);
-      const failure = loadFailure(this.log.slice(mark));
+      const failure = loadFailure(this.log.since(mark));
       if (failure) throw fromLoadFailure(failure, resolved.url, onCpu);
       throw isRuntimeAbort(error) ? edgeError(ERROR_NAMES.engineCrashed, String((error as Error).message)) : error;
     }
-    const loadLog = this.log.slice(mark);
+    const loadLog = this.log.since(mark);
     const failure = loadFailure(loadLog);
     if (failure) {
       await instance.exit().catch(() => undefined);
@@ -276,7 +276,7 @@ export class LlamaCppEngine implements Engine {
     let timings: Wllama.ResultTimings | undefined;
     let finish: Wllama.ChatCompletionChunkChoice['finish_reason'] = null;
     let promptTokens = 0;
-    const mark = this.log.length;
+    const mark = this.log.mark();
     try {
       await loaded.instance.createChatCompletion({
         messages: request.messages,
@@ -363,7 +363,7 @@ export class LlamaCppEngine implements Engine {
     if (/exceeds the available context size|exceed_context_size/i.test(message)) {
       return edgeError(ERROR_NAMES.contextWindowExceeded, message);
     }
-    if (isInvalidUtf8(message, this.log.slice(mark))) {
+    if (isInvalidUtf8(message, this.log.since(mark))) {
       return edgeError(ERROR_NAMES.invalidOutput, message);
     }
     if (isRuntimeAbort(error)) {

@@ -5,8 +5,36 @@
 import type * as Wllama from '@wllama/wllama';
 import type { ComputeEnvironment } from '../../src/core/llamacpp-compute.js';
 
-/** Log lines kept: the load's (placement, buffers, failures) and the last replies'. */
-const LOG_LIMIT = 2000;
+/**
+ * Log lines kept: a load's (placement, buffers, failures: a 0.5B model's load logs thousands of
+ * lines at debug level) and the last replies'.
+ */
+const LOG_LIMIT = 20_000;
+
+/** llama.cpp's log, newest last, with a running count so that a mark survives dropped lines. */
+export class KeptLog {
+  private lines: string[] = [];
+  private dropped = 0;
+
+  /** A mark for {@link since}: every line ever kept so far. */
+  mark(): number {
+    return this.dropped + this.lines.length;
+  }
+
+  /** The lines kept since `mark` (those dropped since are gone). */
+  since(mark: number): string[] {
+    return this.lines.slice(Math.max(0, mark - this.dropped));
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > LOG_LIMIT) {
+      const excess = this.lines.length - LOG_LIMIT;
+      this.lines.splice(0, excess);
+      this.dropped += excess;
+    }
+  }
+}
 
 /** The worker's GPU and threads, read before each load. */
 export async function readEnvironment(): Promise<ComputeEnvironment> {
@@ -22,12 +50,9 @@ export async function readEnvironment(): Promise<ComputeEnvironment> {
   };
 }
 
-/** wllama's logger: llama.cpp's lines are kept in `log` (newest last), and warnings still reach the console. */
-export function keepingLogger(log: string[]): Wllama.WllamaLogger {
-  const keep = (line: unknown[]) => {
-    log.push(line.map(String).join(' '));
-    if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
-  };
+/** wllama's logger: llama.cpp's lines are kept in `log`, and warnings still reach the console. */
+export function keepingLogger(log: KeptLog): Wllama.WllamaLogger {
+  const keep = (line: unknown[]) => log.push(line.map(String).join(' '));
   return {
     debug: (...line: unknown[]) => keep(line),
     log: (...line: unknown[]) => keep(line),
