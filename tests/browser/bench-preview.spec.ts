@@ -4,105 +4,89 @@
  * (bytes counted at the server), runs the protocol on synthetic weights, labels every figure, and
  * leaves nothing in the browser's storage.
  */
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { BenchResult } from '../../src/core/bench-schema.ts';
 import { ensureTwin } from '../support/fixtures.ts';
+import type { Page } from '@playwright/test';
 import { expect, test } from './test.ts';
 
 interface Served {
   url: string;
   requests: { range: string | undefined; status: number; bytes: number }[];
-  close(): Promise<void>;
 }
 
-/** Serves one file, answering single byte ranges with 206, and records what each request got. */
-async function serveWithRanges(file: Uint8Array, name: string): Promise<Served> {
+/**
+ * Serves one file at `url` through the browser context's routing (which sees the engine worker's
+ * requests too), answering single byte ranges with 206, and records what each request got.
+ */
+async function serveWithRanges(page: Page, url: string, file: Uint8Array): Promise<Served> {
   const requests: Served['requests'] = [];
-  const server: Server = createServer((req, res) => {
-    const cors = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': 'Range',
-      'Access-Control-Expose-Headers': 'Content-Range, Content-Length',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-    };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, cors).end();
-      return;
-    }
-    const range = req.headers.range;
+  await page.context().route(url, async (route) => {
+    const range = route.request().headers()['range'];
     const match = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
-    if (req.url !== `/${name}`) {
-      requests.push({ range, status: 404, bytes: 0 });
-      res.writeHead(404, cors).end();
-      return;
-    }
     if (!match) {
       requests.push({ range, status: 200, bytes: file.length });
-      res.writeHead(200, { ...cors, 'Content-Length': file.length }).end(file);
+      await route.fulfill({ status: 200, body: Buffer.from(file), headers: { 'Content-Length': String(file.length) } });
       return;
     }
     const start = Number(match[1]);
     const end = Math.min(match[2] ? Number(match[2]) : file.length - 1, file.length - 1);
-    const body = file.subarray(start, end + 1);
+    const body = Buffer.from(file.subarray(start, end + 1));
     requests.push({ range, status: 206, bytes: body.length });
-    res
-      .writeHead(206, {
-        ...cors,
-        'Content-Range': `bytes ${start}-${end}/${file.length}`,
-        'Content-Length': body.length,
-      })
-      .end(body);
+    await route.fulfill({
+      status: 206,
+      body,
+      headers: { 'Content-Range': `bytes ${start}-${end}/${file.length}`, 'Content-Length': String(body.length) },
+    });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/${name}`,
-    requests,
-    close: () => new Promise((done) => server.close(() => done())),
-  };
+  return { url, requests };
 }
 
 test('measures a llama.cpp model from its GGUF header alone: range requests only, synthetic labels, nothing stored', async ({
   page,
   server,
+  consoleErrors,
 }) => {
   test.setTimeout(240_000);
   const folder = ensureTwin('ci-small', ['gguf']).gguf!;
   const name = 'ci-small-f32.gguf';
   const file = new Uint8Array(readFileSync(join(folder, name)));
-  const gguf = await serveWithRanges(file, name);
-  try {
+  const gguf = await serveWithRanges(page, `${server.url}/range-only/${name}`, file);
+  {
     await page.goto(`${server.url}/?engine=llamacpp&view=bench`);
     const storedBefore = await page.evaluate(() => navigator.storage.estimate().then((e) => e.usage ?? 0));
-    const result = await page.evaluate(async (url) => {
-      const app = document.querySelector('edge-llm-app')!;
-      app.customModels = { llamacpp: [{ url, name: 'ci-small twin (F32)' }] };
-      await customElements.whenDefined('edge-llm-bench');
-      await app.updateComplete;
-      const bench = app.shadowRoot!.querySelector('edge-llm-bench')!;
-      Object.assign(bench, {
-        engine: 'llamacpp',
-        model: url,
-        device: 'wasm',
-        runs: 1,
-        warmupRuns: 0,
-        decodeTokens: 8,
-        promptLengths: '64',
-        probeOptions: { runs: 3, bandwidthBytes: 8 * 2 ** 20, matmulSize: 128, matvecRows: 512, matvecCols: 1024 },
-      });
-      await bench.updateComplete;
-      const done = new Promise<BenchResult>((resolve, reject) => {
-        bench.addEventListener('edge-llm-bench-done', (event) => resolve((event as CustomEvent<BenchResult>).detail));
-        bench.addEventListener('edge-llm-error', (event) =>
-          reject(new Error(JSON.stringify((event as CustomEvent).detail))),
+    await page.evaluate((url) => {
+      document.querySelector('edge-llm-app')!.customModels = { llamacpp: [{ url, name: 'ci-small twin (F32)' }] };
+    }, gguf.url);
+    await page.locator(`edge-llm-model-picker tr[data-model-id="${gguf.url}"] input[type="radio"]`).check();
+    await expect(page.locator('edge-llm-bench input[name="model"]')).toHaveValue(gguf.url);
+    const result = await page
+      .evaluate(async () => {
+        const bench = document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-bench')!;
+        Object.assign(bench, {
+          device: 'wasm',
+          runs: 1,
+          warmupRuns: 0,
+          decodeTokens: 8,
+          promptLengths: '64',
+          probeOptions: { runs: 3, bandwidthBytes: 8 * 2 ** 20, matmulSize: 128, matvecRows: 512, matvecCols: 1024 },
+        });
+        await bench.updateComplete;
+        const done = new Promise<BenchResult>((resolve, reject) => {
+          bench.addEventListener('edge-llm-bench-done', (event) => resolve((event as CustomEvent<BenchResult>).detail));
+          bench.addEventListener('edge-llm-error', (event) =>
+            reject(new Error(JSON.stringify((event as CustomEvent).detail))),
+          );
+        });
+        (bench.shadowRoot!.querySelector('button[data-action="preview"]') as HTMLButtonElement).click();
+        return done;
+      })
+      .catch((error: Error) => {
+        throw new Error(
+          `${error.message}\nrequests: ${JSON.stringify(gguf.requests)}\nconsole: ${consoleErrors.join('\n')}`,
         );
       });
-      (bench.shadowRoot!.querySelector('button[data-action="preview"]') as HTMLButtonElement).click();
-      return done;
-    }, gguf.url);
 
     // Every request to the file was a range request, and together they read a small part of it.
     expect(gguf.requests.length).toBeGreaterThan(0);
@@ -134,7 +118,5 @@ test('measures a llama.cpp model from its GGUF header alone: range requests only
       return names;
     });
     expect(stored.filter((entry) => /gguf|ci-small/i.test(entry))).toEqual([]);
-  } finally {
-    await gguf.close();
   }
 });

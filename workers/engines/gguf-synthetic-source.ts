@@ -25,7 +25,13 @@ function refuse(message: string): Error {
 
 /** Bytes [start, end) of `url` and the file's total size; refuses a server that ignores ranges. */
 async function fetchRange(url: string, start: number, end: number, signal: AbortSignal) {
-  const response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw edgeError(ERROR_NAMES.downloadFailed, `Could not reach ${url} (${String(error)}).`, { url });
+  }
   if (response.status !== 206) {
     await response.body?.cancel();
     if (!response.ok) {
