@@ -22,6 +22,14 @@
  *   Windows / macOS: --browser "<path to Chrome>" (WebGPU is on by default; --enable-unsafe-webgpu is added anyway)
  * Without a GPU, Chromium falls back to SwiftShader (a CPU Vulkan): real, slow figures.
  *
+ * Engine shoot-out: npm run bench -- --compare --twin <smollm2-135m|qwen2.5-0.5b|ci-small>
+ *                    [--precisions fp32,q4] [--devices webgpu,wasm] [--skip-agreement | --agreement-only]
+ *                    [--threads N] [--runs N] ...
+ *   writes the twin's ONNX and GGUF files if they are missing (scripts/twins/), runs the protocol
+ *   on every engine and device (those that cannot run here are listed with the reason), compares
+ *   the full-precision engines' next-token choices over one forced sequence, and prints one table
+ *   with each figure's ratio to the fastest. Defaults there: --decode-tokens 32 --prompt-lengths 128.
+ *
  * Exit status: 0 done; 1 the benchmark or the model failed; 2 bad arguments; 3 no WebGPU.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,9 +39,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchWithTemporaryProfile } from './chromium.mjs';
+import { ensureTwinFiles, twinPlan, twinRoots } from './bench-compare.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(ROOT, 'tests', 'fixtures', 'generated');
 const DIST = join(ROOT, 'dist');
 
 function usage(message) {
@@ -54,8 +64,14 @@ try {
       'model-lib': { type: 'string' },
       runs: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
-      'decode-tokens': { type: 'string', default: '128' },
-      'prompt-lengths': { type: 'string', default: '128,512,1024' },
+      'decode-tokens': { type: 'string' },
+      'prompt-lengths': { type: 'string' },
+      compare: { type: 'boolean', default: false },
+      twin: { type: 'string' },
+      precisions: { type: 'string', default: 'fp32,q4' },
+      devices: { type: 'string', default: 'webgpu,wasm' },
+      'skip-agreement': { type: 'boolean', default: false },
+      'agreement-only': { type: 'boolean', default: false },
       device: { type: 'string', default: 'webgpu' },
       threads: { type: 'string' },
       out: { type: 'string' },
@@ -75,7 +91,11 @@ try {
 const engine = values.engine;
 if (engine !== 'webllm' && engine !== 'transformers' && engine !== 'llamacpp')
   usage(`--engine must be webllm, transformers or llamacpp (got "${engine}")`);
-if (!values['probe-only'] && !values.model) usage('--model is required (or use --probe-only)');
+const compare = values.compare;
+if (compare && !values.twin) usage('--compare needs --twin <name> (smollm2-135m, qwen2.5-0.5b or ci-small)');
+if (!compare && !values['probe-only'] && !values.model) usage('--model is required (or use --probe-only)');
+values['decode-tokens'] ??= compare ? '32' : '128';
+values['prompt-lengths'] ??= compare ? '128' : '128,512,1024';
 if (values.device !== 'webgpu' && values.device !== 'wasm') usage('--device must be webgpu or wasm');
 const wholeNumber = (name) => {
   const n = Number(values[name]);
@@ -157,9 +177,32 @@ if (values.model && !/^https?:\/\//.test(values.model) && existsSync(values.mode
 if (values['model-lib'] && !/^https?:\/\//.test(values['model-lib'])) {
   roots['/model-lib/'] = dirname(resolve(values['model-lib']));
 }
+if (compare) {
+  try {
+    ensureTwinFiles(values.twin, FIXTURES, (line) => console.log(`bench: ${line}`));
+  } catch (error) {
+    usage(error.message);
+  }
+  Object.assign(roots, twinRoots(FIXTURES, values.twin));
+}
 // Cross-origin isolated, as the app's own servers are: llama.cpp needs it for threads.
 const server = await startStaticServer({ roots, isolate: true });
-const model = resolveModel(server.url);
+const model = compare ? { id: '', custom: undefined } : resolveModel(server.url);
+let plan;
+try {
+  plan = compare
+    ? twinPlan(values.twin, server.url, {
+        precisions: values.precisions.split(',').filter(Boolean),
+        devices: values.devices.split(',').filter(Boolean),
+        threads,
+        agreement: !values['skip-agreement'],
+        speed: !values['agreement-only'],
+      })
+    : undefined;
+} catch (error) {
+  await server.close();
+  usage(error.message);
+}
 // A persistent profile (fresh, deleted afterwards), so the model the cold load stores is there for
 // the warm load, as in a normal browser window.
 const browser = await launchWithTemporaryProfile(chromium, {
@@ -205,7 +248,7 @@ try {
       console.log(`  [${String(Math.round(fraction * 100)).padStart(3)}%] ${message}`);
     });
     const outcome = await page.evaluate(
-      async ({ model, settings, device, threads, probeOnly }) => {
+      async ({ model, settings, device, threads, probeOnly, plan }) => {
         const app = document.querySelector('edge-llm-app');
         if (model.custom) app.customModels = model.custom;
         await customElements.whenDefined('edge-llm-bench');
@@ -224,17 +267,21 @@ try {
         );
         bench.addEventListener('edge-llm-error', (event) => (error = event.detail));
         try {
-          const result = probeOnly ? await bench.probe() : await bench.run();
+          const result = plan ? await bench.compare(plan) : probeOnly ? await bench.probe() : await bench.run();
           await bench.updateComplete;
           const roofline = [...bench.shadowRoot.querySelectorAll('[data-roofline] li')].map((li) =>
             li.textContent.replace(/\s+/g, ' ').trim(),
           );
-          return { result, markdown: result.runs.length ? bench.exportText('markdown') : '', roofline };
+          return {
+            result,
+            markdown: result.runs.length || result.comparison ? bench.exportText('markdown') : '',
+            roofline,
+          };
         } catch (thrown) {
           return { error: error ?? { title: 'The benchmark failed', message: String(thrown?.message ?? thrown) } };
         }
       },
-      { model, settings, device: values.device, threads, probeOnly: values['probe-only'] },
+      { model, settings, device: values.device, threads, probeOnly: values['probe-only'], plan },
     );
     if (outcome.error) {
       console.error(`bench: ${outcome.error.title}: ${outcome.error.message}`);
@@ -244,6 +291,15 @@ try {
       writeFileSync(out, `${JSON.stringify(outcome.result, null, 2)}\n`);
       printSummary(outcome);
       console.log(`\nWrote ${out}`);
+      // The agreement test (issue 12): engines on the same full-precision weights must choose the
+      // same next token at >= 99% of the forced positions (src/core/agreement.ts's threshold).
+      const below = (outcome.result.comparison?.agreement?.pairs ?? []).filter(
+        (pair) => !(pair.positions > 0 && pair.agreeing / pair.positions >= 0.99),
+      );
+      if (below.length > 0) {
+        console.error(`bench: ${below.length} pair(s) of engines agreed below 99%: see "Agreement" above.`);
+        exitCode = 1;
+      }
     }
   }
 } catch (error) {
@@ -288,7 +344,7 @@ function printSummary({ result, markdown, roofline }) {
   }
   if (markdown) console.log(`\n${markdown}`);
   const run = result.runs[0];
-  if (run?.computeDevice) {
+  if (run?.computeDevice && !result.comparison) {
     const threads = run.computeThreads === undefined ? '' : `, ${run.computeThreads} thread(s)`;
     console.log(`Computed on: ${run.computeDevice}${threads}${run.computeReason ? ` (${run.computeReason})` : ''}`);
   }

@@ -24,6 +24,7 @@ import type {
   TokenBatch,
 } from '../src/shared/engine-api.js';
 import { estimatePromptTokens } from '../src/core/token-estimate.js';
+import { engineName } from '../src/core/engines.js';
 import { edgeError, ERROR_NAMES } from '../src/core/errors.js';
 import { disagreements, wallClockFigures } from '../src/core/stats.js';
 import { probeDevice } from './gpu/device-probe.js';
@@ -103,6 +104,12 @@ export class EngineHost implements EngineWorkerApi {
     const controller = new AbortController();
     this.loadController = controller;
     const engine = await this.engine(engineId);
+    if (options.weights === 'synthetic' && !engine.syntheticWeights) {
+      throw edgeError(
+        ERROR_NAMES.syntheticUnsupported,
+        `${engineName(engineId)} cannot make synthetic weights in the browser yet (llama.cpp can, from a GGUF file's header).`,
+      );
+    }
     if (this.active && this.active.engine !== engine) await this.active.engine.unload();
     this.active = undefined;
 

@@ -1,4 +1,4 @@
-// `npm run fixtures -- --twin <name> [--formats onnx,mlc] [--out <dir>] [--mlc-library <wasm>] [--seed N] [--force]`
+// `npm run fixtures -- --twin <name> [--formats onnx,mlc,gguf] [--out <dir>] [--mlc-library <wasm>] [--seed N] [--force]`
 // Writes a twin (see index.mjs) and prints what it wrote, how big, and how long it took.
 
 import { relative, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { TWIN_SPECS } from './spec.mjs';
 import { TWIN_FORMATS, writeTwin } from './index.mjs';
 
 const USAGE =
-  'usage: npm run fixtures -- --twin <name> [--formats onnx,mlc] [--out <dir>] [--mlc-library <wasm>] [--seed N] [--force]\n' +
+  'usage: npm run fixtures -- --twin <name> [--formats onnx,mlc,gguf] [--out <dir>] [--mlc-library <wasm>] [--seed N] [--force]\n' +
   `  twins: ${Object.keys(TWIN_SPECS).join(', ')}; formats: ${TWIN_FORMATS.join(', ')}\n`;
 
 /**

@@ -1,7 +1,7 @@
 // Types of index.mjs: writing a twin in every format.
 /** A digest of the generator's source, stamped into each twin (a changed generator remakes twins). */
 export function generatorDigest(): string;
-export const TWIN_FORMATS: readonly ('onnx' | 'mlc')[];
+export const TWIN_FORMATS: readonly ('onnx' | 'mlc' | 'gguf')[];
 export const SHARED_MLC_DIR: string;
 export const TWIN_LIBRARIES: Readonly<Record<string, string>>;
 export function twinFolder(out: string, name: string, format: string): string;

@@ -1,11 +1,11 @@
-// Writes a twin in every engine format this module knows (ONNX for transformers.js, MLC for
-// web-llm), from one seeded float32 weight source. GGUF (llama.cpp) is written by scripts/gguf/
-// from the same source: see weights.mjs's createWeightSource.
+// Writes a twin in every engine format (ONNX for transformers.js, MLC for web-llm, GGUF for
+// llama.cpp), from one seeded float32 weight source (weights.mjs's createWeightSource).
 //
 // Layout under <out>/twins/:
 //   <name>-onnx/   transformers.js folder (config.json, tokenizer files, onnx/model*.onnx + data)
 //   <name>-mlc/    web-llm folder (resolve/main/: mlc-chat-config.json, tokenizer.json,
 //                  tensor-cache.json, ndarray-cache.json, params_shard_*.bin)
+//   <name>-gguf/   llama.cpp files (<name>-f32.gguf, <name>-q8_0.gguf, <name>-q4_0.gguf)
 // Each folder's twin.json, written last, says the folder is complete and which generator made it.
 
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mlcParamsFromSpec, readLibraryMetadata } from './mlc-params.mjs';
+import { writeGgufTwin } from './gguf-writer.mjs';
 import { writeMlcTwin } from './mlc-writer.mjs';
 import { writeOnnxTwin } from './onnx-writer.mjs';
 import { TWIN_NOTE, twinSpec } from './spec.mjs';
@@ -20,7 +21,14 @@ import { createWeightSource, TWIN_SEED } from './weights.mjs';
 
 const SCRIPTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The code a twin's bytes depend on: any change to it makes existing twins stale. */
-const GENERATOR_FILES = ['prng.mjs', 'byte-level.mjs', 'onnx-builder.mjs', 'onnx-tiny-model.mjs'];
+const GENERATOR_FILES = [
+  'prng.mjs',
+  'byte-level.mjs',
+  'onnx-builder.mjs',
+  'onnx-tiny-model.mjs',
+  'gguf/writer.mjs',
+  'gguf/quantize.mjs',
+];
 
 /** A digest of the generator's own source, stamped into every twin it writes. */
 export function generatorDigest() {
@@ -36,7 +44,7 @@ export function generatorDigest() {
   for (const file of files) hash.update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
-export const TWIN_FORMATS = Object.freeze(['onnx', 'mlc']);
+export const TWIN_FORMATS = Object.freeze(['onnx', 'mlc', 'gguf']);
 
 const REPO_ROOT = resolve(SCRIPTS_DIR, '..');
 /** Third-party artifacts beside the project's clone (see ../shared/artifacts/README.md). */
@@ -110,6 +118,10 @@ export function writeTwin(
       log(`${name}: writing the ONNX twin (fp32, q4) to ${folder}`);
       const written = writeOnnxTwin(folder, source);
       detail = written.map((w) => `${w.file} + ${w.dataFiles.length} data file(s), ${w.nodes} nodes`).join('; ');
+    } else if (format === 'gguf') {
+      log(`${name}: writing the GGUF twin (F32, Q8_0, Q4_0) to ${folder}`);
+      const written = writeGgufTwin(folder, source);
+      detail = written.map((w) => `${w.file} ${(w.bytes / 1e6).toFixed(1)} MB`).join('; ');
     } else {
       const library = twinLibrary(name, mlcLibrary);
       const metadata = library ? readLibraryMetadata(library) : undefined;

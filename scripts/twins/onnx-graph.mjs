@@ -4,9 +4,13 @@
 //     only);
 //   - each norm: SimplifiedLayerNormalization for the first, then SkipSimplifiedLayerNormalization
 //     (com.microsoft), which also adds the residual and passes the sum on (its output 3);
-//   - attention: one packed Q/K/V projection (plus the packed bias for Qwen2), then
-//     GroupQueryAttention (com.microsoft) with the rotary embedding fused in (do_rotary, cos/sin
-//     caches), so no position_ids input, then o_proj;
+//   - attention: one packed Q/K/V projection (plus the packed bias for Qwen2), split into Q, K and V;
+//     RotaryEmbedding (com.microsoft, cos/sin caches, position_ids) on Q and K; then
+//     GroupQueryAttention (com.microsoft) without its fused rotary, then o_proj. The builder keeps
+//     the rotary out of GroupQueryAttention for WebGPU (microsoft/onnxruntime#22987), and ONNX
+//     Runtime Web's WebGPU provider computes GroupQueryAttention with do_rotary differently from
+//     its CPU provider (the engines' next-token choices agreed at 12% of positions with it, 100%
+//     without: npm run bench -- --compare --twin ci-small --agreement-only);
 //   - MLP: gate and up projections, SiLU as Sigmoid and Mul, down projection;
 //   - projections: MatMul on float32 [in, out] weights (fp32), or MatMulNBits (com.microsoft; 4
 //     bits, block 32, symmetric, accuracy level 4 as the builder sets for CPU and WebGPU) on
@@ -15,7 +19,8 @@
 // MatMulNBits, SkipSimplifiedLayerNormalization, and SimplifiedLayerNormalization in the default
 // domain); so does its CPU (WASM) provider.
 //
-// Inputs: input_ids, attention_mask, past_key_values.{i}.key/value [batch, kv heads, past, head dim].
+// Inputs: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value [batch, kv heads,
+// past, head dim].
 // Outputs: logits, present.{i}.key/value: the names transformers.js feeds and reads.
 
 import { asFloat, FLOAT, INT32, INT64, UINT8, valueInfo } from '../onnx-builder.mjs';
@@ -126,9 +131,10 @@ export function buildDecoderGraph(g, source, variant, external) {
   const inputs = [
     valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
     valueInfo('attention_mask', INT64, ['batch_size', 'total_sequence_length']),
+    valueInfo('position_ids', INT64, ['batch_size', 'sequence_length']),
   ];
   const outputs = [valueInfo('logits', FLOAT, ['batch_size', 'sequence_length', v])];
-  for (const name of ['input_ids', 'attention_mask']) g.names.add(name);
+  for (const name of ['input_ids', 'attention_mask', 'position_ids']) g.names.add(name);
   const one1d = g.int64Tensor('/model/constants/INT64/[1]', [1], [1]);
   const one = g.int64Tensor('/model/constants/INT64/1', [], [1]);
   const mask = 'model/attn_mask_reformat/attn_mask_subgraph';
@@ -164,6 +170,7 @@ export function buildDecoderGraph(g, source, variant, external) {
     external.add(rope.sin.byteLength, (w) => w(rope.sin)),
   );
 
+  const qkvSplit = g.int64Tensor('/model/constants/INT64/qkv_split', [3], [heads * d, kvHeads * d, kvHeads * d]);
   const eps = asFloat(spec.rmsNormEps);
   let residual = hidden;
   let pending; // the last sublayer's output, still to be added to the residual stream
@@ -212,14 +219,23 @@ export function buildDecoderGraph(g, source, variant, external) {
     g.names.add(pastValue);
     inputs.push(valueInfo(pastKey, FLOAT, ['batch_size', kvHeads, 'past_sequence_length', d]));
     inputs.push(valueInfo(pastValue, FLOAT, ['batch_size', kvHeads, 'past_sequence_length', d]));
+    const [q, k, v] = g.op('Split', [qkv, qkvSplit], { axis: -1 }, { name: `${n}/attn/qkv_proj/Split`, outputs: 3 });
+    // Full rotary: only `interleaved`, as the builder writes it (rotary_embedding_dim and num_heads
+    // are for partial rotary, a path ONNX Runtime Web's WebGPU provider computes differently).
+    const rotary = (input, which) =>
+      g.op(
+        'RotaryEmbedding',
+        [input, 'position_ids', cosCache, sinCache],
+        { interleaved: 0 },
+        { name: `${n}/attn/${which}_rotary/RotaryEmbedding`, domain: MS },
+      );
     const [attention] = g.op(
       'GroupQueryAttention',
-      [qkv, '', '', pastKey, pastValue, seqlensK, totalSeqLen, cosCache, sinCache],
+      [rotary(q, 'q'), rotary(k, 'k'), v, pastKey, pastValue, seqlensK, totalSeqLen],
       {
         num_heads: heads,
         kv_num_heads: kvHeads,
-        do_rotary: 1,
-        rotary_interleaved: 0,
+        do_rotary: 0,
         local_window_size: -1,
         scale: asFloat(1 / Math.sqrt(d)),
       },

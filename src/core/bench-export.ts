@@ -109,6 +109,11 @@ export const CSV_HEADER = [
   'maxLogprobDelta',
 ];
 
+/** The run's model, labelled when its weights were synthetic (a twin or a preview). */
+export function modelLabel(run: BenchRun): string {
+  return run.synthetic ? `${run.model} (synthetic weights: speed only, no quality)` : run.model;
+}
+
 /** One row per run of every result, with a header row; lines end in CRLF as RFC 4180 says. */
 export function toCsv(results: readonly BenchResult[]): string {
   const rows = [CSV_HEADER.join(',')];
@@ -123,7 +128,7 @@ export function toCsv(results: readonly BenchResult[]): string {
           csvText(device),
           csvText(result.createdAt),
           csvText(run.engine),
-          csvText(run.model),
+          csvText(modelLabel(run)),
           csvNumber(run.promptTokens),
           ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => csvNumber(summary?.[metric][field]))),
           csvNumber(run.coldLoadMs),
@@ -184,7 +189,7 @@ export function toMarkdown(results: readonly BenchResult[]): string {
       const cells = [
         device,
         markdownCell(run.engine),
-        markdownCell(run.model),
+        markdownCell(modelLabel(run)),
         spread(summary?.ttftMs),
         spread(summary?.prefillTokensPerSecond),
         spread(summary?.decodeTokensPerSecond),

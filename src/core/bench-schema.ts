@@ -7,6 +7,7 @@
  */
 import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
 import { readBenchCorrectness, type BenchCorrectness } from './correctness-record.js';
+import { readComparison, type BenchComparison } from './comparison-record.js';
 import { PROBE_SCHEMA } from './probe-math.js';
 import {
   array,
@@ -79,6 +80,13 @@ export interface BenchRun {
   weightBytes?: number;
   /** KV-cache bytes per token of context, for the roofline. */
   kvBytesPerToken?: number;
+  /**
+   * Bytes the loaded model took in the engine's WebAssembly heap (llama.cpp's CPU buffers: weights,
+   * KV cache, compute), when the engine reports it; its GPU memory is then not in peakGpuMemoryBytes.
+   */
+  engineRamBytes?: number;
+  /** True when the weights were random ones of the real shapes: "synthetic weights: speed only, no quality". */
+  synthetic?: boolean;
 }
 
 /** The protocol a result was measured with (see docs/benchmark-protocol.md). */
@@ -114,6 +122,8 @@ export interface BenchResult {
   correctness?: BenchCorrectness;
   /** What the run noticed (e.g. a cold load that could not be measured). */
   notes?: string[];
+  /** The engine comparison these runs belong to, when the benchmark compared engines. */
+  comparison?: BenchComparison;
 }
 
 export type ValidationResult = { ok: true; value: BenchResult } | { ok: false; error: string };
@@ -130,6 +140,7 @@ export function createBenchResult(input: {
   protocol?: BenchProtocolRecord;
   correctness?: BenchCorrectness;
   notes?: string[];
+  comparison?: BenchComparison;
   createdAt?: string;
 }): BenchResult {
   const result: BenchResult = {
@@ -143,6 +154,7 @@ export function createBenchResult(input: {
   if (input.protocol) result.protocol = input.protocol;
   if (input.correctness) result.correctness = input.correctness;
   if (input.notes && input.notes.length > 0) result.notes = input.notes;
+  if (input.comparison) result.comparison = input.comparison;
   return result;
 }
 
@@ -295,6 +307,7 @@ const OPTIONAL_RUN_NUMBERS = [
   'warmLoadMs',
   'weightBytes',
   'kvBytesPerToken',
+  'engineRamBytes',
 ] as const;
 
 function run(value: unknown, path: string): BenchRun {
@@ -312,6 +325,7 @@ function run(value: unknown, path: string): BenchRun {
   if (r.computeThreads !== undefined) out.computeThreads = nonNegative(r.computeThreads, `${path}.computeThreads`);
   if (r.computeReason !== undefined) out.computeReason = string(r.computeReason, `${path}.computeReason`);
   if (r.outputTokens !== undefined) out.outputTokens = samples(r.outputTokens, `${path}.outputTokens`);
+  if (r.synthetic !== undefined) out.synthetic = boolean(r.synthetic, `${path}.synthetic`);
   for (const key of OPTIONAL_RUN_NUMBERS) {
     const n = optionalNonNegative(r[key], `${path}.${key}`);
     if (n !== undefined) out[key] = n;
@@ -360,6 +374,9 @@ export function validateBenchResult(json: unknown): ValidationResult {
         ...(root.correctness === undefined
           ? {}
           : { correctness: readBenchCorrectness(root.correctness, 'correctness') }),
+        ...(root.comparison === undefined
+          ? {}
+          : { comparison: readComparison(root.comparison, 'comparison', runs.length) }),
         ...(root.notes === undefined
           ? {}
           : {

@@ -207,6 +207,13 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         message: `A tensor of the model uses a quantization type this version of llama.cpp cannot read (${error.message}). Pick a Q4_K_M, Q4_0 or Q8_0 file of the model.`,
         actions: ['pick-another-model'],
       };
+    case 'synthetic-unsupported':
+      return {
+        ...base,
+        title: 'This model cannot be measured without downloading it',
+        message: `${error.message} Benchmark the real model instead (it is downloaded once and stored), or preview another model.`,
+        actions: ['pick-another-model'],
+      };
     case 'wasm-memory-exceeded':
       return {
         ...base,

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'gguf-invalid',
   'architecture-unsupported',
   'quantization-unsupported',
+  'synthetic-unsupported',
   'wasm-memory-exceeded',
   'invalid-output',
   'engine-crashed',
@@ -82,6 +83,8 @@ export const ERROR_NAMES = {
   messageTooLong: 'MessageTooLongError',
   /** A conversation file that cannot be imported; its message lists each problem on a line. */
   conversationFileInvalid: 'ConversationFileInvalidError',
+  /** "Measure without downloading" cannot make synthetic weights for this engine or model. */
+  syntheticUnsupported: 'SyntheticWeightsUnsupportedError',
   // names web-llm uses that edge-llm also throws, so both map to one code
   webgpuNotAvailable: 'WebGPUNotAvailableError',
   deviceLost: 'DeviceLostError',
@@ -140,6 +143,7 @@ const RULES: Rule[] = [
   { code: 'gguf-invalid', names: [ERROR_NAMES.ggufInvalid] },
   { code: 'architecture-unsupported', names: [ERROR_NAMES.architectureUnsupported] },
   { code: 'quantization-unsupported', names: [ERROR_NAMES.quantizationUnsupported] },
+  { code: 'synthetic-unsupported', names: [ERROR_NAMES.syntheticUnsupported] },
   { code: 'wasm-memory-exceeded', names: [ERROR_NAMES.wasmMemoryExceeded] },
   { code: 'invalid-output', names: [ERROR_NAMES.invalidOutput], pattern: /Invalid typed array length/ },
   { code: 'engine-crashed', names: [ERROR_NAMES.engineCrashed] },

@@ -17,8 +17,9 @@ import { edgeError, ERROR_NAMES } from '../core/errors.js';
 import type { BenchRun } from '../core/bench-schema.js';
 import type { ComputeDevice, CustomModelSource, EngineId, LoadOptions, LoadProgress } from '../shared/engine-api.js';
 
-/** The engine calls the benchmark makes: those of an `EngineClient`. */
-export type BenchEngine = Pick<EngineClient, 'load' | 'generate' | 'unload' | 'interrupt' | 'cancelLoad'>;
+/** The engine calls the benchmark makes: those of an `EngineClient` (memory where it has it). */
+export type BenchEngine = Pick<EngineClient, 'load' | 'generate' | 'unload' | 'interrupt' | 'cancelLoad'> &
+  Partial<Pick<EngineClient, 'memory'>>;
 
 export interface BenchSubject {
   engine: EngineId;
@@ -27,6 +28,11 @@ export interface BenchSubject {
   /** CPU threads for engines that run them (llama.cpp); undefined for the engine's default. */
   threads?: number;
   custom?: CustomModelSource;
+  /**
+   * "synthetic": random weights of the model's real shapes, made in the worker from the file's
+   * header alone and never stored (speed only, no quality). Engines that cannot refuse the load.
+   */
+  weights?: LoadOptions['weights'];
 }
 
 export interface BenchProgress {
@@ -82,6 +88,7 @@ export async function benchmarkModel(
     device: subject.device,
     ...(subject.threads === undefined ? {} : { threads: subject.threads }),
     ...(subject.custom ? { custom: subject.custom } : {}),
+    ...(subject.weights ? { weights: subject.weights } : {}),
   };
   const load = (label: string) =>
     engine.load(subject.engine, subject.model, (progress) => advance(label, progress), options);
@@ -111,7 +118,11 @@ export async function benchmarkModel(
     const second = await load('Warm load (from the cache)');
     check();
     step += 1;
-    if (!second.fromCache) {
+    if (subject.weights === 'synthetic') {
+      notes.push(
+        `${subject.model}: synthetic weights are made afresh at every load and never stored, so no warm load is measured.`,
+      );
+    } else if (!second.fromCache) {
       const refused = first.notStored ?? second.notStored;
       notes.push(
         `${subject.engine} did not read ${subject.model} from its cache on reload; no warm load was measured` +
@@ -177,6 +188,7 @@ export async function benchmarkModel(
       ...(second.fromCache ? { warmLoadMs: second.durationMs } : {}),
       ...((second.weightBytes ?? first.weightBytes) ? { weightBytes: second.weightBytes ?? first.weightBytes } : {}),
       ...(second.kvBytesPerToken === undefined ? {} : { kvBytesPerToken: second.kvBytesPerToken }),
+      ...(subject.weights === 'synthetic' ? { synthetic: true } : {}),
     };
     const runs: BenchRun[] = [];
     let shortReplies = 0;
@@ -211,6 +223,9 @@ export async function benchmarkModel(
         if (stats.gpuMemoryPeakBytes !== undefined) run.peakGpuMemoryBytes.push(stats.gpuMemoryPeakBytes);
         if (stats.outputTokens < protocol.decodeTokens) shortReplies += 1;
       }
+      // Memory the GPU tracker cannot see (llama.cpp's WebAssembly heap), with the model loaded.
+      const ram = (await engine.memory?.())?.engineRamBytes;
+      if (ram !== undefined) run.engineRamBytes = ram;
       runs.push(run);
     }
     if (shortReplies > 0) {

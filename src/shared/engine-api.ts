@@ -204,6 +204,14 @@ export interface LoadOptions {
   threads?: number;
   /** Catalog entries the model may come from (self-hosted or test models). */
   custom?: CustomModelSource;
+  /**
+   * "synthetic": measure without downloading the weights. The engine reads only the model's
+   * header (llama.cpp: the GGUF metadata, tokenizer and tensor table, by HTTP range requests) and
+   * fills every tensor with random values of the same types and sizes in the worker; nothing is
+   * stored, and the weights are gone when the model is unloaded. Speed only, no quality. Engines
+   * that cannot do it refuse the load.
+   */
+  weights?: 'synthetic';
 }
 
 /** A prompt's size as the loaded engine reads it: chat template applied, reply header appended. */

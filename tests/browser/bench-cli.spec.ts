@@ -87,12 +87,11 @@ test('npm run bench --engine llamacpp records where llama.cpp computed and on ho
   expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
   if (!parsed.ok) return;
   expect(parsed.value.schema).toBe('edge-llm/bench@2');
-  // llama.cpp cannot be teacher-forced (yet): the check says so instead of failing the benchmark.
-  expect(parsed.value.correctness).toMatchObject({
-    engine: 'llamacpp',
-    checked: false,
-    message: 'Not checked: this engine cannot be teacher-forced (it has no pass over a fixed sequence).',
-  });
+  // llama.cpp is teacher-forced through a grammar of token ids (src/core/gguf-forced.ts): here it
+  // computed on the CPU, so it is checked against itself on the CPU and must agree everywhere.
+  expect(parsed.value.correctness).toMatchObject({ engine: 'llamacpp', checked: true, reference: 'wasm' });
+  const correctness = parsed.value.correctness!;
+  expect(correctness.checked && correctness.agreeing === correctness.positions).toBe(true);
   const [only] = parsed.value.runs;
   // The CLI serves the app cross-origin isolated: both threads ran, on the CPU (no shader-f16).
   expect(only).toMatchObject({ engine: 'llamacpp', computeDevice: 'cpu', computeThreads: 2 });

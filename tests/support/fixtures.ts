@@ -76,7 +76,7 @@ export function ensureLargeFixture(): void {
  * Writes a real-size twin's folders under FIXTURES_DIR/twins/ unless they are already complete
  * (see scripts/twins/). Returns each format's folder.
  */
-export function ensureTwin(name: string, formats: ('onnx' | 'mlc')[]): Record<string, string> {
+export function ensureTwin(name: string, formats: ('onnx' | 'mlc' | 'gguf')[]): Record<string, string> {
   const results = writeTwin(name, FIXTURES_DIR, { formats });
   return Object.fromEntries(results.map((result) => [result.format, result.folder]));
 }

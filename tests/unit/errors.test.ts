@@ -122,6 +122,7 @@ describe('describeError', () => {
     ['gguf-invalid', named(ERROR_NAMES.ggufInvalid), ['pick-another-model', 'retry']],
     ['architecture-unsupported', named(ERROR_NAMES.architectureUnsupported), ['pick-another-model']],
     ['quantization-unsupported', named(ERROR_NAMES.quantizationUnsupported), ['pick-another-model']],
+    ['synthetic-unsupported', named(ERROR_NAMES.syntheticUnsupported), ['pick-another-model']],
     ['wasm-memory-exceeded', named(ERROR_NAMES.wasmMemoryExceeded), ['pick-another-model']],
     ['invalid-output', named(ERROR_NAMES.invalidOutput), ['retry', 'new-conversation']],
     ['engine-crashed', named(ERROR_NAMES.engineCrashed), ['restart-worker', 'pick-another-model']],

@@ -56,6 +56,11 @@ async function run(
       1,
       pastLength + ids.length,
     ]),
+    position_ids: new ort.Tensor(
+      'int64',
+      BigInt64Array.from(ids, (_, i) => BigInt(pastLength + i)),
+      [1, ids.length],
+    ),
   };
   for (let l = 0; l < spec.layers; l++) {
     for (const kind of ['key', 'value']) {
@@ -102,6 +107,7 @@ describe('the ONNX twin (ci-small)', () => {
     expect(fp32!.opTypes).toEqual(
       expect.arrayContaining([
         'GroupQueryAttention',
+        'RotaryEmbedding',
         'SimplifiedLayerNormalization',
         'SkipSimplifiedLayerNormalization',
         'MatMul',
@@ -114,15 +120,23 @@ describe('the ONNX twin (ci-small)', () => {
     const inline = model.graph!.initializer!.filter(
       (t) => t.dataLocation !== onnxProto.onnx.TensorProto.DataLocation.EXTERNAL,
     );
-    // Only the two one-element constants of the attention-mask subgraph stay in the graph.
-    expect(inline.map((t) => t.name)).toEqual(['/model/constants/INT64/[1]', '/model/constants/INT64/1']);
+    // Only the constants of the attention-mask subgraph and the Q/K/V split sizes stay in the graph.
+    expect(inline.map((t) => t.name)).toEqual([
+      '/model/constants/INT64/[1]',
+      '/model/constants/INT64/1',
+      '/model/constants/INT64/qkv_split',
+    ]);
     const gqa = model.graph!.node!.find((node) => node.opType === 'GroupQueryAttention')!;
     expect(gqa.domain).toBe('com.microsoft');
     expect(Object.fromEntries(gqa.attribute!.map((a) => [a.name, Number(String(a.i ?? a.f))]))).toMatchObject({
       num_heads: spec.heads,
       kv_num_heads: spec.kvHeads,
-      do_rotary: 1,
+      // The rotary runs in RotaryEmbedding nodes before it, as the builder exports for WebGPU.
+      do_rotary: 0,
     });
+    const rotary = model.graph!.node!.filter((node) => node.opType === 'RotaryEmbedding');
+    expect(rotary).toHaveLength(2 * spec.layers);
+    expect(rotary.every((node) => node.domain === 'com.microsoft' && node.input![1] === 'position_ids')).toBe(true);
   });
 
   it('fp32 gives the reference logits, in one pass and token by token through the KV cache', async () => {

@@ -203,8 +203,9 @@ describe('writing a twin', () => {
     expect(first.map((r) => [r.format, r.skipped])).toEqual([
       ['onnx', false],
       ['mlc', false],
+      ['gguf', false],
     ]);
-    for (const format of ['onnx', 'mlc']) {
+    for (const format of ['onnx', 'mlc', 'gguf']) {
       expect(isTwinComplete(out, 'ci-small', format)).toBe(true);
       const stamp = JSON.parse(readFileSync(join(twinFolder(out, 'ci-small', format), 'twin.json'), 'utf8'));
       expect(stamp).toMatchObject({ twin: 'ci-small', format, generator: generatorDigest(), note: TWIN_NOTE });

@@ -58,6 +58,11 @@ export interface EngineGenerateResult {
 
 export interface Engine {
   readonly id: EngineId;
+  /**
+   * True when `load` honours `weights: "synthetic"` (random weights of the real shapes from the
+   * model's header alone, never stored); the host refuses such a load for any other engine.
+   */
+  readonly syntheticWeights?: boolean;
   listModels(custom?: CustomModelSource): Promise<ModelRecord[]>;
   /** Loads one model, replacing any loaded one. Rejects with an AbortError when `signal` aborts. */
   load(

@@ -12,12 +12,14 @@ import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import type {
   ComputeReport,
   CustomModelSource,
+  ForcedChoices,
+  ForcedInput,
   GenerateRequest,
   LoadOptions,
   ModelRecord,
 } from '../../src/shared/engine-api.js';
 import { edgeError, ERROR_NAMES } from '../../src/core/errors.js';
-import { GgufError, ggufKvBytesPerToken } from '../../src/core/gguf.js';
+import { GgufError, ggufKvBytesPerToken, type GgufValue } from '../../src/core/gguf.js';
 import {
   customLlamaCppRecord,
   DEFAULT_CONTEXT,
@@ -35,8 +37,10 @@ import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import type { StoredFile } from '../../src/core/storage.js';
 import { ensureRoomFor } from '../storage/model-cache.js';
+import { llamaCppForcedChoices } from './llamacpp-forced.js';
+import { KeptLog, keepingLogger, readEnvironment } from './llamacpp-runtime.js';
 import { inspectGguf } from './gguf-blob.js';
-import { readEnvironment } from './llamacpp-environment.js';
+import { syntheticGguf } from './gguf-synthetic-source.js';
 import { fromGgufError, fromLoadFailure, isRuntimeAbort } from './llamacpp-errors.js';
 import { bytesToFetch, deleteGgufModel, isStored, storedGgufFiles, wllamaEverStored } from './llamacpp-storage.js';
 import type { Engine, EngineGenerateResult, EngineLoadResult, EngineMemory, EngineProgress } from './engine.js';
@@ -47,8 +51,6 @@ export type WllamaModule = Pick<typeof Wllama, 'Wllama' | 'CacheManager'>;
 export const WASM_MEMORY_LIMIT = 4 * 2 ** 30;
 /** llama.cpp's log level that includes where each layer is placed. */
 const LOG_DEBUG = 1;
-/** Log lines kept: the load's (placement, buffers, failures) and the last replies'. */
-const LOG_LIMIT = 2000;
 const GPU_NOT_MEASURED =
   "llama.cpp holds its GPU device in wllama's own worker, which edge-llm's GPU memory tracker cannot see";
 
@@ -58,9 +60,13 @@ interface Loaded {
   instance: Wllama.Wllama;
   compute: ComputeReport;
   ramBytes: number | undefined;
+  metadata: Record<string, GgufValue>;
+  contextWindow: number;
 }
 
 export class LlamaCppEngine implements Engine {
+  /** Synthetic weights from the GGUF header alone (gguf-synthetic-source.ts). */
+  readonly syntheticWeights = true;
   readonly id = 'llamacpp' as const;
   private module: WllamaModule | undefined;
   private cache: Wllama.CacheManager | undefined;
@@ -69,7 +75,7 @@ export class LlamaCppEngine implements Engine {
   private lastIds: number[] | undefined;
   private mirror: string | undefined;
   /** llama.cpp's log, newest last. */
-  private readonly log: string[] = [];
+  private readonly log = new KeptLog();
 
   constructor(
     private readonly loadModule: () => Promise<WllamaModule> = () => import('@wllama/wllama'),
@@ -133,11 +139,19 @@ export class LlamaCppEngine implements Engine {
 
     const instance = new module.Wllama(
       { default: new URL(wllamaWasmUrl, globalThis.location?.href ?? import.meta.url).href },
-      { cacheManager: cache, logger: this.logger(), allowOffline: true },
+      { cacheManager: cache, logger: keepingLogger(this.log), allowOffline: true },
     );
     instance.setCompat(null);
-    let fromCache = await isStored(cache, resolved.url);
+    // Synthetic weights never touch the cache: neither read from it nor written to it.
+    const synthetic = options.weights === 'synthetic';
+    let fromCache = synthetic ? false : await isStored(cache, resolved.url);
     let downloadedBytes = 0;
+    const openSynthetic = async (): Promise<Blob> => {
+      onProgress({ phase: 'downloading', fraction: undefined, detail: 'Reading the GGUF header (range requests)' });
+      const made = await syntheticGguf(resolved.url, signal);
+      downloadedBytes = made.fetchedBytes;
+      return made.blob;
+    };
     const open = async (): Promise<Blob[]> => {
       if (!fromCache) {
         await ensureRoomFor(await bytesToFetch(cache, resolved.url, resolved.sizeBytes, signal));
@@ -165,13 +179,13 @@ export class LlamaCppEngine implements Engine {
     let blobs: Blob[];
     let inspected: Awaited<ReturnType<typeof inspectGguf>>[];
     try {
-      blobs = await open();
+      blobs = synthetic ? [await openSynthetic()] : await open();
       inspected = await Promise.all(blobs.map(inspectGguf));
     } catch (error) {
       if (signal.aborted) throw new DOMException('Loading was cancelled.', 'AbortError');
       if (!(error instanceof GgufError)) throw error;
-      // A stored copy that fails the check is deleted and fetched once more; a fresh download
-      // that fails it is what the server holds.
+      if (synthetic) throw fromGgufError(error, resolved.url);
+      // A stored copy that fails the check is fetched once more; a fresh one is what the server holds.
       await deleteGgufModel(cache, resolved.url);
       if (!fromCache) throw fromGgufError(error, resolved.url);
       console.warn(`[edge-llm] the stored copy of ${resolved.url} is damaged (${error.message}); fetching it again`);
@@ -204,7 +218,7 @@ export class LlamaCppEngine implements Engine {
       fraction: undefined,
       detail: onCpu ? `Loading onto the CPU (${plan.threads} thread(s))` : 'Loading onto the GPU (WebGPU)',
     });
-    const mark = this.log.length;
+    const mark = this.log.mark();
     try {
       await instance.loadModel(blobs, {
         n_ctx: nCtx,
@@ -216,11 +230,11 @@ export class LlamaCppEngine implements Engine {
       });
     } catch (error) {
       await instance.exit().catch(() => undefined);
-      const failure = loadFailure(this.log.slice(mark));
+      const failure = loadFailure(this.log.since(mark));
       if (failure) throw fromLoadFailure(failure, resolved.url, onCpu);
       throw isRuntimeAbort(error) ? edgeError(ERROR_NAMES.engineCrashed, String((error as Error).message)) : error;
     }
-    const loadLog = this.log.slice(mark);
+    const loadLog = this.log.since(mark);
     const failure = loadFailure(loadLog);
     if (failure) {
       await instance.exit().catch(() => undefined);
@@ -228,7 +242,7 @@ export class LlamaCppEngine implements Engine {
     }
     const compute = reportCompute(plan, loadLog, threadsFromLog(loadLog) ?? instance.getNumThreads());
     const ram = bufferBytes(loadLog).get('CPU');
-    this.loaded = { id: modelId, url: resolved.url, instance, compute, ramBytes: ram };
+    this.loaded = { id: modelId, url: resolved.url, instance, compute, ramBytes: ram, metadata, contextWindow: nCtx };
     if (signal.aborted) {
       await this.unload();
       throw new DOMException('Loading was cancelled.', 'AbortError');
@@ -261,7 +275,7 @@ export class LlamaCppEngine implements Engine {
     let timings: Wllama.ResultTimings | undefined;
     let finish: Wllama.ChatCompletionChunkChoice['finish_reason'] = null;
     let promptTokens = 0;
-    const mark = this.log.length;
+    const mark = this.log.mark();
     try {
       await loaded.instance.createChatCompletion({
         messages: request.messages,
@@ -318,6 +332,12 @@ export class LlamaCppEngine implements Engine {
     await loaded?.instance.exit().catch(() => undefined);
   }
 
+  /** Teacher forcing through a grammar of token ids (see llamacpp-forced.ts for how, and its cost). */
+  forcedChoices(input: ForcedInput): Promise<ForcedChoices> {
+    if (!this.loaded) throw edgeError(ERROR_NAMES.modelNotLoaded, 'No llama.cpp model is loaded.');
+    return llamaCppForcedChoices(this.loaded, input);
+  }
+
   outputTokenIds(): number[] | undefined {
     return this.lastIds;
   }
@@ -349,7 +369,7 @@ export class LlamaCppEngine implements Engine {
     if (/exceeds the available context size|exceed_context_size/i.test(message)) {
       return edgeError(ERROR_NAMES.contextWindowExceeded, message);
     }
-    if (isInvalidUtf8(message, this.log.slice(mark))) {
+    if (isInvalidUtf8(message, this.log.since(mark))) {
       return edgeError(ERROR_NAMES.invalidOutput, message);
     }
     if (isRuntimeAbort(error)) {
@@ -376,25 +396,5 @@ export class LlamaCppEngine implements Engine {
   private async cacheManager(): Promise<Wllama.CacheManager> {
     this.cache ??= new (await this.wllama()).CacheManager();
     return this.cache;
-  }
-
-  /** wllama's logger: llama.cpp's lines are kept for placement and failures, and still reach the console. */
-  private logger(): Wllama.WllamaLogger {
-    const keep = (line: unknown[]) => {
-      this.log.push(line.map(String).join(' '));
-      if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
-    };
-    return {
-      debug: (...line: unknown[]) => keep(line),
-      log: (...line: unknown[]) => keep(line),
-      warn: (...line: unknown[]) => {
-        keep(line);
-        console.warn('[llama.cpp]', ...line);
-      },
-      error: (...line: unknown[]) => {
-        keep(line);
-        console.error('[llama.cpp]', ...line);
-      },
-    };
   }
 }

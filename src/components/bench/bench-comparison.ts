@@ -2,10 +2,11 @@
  * The comparison of every shown result, as a pure template: one table row per run, the chart of
  * the chosen metric, and each run's place under its roofline bound.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { agreementCell, correctnessOf, METRIC_LABELS, shortModelName, spread } from '../../core/bench-export.js';
 import { BENCH_METRICS, type BenchMetric } from '../../core/bench-schema.js';
 import { formatBytes, formatDuration, formatPercentOfBound } from '../../core/format.js';
+import { SYNTHETIC_LABEL } from '../../core/comparison-table.js';
 import { measuredBandwidth, rooflineForRun, rooflineFormula } from '../../core/roofline.js';
 import type { ChartBar } from './bench-chart.js';
 import type { ShownResult } from './bench-views.js';
@@ -65,7 +66,10 @@ function runsTable(rows: Row[]) {
           ({ entry, run, summary, point }) =>
             html`<tr>
               <td>${entry.source}</td>
-              <td>${run.engine}${run.computeDevice ? ` (${run.computeDevice})` : ''} · ${run.model}</td>
+              <td>
+                ${run.engine}${run.computeDevice ? ` (${run.computeDevice})` : ''} · ${run.model}
+                ${run.synthetic ? html`<br /><span class="muted" data-synthetic>${SYNTHETIC_LABEL}</span>` : nothing}
+              </td>
               <td class="num">${run.promptTokens}</td>
               <td class="num">${formatDuration(run.coldLoadMs)}</td>
               <td class="num">${formatDuration(run.warmLoadMs)}</td>

@@ -9,12 +9,14 @@ import type { EngineClient } from '../../client/engine-client.js';
 import { createEngineClient } from '../../client/shared-client.js';
 import { checkProtocol, parsePromptLengths, protocolRecord } from '../../core/bench-protocol.js';
 import { deviceLabel } from '../../core/bench-export.js';
-import { createBenchResult, type BenchCorrectness, type BenchResult } from '../../core/bench-schema.js';
+import { createBenchResult, type BenchCorrectness, type BenchResult, type BenchRun } from '../../core/bench-schema.js';
+import type { BenchComparison } from '../../core/comparison-record.js';
 import type { FriendlyError } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from '../../events.js';
 import { benchCorrectness } from '../../measure/bench-correctness.js';
 import { benchDevice } from '../../measure/fingerprint.js';
+import { compareEngines, withAvailability, type ComparisonPlan } from '../../measure/engine-comparison.js';
 import { benchmarkModel, type BenchProgress } from '../../measure/model-benchmark.js';
 import { recordIntent } from '../../persistence/crash-markers.js';
 import type { ComputeDevice, CustomModelSource, EngineId, GpuProbeOptions } from '../../shared/engine-api.js';
@@ -67,8 +69,14 @@ export class BenchRunner implements ReactiveController {
     this.controller?.abort();
   }
 
-  /** Runs the GPU probe, then (with `withModel`) the model protocol. Rejects when cancelled or failed. */
-  async measure(withModel: boolean): Promise<BenchResult> {
+  /**
+   * Runs the GPU probe, then (with `withModel`) the model protocol on the host's model, with
+   * synthetic weights when asked, or the engine comparison `plan`. Rejects when cancelled or failed.
+   */
+  async measure(
+    withModel: boolean,
+    { plan, synthetic = false }: { plan?: ComparisonPlan; synthetic?: boolean } = {},
+  ): Promise<BenchResult> {
     void prepareErrorMessages().catch(() => undefined);
     if (this.busy) throw new Error('A benchmark is already running.');
     const host = this.host;
@@ -82,7 +90,7 @@ export class BenchRunner implements ReactiveController {
       this.update({ formError: `Check the settings: ${protocol.error}.` });
       throw new RangeError(protocol.error);
     }
-    if (withModel && !host.model) {
+    if (withModel && !plan && !host.model) {
       this.update({ formError: 'Choose a model to benchmark.' });
       throw new Error(this.formError);
     }
@@ -95,7 +103,7 @@ export class BenchRunner implements ReactiveController {
       ? recordIntent({
           kind: 'bench',
           engine: host.engine,
-          model: withModel ? host.model : 'GPU probe',
+          model: plan ? plan.subject : withModel ? host.model : 'GPU probe',
           device: host.device,
         })
       : undefined;
@@ -123,11 +131,24 @@ export class BenchRunner implements ReactiveController {
         custom: host.customModels,
       };
       const fingerprint = benchDevice(device);
-      const { runs, notes } = withModel
-        ? await benchmarkModel(client, subject, protocol.value, { onProgress: report, signal: controller.signal })
-        : { runs: [], notes: [] };
+      const measured: { runs: BenchRun[]; notes: string[]; comparison?: BenchComparison } = plan
+        ? await compareEngines(client, withAvailability(plan, device), protocol.value, {
+            onProgress: report,
+            signal: controller.signal,
+          })
+        : withModel
+          ? await benchmarkModel(
+              client,
+              { ...subject, ...(synthetic ? { weights: 'synthetic' as const } : {}) },
+              protocol.value,
+              { onProgress: report, signal: controller.signal },
+            )
+          : { runs: [], notes: [] };
+      const { runs, notes } = measured;
+      // A comparison has its own agreement; synthetic weights have no quality to check, and the
+      // check would load (download) the real model.
       let correctness: BenchCorrectness | undefined;
-      if (withModel && !host.skipCorrectness) {
+      if (withModel && !plan && !synthetic && !host.skipCorrectness) {
         report({ message: 'Correctness: the same 256 tokens on this device and on the CPU', fraction: 1 });
         correctness = await benchCorrectness(client, subject, deviceLabel({ device: fingerprint }), controller.signal);
       }
@@ -138,6 +159,7 @@ export class BenchRunner implements ReactiveController {
         notes,
         ...(withModel ? { protocol: protocolRecord(protocol.value) } : {}),
         ...(correctness ? { correctness } : {}),
+        ...(measured.comparison ? { comparison: measured.comparison } : {}),
       });
       this.update({ result });
       host.dispatchEvent(new EdgeLlmBenchDoneEvent(result));

@@ -12,6 +12,11 @@ import { themeStyles } from '../theme.js';
 import { benchStyles } from './bench.styles.js';
 import { BenchRunner, type BenchSettings } from './bench-runner.js';
 import { correctnessView, probeView, resultsView, setupView, type ShownResult } from './bench-views.js';
+import { compareView } from './bench-compare-view.js';
+import { comparisonMarkdown } from '../../core/comparison-table.js';
+import { variantLabel } from '../../core/comparison-variants.js';
+import { engineName } from '../../core/engines.js';
+import type { ComparisonPlan, ComparisonVariant } from '../../measure/engine-comparison.js';
 
 /**
  * Measures this device: a GPU probe (bandwidth, matmul, 4-bit mat-vec kernels, each checked
@@ -20,7 +25,9 @@ import { correctnessView, probeView, resultsView, setupView, type ShownResult } 
  * memory; warm-up, then repeated runs reported as median with p10-p90), then the correctness
  * check (the model's next-token choices on this device against the CPU's). Shows the results
  * against the roofline, exports them as JSON, CSV or Markdown, imports result files to compare
- * side by side, and makes a share link that carries a result in its fragment.
+ * side by side, and makes a share link that carries a result in its fragment. Compares engines:
+ * the same protocol over several engines, devices and models in one run, each figure as a ratio
+ * to the fastest; and measures a model's speed without downloading it (synthetic weights).
  *
  * @summary The device benchmark: GPU probe, model protocol, roofline, export and compare.
  *
@@ -73,6 +80,7 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
   @state() private metric: BenchMetric = 'decodeTokensPerSecond';
   @state() private shareLink = '';
   @state() private catalogIds: string[] = [];
+  @state() private compareVariants: ComparisonVariant[] = [];
 
   private readonly runner = new BenchRunner(this);
 
@@ -103,6 +111,25 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
   /** Runs the GPU probe, then the model benchmark protocol on `model`. */
   run(): Promise<BenchResult> {
     return this.measure(true);
+  }
+
+  /**
+   * Runs the GPU probe, then the protocol on every engine variant of `plan` (by default the ones
+   * added under "Compare engines") one after the other; the result carries the comparison.
+   */
+  compare(plan?: ComparisonPlan): Promise<BenchResult> {
+    const chosen = plan ?? { subject: 'Chosen models', variants: this.compareVariants, agreement: false };
+    this.shareLink = '';
+    return this.runner.measure(true, { plan: chosen });
+  }
+
+  /**
+   * Measures `model` without downloading its weights: random weights of the same shapes, made in
+   * the worker and never stored; every figure is marked "synthetic weights: speed only, no quality".
+   */
+  preview(): Promise<BenchResult> {
+    this.shareLink = '';
+    return this.runner.measure(true, { synthetic: true });
   }
 
   /** Stops the benchmark in flight; the model is unloaded. */
@@ -138,7 +165,9 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
     const current = this.runner.result;
     if (format === 'json') return current ? `${JSON.stringify(current, null, 2)}\n` : '';
     const results = this.shown().map((shown) => shown.result);
-    return format === 'csv' ? toCsv(results) : toMarkdown(results);
+    if (format === 'csv') return toCsv(results);
+    const perRun = results.some((result) => result.runs.length > 0) ? toMarkdown(results) : '';
+    return perRun + (current ? comparisonMarkdown(current) : '');
   }
 
   override render() {
@@ -158,6 +187,15 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
           onProbe: () => void this.probe().catch(() => undefined),
           onRun: () => void this.run().catch(() => undefined),
           onCancel: () => this.cancel(),
+        },
+      )}
+      ${compareView(
+        { variants: this.compareVariants, busy: runner.busy, canAdd: Boolean(this.model), result: current },
+        {
+          onAdd: () => this.addVariant(),
+          onRemove: (variant) => (this.compareVariants = this.compareVariants.filter((v) => v !== variant)),
+          onCompare: () => void this.compare().catch(() => undefined),
+          onPreview: () => void this.preview().catch(() => undefined),
         },
       )}
       ${runner.error ? html`<edge-llm-error-panel .error=${runner.error}></edge-llm-error-panel>` : nothing}
@@ -190,6 +228,26 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
   private shown(): ShownResult[] {
     const current = this.runner.result;
     return [...(current ? [{ source: 'This device', result: current }] : []), ...this.imported];
+  }
+
+  /** Adds the form's engine, model and device to the comparison (its precision from the catalog). */
+  private async addVariant() {
+    const { engine, model, device, threads, customModels } = this;
+    const record = await catalogClient()
+      .listModels(engine, customModels)
+      .then((models) => models.find((candidate) => candidate.id === model))
+      .catch(() => undefined);
+    const precision = record?.quantization ?? '';
+    const variant: ComparisonVariant = {
+      label: `${variantLabel(engineName(engine), device, precision)} · ${record?.family ?? model.split('/').at(-1)}`,
+      engine,
+      model,
+      device,
+      precision,
+      ...(threads === undefined ? {} : { threads }),
+      ...(customModels ? { custom: customModels } : {}),
+    };
+    this.compareVariants = [...this.compareVariants, variant];
   }
 
   private async loadCatalogIds() {
