@@ -207,7 +207,7 @@ try {
   for (let turn = 1; turn <= turns; turn += 1) {
     const stats = await chat('send', `Turn ${turn}: go on with the story, and add a new sailor to it.`);
     const memory = await chat('memory');
-    const sample = turn % 10 === 0 || turn === 1 || turn === turns;
+    const sample = turn % 5 === 0 || turn === 1 || turn === turns;
     const heap = sample ? await heaps() : {};
     turnFigures.push({
       turn,
