@@ -3,11 +3,19 @@
  * page can listen on the element or anywhere above it, across shadow roots.
  */
 import type { BenchResult } from './core/bench-schema.js';
+import type { ComputePath } from './core/compute-path.js';
 import type { ModelSourcesSetting } from './core/custom-models.js';
 import type { RecoveryAction } from './core/error-messages.js';
 import type { ErrorCode } from './core/errors.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
-import type { CachedModel, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+import type {
+  CachedModel,
+  ComputeDevice,
+  EngineId,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+} from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -69,10 +77,27 @@ export class EdgeLlmRecoverEvent extends Event {
   }
 }
 
-/** A model was chosen in the picker. */
+/**
+ * A model was chosen in the picker: which variant (`modelId`), its engine, and the device it runs
+ * on there (the picker judges that for the path the visitor chose).
+ */
 export class EdgeLlmModelSelectEvent extends Event {
-  constructor(readonly detail: { modelId: string }) {
+  constructor(readonly detail: { modelId: string; engine?: EngineId; device?: ComputeDevice }) {
     super('edge-llm-model-select', init);
+  }
+}
+
+/** The visitor chose where models run: on the GPU (WebGPU) or on the CPU (WebAssembly). */
+export class EdgeLlmPathChangeEvent extends Event {
+  constructor(readonly detail: { path: ComputePath }) {
+    super('edge-llm-path-change', init);
+  }
+}
+
+/** A chat let go of its model (Unload): the page's view of it should say so. */
+export class EdgeLlmUnloadEvent extends Event {
+  constructor() {
+    super('edge-llm-unload', init);
   }
 }
 
@@ -135,6 +160,8 @@ declare global {
     'edge-llm-error': EdgeLlmErrorEvent;
     'edge-llm-recover': EdgeLlmRecoverEvent;
     'edge-llm-model-select': EdgeLlmModelSelectEvent;
+    'edge-llm-path-change': EdgeLlmPathChangeEvent;
+    'edge-llm-unload': EdgeLlmUnloadEvent;
     'edge-llm-cancel-load': EdgeLlmCancelLoadEvent;
     'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
     'edge-llm-cache-change': EdgeLlmCacheChangeEvent;

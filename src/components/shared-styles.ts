@@ -12,11 +12,12 @@ export const formStyles = css`
     gap: 0.2em;
     font-size: 0.9em;
   }
-  /* A checkbox or radio sits beside its words. */
+  /* A checkbox or radio sits beside its words; the whole label is a 44 px touch target. */
   label:has(> input[type='checkbox'], > input[type='radio']) {
     flex-direction: row;
     align-items: center;
     gap: 0.4em;
+    min-height: 44px;
   }
   input:not([type='checkbox'], [type='radio'], [type='file']),
   select,
@@ -28,6 +29,10 @@ export const formStyles = css`
     background: var(--_bg);
     color: var(--_text);
     min-width: 0;
+  }
+  input:not([type='checkbox'], [type='radio'], [type='file'], [type='range']),
+  select {
+    min-height: 44px;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger);

@@ -1,6 +1,8 @@
 /**
  * Shared look of edge-llm elements. Every colour and size is a custom property with a fallback,
- * so a host page can theme an element from outside without any global CSS.
+ * so a host page can theme an element from outside without any global CSS. The fallbacks follow
+ * the system's light or dark theme (`prefers-color-scheme`); a host page that sets the
+ * properties decides for itself. Controls are at least 44 px tall: touch targets.
  */
 import { css } from 'lit';
 
@@ -23,6 +25,22 @@ export const themeStyles = css`
     font-family: var(--_font);
     color: var(--_text);
     box-sizing: border-box;
+    color-scheme: light;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_accent: var(--edge-llm-accent, #8ab4ff);
+      --_accent-text: var(--edge-llm-accent-text, #0b1220);
+      --_bg: var(--edge-llm-background, #171a20);
+      --_surface: var(--edge-llm-surface, #222630);
+      --_text: var(--edge-llm-text, #e7e9ee);
+      --_muted: var(--edge-llm-muted, #a9b0bd);
+      --_border: var(--edge-llm-border, #3b414d);
+      --_danger: var(--edge-llm-danger, #ff9b90);
+      --_ok: var(--edge-llm-ok, #63d69e);
+      --_warn: var(--edge-llm-warn, #f2bf60);
+      color-scheme: dark;
+    }
   }
   *,
   *::before,
@@ -36,6 +54,13 @@ export const themeStyles = css`
     background: var(--_bg);
     color: var(--_text);
     padding: 0.45em 0.9em;
+    min-height: 44px;
+    min-width: 44px;
+    cursor: pointer;
+  }
+  summary {
+    min-height: 44px;
+    padding-block: 0.6em;
     cursor: pointer;
   }
   button.primary {

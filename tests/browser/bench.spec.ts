@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseBenchResult } from '../../src/core/bench-schema.ts';
 import { sampleResult } from '../unit/bench-fixture.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, test } from './test.ts';
 
 const bench = (page: Page) => page.locator('edge-llm-bench');
 const QUICK_PROBE = { runs: 3, bandwidthBytes: 8 * 2 ** 20, matmulSize: 128, matvecRows: 512, matvecCols: 1024 };
@@ -26,7 +26,7 @@ async function openBench(page: Page, server: StaticServer) {
     },
     { url: `${server.url}/fixtures/onnx-tiny`, probe: QUICK_PROBE },
   );
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${model}"] input[type="radio"]`).check();
+  await chooseModel(page, model);
   await expect(bench(page).locator('input[name="model"]')).toHaveValue(model);
   return model;
 }
@@ -219,7 +219,7 @@ test('bad imports get a specific message each and never become markup', async ({
 test('a benchmark cut short by a closed tab is reported on the next visit', async ({ page, server }) => {
   const context = page.context();
   await page.goto(`${server.url}/?engine=double&view=bench`);
-  await page.locator('edge-llm-model-picker tr[data-model-id="double-slow-load"] input[type="radio"]').check();
+  await chooseModel(page, 'double-slow-load');
   await expect(bench(page).locator('input[name="model"]')).toHaveValue('double-slow-load');
   await page.evaluate((probe) => {
     document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-bench')!.probeOptions = probe;

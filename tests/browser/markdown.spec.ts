@@ -7,14 +7,14 @@
 import type { Page } from '@playwright/test';
 import axe from 'axe-core';
 import { HOSTILE_REPLIES, type HostileReply } from '../support/hostile-markdown.ts';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, openAppWithDouble, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const transcript = (page: Page) => chat(page).locator('edge-llm-transcript');
 const lastReply = (page: Page) => transcript(page).locator('article[data-role="assistant"]').last();
 
 async function loadDouble(page: Page, modelId: string) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  await chooseModel(page, modelId);
   await chat(page).locator('button[data-action="load"]').click();
   await expect(chat(page).locator('[role="status"]')).toContainText(`${modelId} ready`);
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { addFolder, chat, loadSelected, manager, openApp, reply, TINY, waitReady } from './storage-helpers.ts';
-import { expect, test } from './test.ts';
+import { expect, modelRow, test } from './test.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -39,9 +39,9 @@ test('after one visit the app starts, loads the stored model and chats with the 
   );
   await addFolder(page, origin, TINY);
   // The picker marks the stored model.
-  await expect(
-    page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${TINY}@fp32"] [data-cached]`),
-  ).toHaveAttribute('data-cached', 'yes');
+  const id = `${origin}/fixtures/${TINY}@fp32`;
+  await expect(modelRow(page, id).locator(`option[value="${id}"]`)).toHaveAttribute('data-cached', 'yes');
+  await expect(modelRow(page, id).locator('[data-stored]')).toHaveText('stored');
   await loadSelected(page);
   await waitReady(page);
   await expect(chat(page).locator('[role="status"]')).toContainText('cache');

@@ -4,14 +4,14 @@
  * recovered with one click, all against the built app.
  */
 import type { Page } from '@playwright/test';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { expect, modelRow, openAppWithDouble, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const articles = (page: Page) => chat(page).locator('edge-llm-transcript article');
 const assistantText = (page: Page) => chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last();
 const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
-const picked = (page: Page, modelId: string) =>
-  page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`);
+/** The radio of the picker's row for a model of the engine double (one variant each: its row's key is its id). */
+const picked = (page: Page, modelId: string) => modelRow(page, modelId).locator('input[name="model"]');
 
 interface StoredConversation {
   settings: { systemPrompt: string; maxTokens: number; temperature: number; engine: string; model: string };

@@ -2,7 +2,7 @@
  * The browser tests' fixtures: a localhost server for the built app and the generated model
  * files, and a record of every request that leaves the page.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
@@ -47,7 +47,27 @@ export { expect };
 /** Opens the app with the engine double behind the worker interface. */
 export async function openAppWithDouble(page: Page, server: StaticServer): Promise<void> {
   await page.goto(`${server.url}/?engine=double`);
-  await expect(page.locator('edge-llm-model-picker tr[data-model-id="double-timed"]')).toBeVisible();
+  await expect(modelRow(page, 'double-timed')).toBeVisible();
+}
+
+/** The picker's row (one per model) that lists a variant (a catalog id) in its variant control. */
+export function modelRow(page: Page, modelId: string): Locator {
+  return page
+    .locator('edge-llm-model-picker li.row')
+    .filter({ has: page.locator(`select[name="variant"] option[value="${modelId}"]`) });
+}
+
+/**
+ * Chooses a variant in the picker, as a visitor does: where models run first when `path` is given
+ * ("gpu" to run a transformers.js model on WebGPU on SwiftShader, whose default is the CPU), then
+ * the variant in its row's control, which also selects the row.
+ */
+export async function chooseModel(page: Page, modelId: string, path?: 'gpu' | 'cpu'): Promise<void> {
+  if (path) await page.locator(`edge-llm-model-picker input[name="path"][value="${path}"]`).check();
+  const row = modelRow(page, modelId);
+  await row.locator('select[name="variant"]').selectOption(modelId);
+  await expect(row.locator('input[name="model"]')).toBeChecked();
+  await expect(row).toHaveAttribute('data-model-id', modelId);
 }
 
 /**

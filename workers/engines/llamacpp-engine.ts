@@ -96,11 +96,13 @@ export class LlamaCppEngine implements Engine {
       ...(custom?.llamacpp ?? []).map(customLlamaCppRecord).filter((r) => !catalog.some((c) => c.id === r.id)),
       ...catalog,
     ];
-    const cache = await this.cacheManager();
+    // Without a private file system (a page served over plain HTTP) nothing is stored, and the
+    // models are still listed: the picker says why they cannot load here.
+    const cache = await this.storageIfAny();
     return Promise.all(
       records.map(async (record) => {
         const url = resolveLlamaCppModel(record.id, this.mirror)?.url;
-        return { ...record, cached: url ? await isStored(cache, url).catch(() => false) : false };
+        return { ...record, cached: url && cache ? await isStored(cache, url).catch(() => false) : false };
       }),
     );
   }
@@ -338,7 +340,8 @@ export class LlamaCppEngine implements Engine {
   }
 
   async storedFiles(): Promise<StoredFile[]> {
-    return storedGgufFiles(await this.cacheManager());
+    const cache = await this.storageIfAny();
+    return cache ? storedGgufFiles(cache) : [];
   }
 
   async deleteStored(key: string): Promise<void> {
@@ -374,6 +377,16 @@ export class LlamaCppEngine implements Engine {
   private async cacheManager(): Promise<Wllama.CacheManager> {
     this.cache ??= new (await this.wllama()).CacheManager();
     return this.cache;
+  }
+
+  /** wllama's cache, or undefined where the browser offers it no storage (wllama's own words). */
+  private async storageIfAny(): Promise<Wllama.CacheManager | undefined> {
+    try {
+      return await this.cacheManager();
+    } catch (error) {
+      if (/no supported storage backend/i.test(String((error as Error)?.message))) return undefined;
+      throw error;
+    }
   }
 
   /** wllama's logger: llama.cpp's lines are kept for placement and failures, and still reach the console. */

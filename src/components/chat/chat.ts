@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query } from 'lit/decorators.js';
-import type { EdgeLlmRecoverEvent } from '../../events.js';
+import { EdgeLlmUnloadEvent, type EdgeLlmRecoverEvent } from '../../events.js';
 import type {
   ComputeDevice,
   CustomModelSource,
@@ -31,6 +31,7 @@ import { ChatSession, type ChatSettings } from './chat-session.js';
  * @fires edge-llm-done - A reply finished (`detail`: GenerationStats and the reply text).
  * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
  * @fires edge-llm-recover - A remedy the host should perform (e.g. pick another model).
+ * @fires edge-llm-unload - The model was unloaded (`unload()` or the Unload button).
  *
  * @slot empty - Shown while the conversation is empty.
  *
@@ -126,8 +127,9 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   }
 
   /** Frees the model's GPU memory; the conversation is kept. */
-  unload(): Promise<void> {
-    return this.session.unload();
+  async unload(): Promise<void> {
+    await this.session.unload();
+    this.dispatchEvent(new EdgeLlmUnloadEvent());
   }
 
   /** Token ids of the last reply, where the engine exposes them (to compare devices or engines). */
