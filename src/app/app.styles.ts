@@ -13,10 +13,11 @@ export const appStyles = css`
     max-width: 88rem;
     margin: 0 auto;
     padding: 0 var(--_space) var(--_space);
+    background: var(--_page);
   }
-  @media (prefers-color-scheme: dark) {
+  @supports (color: light-dark(#000, #fff)) {
     :host {
-      --_page: var(--edge-llm-page, #0f1115);
+      --_page: var(--edge-llm-page, light-dark(#f7f8fa, #0f1115));
     }
   }
   [hidden] {
@@ -96,7 +97,7 @@ export const appStyles = css`
     color: var(--_danger);
   }
   .notice.info {
-    margin: var(--_space) 0 0;
+    margin: 0 0 var(--_space);
     background: color-mix(in srgb, var(--_accent) 10%, var(--_bg));
     color: var(--_text);
     font-weight: normal;
@@ -104,7 +105,7 @@ export const appStyles = css`
   edge-llm-error-panel,
   edge-llm-crash-notice {
     display: block;
-    margin-top: var(--_space);
+    margin-bottom: var(--_space);
   }
   .layout {
     margin-top: var(--_space);

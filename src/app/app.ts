@@ -87,7 +87,7 @@ export class EdgeLlmApp extends LitElement {
     const record = models.find((model) => model.id === selected && model.engine === selectedEngine);
     const wide = this.layout.wide;
     return html`
-      ${this.renderHeader()} ${this.renderNotices()}
+      ${this.renderHeader()}
       <div
         class=${wide ? 'layout wide' : 'layout narrow'}
         @edge-llm-model-select=${this.onSelect}
@@ -95,7 +95,8 @@ export class EdgeLlmApp extends LitElement {
         @edge-llm-recover=${this.onRecover}
       >
         ${wide ? html`<aside aria-label="Device, models and storage">${this.renderSide()}</aside>` : this.renderSheet()}
-        <div class="main">
+        <main>
+          ${this.renderNotices()}
           ${
             this.benchLoaded
               ? html`<section aria-labelledby="bench-heading" ?hidden=${this.view !== 'bench'}>
@@ -122,14 +123,14 @@ export class EdgeLlmApp extends LitElement {
               .vramIsEstimate=${record?.vramIsEstimate ?? false}
               .declaredVramMB=${record?.vramMB}
               @edge-llm-progress=${this.loadState.onProgress}
-              @edge-llm-ready=${this.loadState.onReady}
+              @edge-llm-ready=${this.onReady}
               @edge-llm-token=${this.loadState.onToken}
               @edge-llm-done=${this.loadState.onDone}
               @edge-llm-error=${this.loadState.onError}
               @edge-llm-unload=${this.loadState.onUnload}
             ></edge-llm-chat>
           </section>
-        </div>
+        </main>
       </div>
     `;
   }
@@ -233,8 +234,9 @@ export class EdgeLlmApp extends LitElement {
   /** Device, models and storage: the side column, or the sheet's content. */
   private renderSide() {
     const { models, selected, device } = this.catalog;
-    return html`<section class="card" aria-labelledby="models-heading">
-        <h2 id="models-heading">Models</h2>
+    // Plain sections: the elements inside name their own regions ("Models", "This device").
+    return html`<section class="card">
+        <h2>Models</h2>
         <edge-llm-model-picker
           .models=${models}
           .device=${device}
@@ -247,12 +249,12 @@ export class EdgeLlmApp extends LitElement {
           @edge-llm-sources-change=${this.onSourcesChange}
         ></edge-llm-model-sources>
       </section>
-      <section class="card" aria-labelledby="device-heading">
-        <h2 id="device-heading">This device</h2>
+      <section class="card">
+        <h2>This device</h2>
         <edge-llm-device-panel .report=${device}></edge-llm-device-panel>
       </section>
-      <section class="card" aria-labelledby="storage-heading">
-        <h2 id="storage-heading">Storage and offline use</h2>
+      <section class="card">
+        <h2>Storage and offline use</h2>
         <edge-llm-cache-manager @edge-llm-cache-change=${() => void this.catalog.refresh()}></edge-llm-cache-manager>
       </section>`;
   }
@@ -313,6 +315,12 @@ export class EdgeLlmApp extends LitElement {
   private onSelect(event: EdgeLlmModelSelectEvent) {
     const { modelId, engine, device } = event.detail;
     this.select(modelId, engine, device);
+  }
+
+  /** A model finished loading, and may just have been stored: the picker's marks follow. */
+  private onReady() {
+    this.loadState.onReady();
+    void this.catalog.refresh();
   }
 
   private onPathChange(event: EdgeLlmPathChangeEvent) {

@@ -30,9 +30,14 @@ export const formStyles = css`
     color: var(--_text);
     min-width: 0;
   }
-  input:not([type='checkbox'], [type='radio'], [type='file'], [type='range']),
-  select {
+  input:not([type='checkbox'], [type='radio'], [type='range']),
+  select,
+  textarea {
     min-height: 44px;
+  }
+  input[type='file']::file-selector-button {
+    min-height: 44px;
+    font: inherit;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger);

@@ -1,8 +1,12 @@
 /**
  * Shared look of edge-llm elements. Every colour and size is a custom property with a fallback,
- * so a host page can theme an element from outside without any global CSS. The fallbacks follow
- * the system's light or dark theme (`prefers-color-scheme`); a host page that sets the
- * properties decides for itself. Controls are at least 44 px tall: touch targets.
+ * so a host page can theme an element from outside without any global CSS.
+ *
+ * Light or dark: the fallbacks are `light-dark()` pairs, resolved by the page's `color-scheme`.
+ * A page that declares `color-scheme: light dark` (the app does) follows the system's
+ * `prefers-color-scheme`; a page that declares nothing stays light, so a widget never turns dark
+ * inside a light site. Browsers without `light-dark()` get the light colours. Controls are at
+ * least 44 px tall: touch targets.
  */
 import { css } from 'lit';
 
@@ -25,21 +29,19 @@ export const themeStyles = css`
     font-family: var(--_font);
     color: var(--_text);
     box-sizing: border-box;
-    color-scheme: light;
   }
-  @media (prefers-color-scheme: dark) {
+  @supports (color: light-dark(#000, #fff)) {
     :host {
-      --_accent: var(--edge-llm-accent, #8ab4ff);
-      --_accent-text: var(--edge-llm-accent-text, #0b1220);
-      --_bg: var(--edge-llm-background, #171a20);
-      --_surface: var(--edge-llm-surface, #222630);
-      --_text: var(--edge-llm-text, #e7e9ee);
-      --_muted: var(--edge-llm-muted, #a9b0bd);
-      --_border: var(--edge-llm-border, #3b414d);
-      --_danger: var(--edge-llm-danger, #ff9b90);
-      --_ok: var(--edge-llm-ok, #63d69e);
-      --_warn: var(--edge-llm-warn, #f2bf60);
-      color-scheme: dark;
+      --_accent: var(--edge-llm-accent, light-dark(#2563eb, #8ab4ff));
+      --_accent-text: var(--edge-llm-accent-text, light-dark(#ffffff, #0b1220));
+      --_bg: var(--edge-llm-background, light-dark(#ffffff, #171a20));
+      --_surface: var(--edge-llm-surface, light-dark(#f4f5f7, #222630));
+      --_text: var(--edge-llm-text, light-dark(#1b1e23, #e7e9ee));
+      --_muted: var(--edge-llm-muted, light-dark(#5b6270, #a9b0bd));
+      --_border: var(--edge-llm-border, light-dark(#d5d9e0, #3b414d));
+      --_danger: var(--edge-llm-danger, light-dark(#b42318, #ff9b90));
+      --_ok: var(--edge-llm-ok, light-dark(#067647, #63d69e));
+      --_warn: var(--edge-llm-warn, light-dark(#9a5b00, #f2bf60));
     }
   }
   *,
