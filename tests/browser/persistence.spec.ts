@@ -4,7 +4,7 @@
  * recovered with one click, all against the built app.
  */
 import type { Page } from '@playwright/test';
-import { expect, modelRow, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, modelRow, openAppWithDouble, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const articles = (page: Page) => chat(page).locator('edge-llm-transcript article');
@@ -236,7 +236,8 @@ test('a lost GPU device is reported, and one click reloads the model with the co
   await page.evaluate((url) => {
     document.querySelector('edge-llm-app')!.customModels = { transformers: [{ url, dtype: 'fp32' }] };
   }, tiny);
-  await picked(page, `${tiny}@fp32`).check();
+  // On the GPU: a device to lose (SwiftShader's default path is the CPU).
+  await chooseModel(page, `${tiny}@fp32`, 'gpu');
   await chat(page).locator('button[data-action="load"]').click();
   const status = chat(page).locator('[role="status"]');
   await expect(status).toContainText('ready', { timeout: 60_000 });
