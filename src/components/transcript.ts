@@ -89,6 +89,8 @@ export class EdgeLlmTranscript extends LitElement {
   private pinned = true;
   private scroller: HTMLElement | null = null;
   private scrollFrame: number | undefined;
+  /** Where the view was at the last scroll event: only a move up is the reader leaving the end. */
+  private lastScrollTop = 0;
 
   override render() {
     return html`<div
@@ -172,9 +174,18 @@ export class EdgeLlmTranscript extends LitElement {
     return entry.view.element;
   }
 
+  /**
+   * The reader left the end only by scrolling up. Our own scroll to the end can arrive as an event
+   * after more text made the view taller (the event fires a frame later), so "not at the end" alone
+   * would wrongly stop following the reply.
+   */
   private onScroll() {
     const scroller = this.scroller;
     if (!scroller) return;
-    this.pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+    const atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+    if (atEnd) this.pinned = true;
+    else if (scroller.scrollTop < this.lastScrollTop) this.pinned = false;
+    this.lastScrollTop = scroller.scrollTop;
+    if (this.pinned && !atEnd) this.keepPinned();
   }
 }

@@ -39,7 +39,10 @@ async function converse(page: Page, exchanges: number) {
   await chat(page).locator('button[data-action="load"]').click();
   await expect(chat(page).locator('[role="status"]')).toContainText('double-timed ready');
   for (let turn = 1; turn <= exchanges; turn += 1) {
-    await chat(page).locator('textarea[name="message"]').fill(`echo: message number ${turn}`);
+    // Replies in Markdown (a list grows the view after each piece of text) and plain.
+    const message =
+      turn % 2 ? `echo: **Reply ${turn}** as a list:\n\n- one\n- two\n- three` : `echo: message number ${turn}`;
+    await chat(page).locator('textarea[name="message"]').fill(message);
     await chat(page).locator('textarea[name="message"]').press('Enter');
     await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last()).toHaveAttribute(
       'aria-busy',
@@ -71,6 +74,17 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last()).toBeInViewport({
       ratio: 1,
     });
+    // The conversation followed every reply to its end.
+    await expect
+      .poll(() =>
+        chat(page)
+          .locator('edge-llm-transcript')
+          .evaluate((transcript) => {
+            const view = transcript.shadowRoot!.querySelector<HTMLElement>('[part="transcript"]')!;
+            return view.scrollHeight - view.scrollTop - view.clientHeight;
+          }),
+      )
+      .toBeLessThan(2);
     // The chosen model and its state stay in view, in the header.
     await expect(page.locator('edge-llm-app [data-model-title]')).toBeInViewport();
     await expect(page.locator('edge-llm-app [data-load-state]')).toHaveText('Ready');
