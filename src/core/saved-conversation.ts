@@ -7,6 +7,7 @@
  */
 import type { ComputeDevice, EngineId, GenerationStats } from '../shared/engine-api.js';
 import { isEngineId } from './engines.js';
+import { MAX_TOKENS_LIMIT, TEMPERATURE_LIMIT } from './generation-settings.js';
 
 export const SAVED_CONVERSATION_VERSION = 1;
 
@@ -47,8 +48,6 @@ export interface RestoredConversation {
 const DEVICES: readonly ComputeDevice[] = ['webgpu', 'wasm'];
 const FINISH_REASONS = new Set(['stop', 'length', 'aborted']);
 /** The chat's own bounds for max tokens and temperature, so a restored value is one it accepts. */
-export const MAX_TOKENS_LIMIT = 32768;
-export const TEMPERATURE_LIMIT = 2;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

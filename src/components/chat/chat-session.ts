@@ -9,6 +9,7 @@ import { enginePool } from '../../client/shared-client.js';
 import { historyMessages, promptMessages, TurnText, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
+import { replyMaxTokens, replyTemperature } from '../../core/generation-settings.js';
 import { modelKey, sameModel, type ModelKey } from '../../core/model-key.js';
 import { EdgeLlmDoneEvent, EdgeLlmProgressEvent, EdgeLlmReadyEvent, EdgeLlmTokenEvent } from '../../events.js';
 import type {
@@ -176,7 +177,9 @@ export class ChatSession implements ReactiveController {
     this.setStatus({ kind: 'generating', report });
     this.figures.startReply();
     this.saving.save(true);
-    const { systemPrompt, maxTokens, temperature } = this.host;
+    const { systemPrompt } = this.host;
+    const maxTokens = replyMaxTokens(this.host.maxTokens);
+    const temperature = replyTemperature(this.host.temperature);
     try {
       const stats = await lease.generate(
         { messages: promptMessages(systemPrompt, history, content), maxTokens, temperature },
