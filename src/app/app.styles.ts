@@ -116,6 +116,15 @@ export const appStyles = css`
     gap: calc(var(--_space) * 1.5);
     align-items: start;
   }
+  /* The side column scrolls on its own, so the chat stays in view beside a long list of models. */
+  .layout.wide > aside {
+    position: sticky;
+    top: var(--_space);
+    max-height: calc(100dvh - 2 * var(--_space));
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    scrollbar-gutter: stable;
+  }
   section > h2,
   .sheet-bar h2 {
     font-size: 1.1rem;

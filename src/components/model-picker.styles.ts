@@ -34,7 +34,8 @@ export const pickerStyles = css`
     align-items: end;
     margin-bottom: 0.4em;
   }
-  .filters .query {
+  .filters .query,
+  .filters .stored {
     grid-column: 1 / -1;
   }
   .count {

@@ -20,8 +20,9 @@ import { formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
 const SIZE_LABELS: Record<SizeFilter, string> = {
-  tiny: 'Tiny chat models (up to 1 GB)',
-  small: 'Small chat models (up to 4 GB)',
+  // Short enough for a phone's select: chat models only, by their memory need.
+  tiny: 'Chat, up to 1 GB',
+  small: 'Chat, up to 4 GB',
   any: 'Any size or kind',
 };
 
@@ -150,7 +151,7 @@ export class EdgeLlmModelPicker extends LitElement {
           )}
         </select>
       </label>
-      <label
+      <label class="stored"
         ><input
           type="checkbox"
           name="stored-only"

@@ -38,6 +38,13 @@ export const formStyles = css`
   input[type='file']::file-selector-button {
     min-height: 44px;
     font: inherit;
+    margin-inline-end: 0.6em;
+    padding: 0.45em 0.9em;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.7);
+    background: var(--_bg);
+    color: var(--_text);
+    cursor: pointer;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger);

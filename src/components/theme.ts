@@ -49,6 +49,10 @@ export const themeStyles = css`
   *::after {
     box-sizing: inherit;
   }
+  /* A details' children inherit through its built-in slots, which reset box-sizing: take it back. */
+  details > * {
+    box-sizing: border-box;
+  }
   button {
     font: inherit;
     border-radius: calc(var(--_radius) * 0.7);

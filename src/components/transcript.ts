@@ -30,6 +30,7 @@ export class EdgeLlmTranscript extends LitElement {
       min-height: 0;
     }
     [part='transcript'] {
+      box-sizing: border-box;
       height: 100%;
       overflow-y: auto;
       overscroll-behavior: contain;
