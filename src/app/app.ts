@@ -105,6 +105,7 @@ export class EdgeLlmApp extends LitElement {
                     crash-markers
                     .engine=${selectedEngine}
                     .model=${selected}
+                    .device=${computeDevice}
                     .customModels=${this.customModels}
                   ></edge-llm-bench>
                 </section>`

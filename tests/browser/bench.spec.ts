@@ -26,8 +26,10 @@ async function openBench(page: Page, server: StaticServer) {
     },
     { url: `${server.url}/fixtures/onnx-tiny`, probe: QUICK_PROBE },
   );
-  await chooseModel(page, model);
+  // On the GPU: the benchmark measures where the chat runs (SwiftShader's default is the CPU).
+  await chooseModel(page, model, 'gpu');
   await expect(bench(page).locator('input[name="model"]')).toHaveValue(model);
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('webgpu');
   return model;
 }
 
@@ -155,6 +157,21 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   await expect(other.locator('edge-llm-bench li[data-source="Shared link"]')).toBeVisible();
   await expect(other.locator('edge-llm-bench table[data-table="runs"] tbody tr')).toHaveCount(2);
   expect(guard.outside).toEqual([]);
+});
+
+test('the benchmark measures where the chat runs: the CPU on SwiftShader by default, the GPU once chosen', async ({
+  page,
+  server,
+}) => {
+  await page.goto(`${server.url}/?engine=transformers&view=bench`);
+  const model = `${server.url}/fixtures/onnx-tiny@fp32`;
+  await page.evaluate((url) => {
+    document.querySelector('edge-llm-app')!.customModels = { transformers: [{ url, dtype: 'fp32' }] };
+  }, `${server.url}/fixtures/onnx-tiny`);
+  await expect(bench(page).locator('input[name="model"]')).toHaveValue(model);
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('wasm');
+  await chooseModel(page, model, 'gpu');
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('webgpu');
 });
 
 test('bad imports get a specific message each and never become markup', async ({ page, server }) => {
