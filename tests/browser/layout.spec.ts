@@ -169,7 +169,7 @@ test('every control on the phone is a touch target of at least 44 px, in the pag
     page.evaluate(() => {
       const found: string[] = [];
       const visit = (root: Document | ShadowRoot) => {
-        for (const element of root.querySelectorAll<HTMLElement>('*')) {
+        for (const element of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
           if (element.shadowRoot) visit(element.shadowRoot);
           if (!element.matches('button, select, textarea, input, summary')) continue;
           // A checkbox or radio is tapped through its label.

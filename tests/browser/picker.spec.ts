@@ -18,7 +18,7 @@ function rows(page: Page) {
         current: item.getAttribute('data-model-id')!,
         best: item.getAttribute('data-best')!,
         reason: item.querySelector('[data-reason]')?.textContent?.trim() ?? '',
-        variants: [...item.querySelectorAll('option')].map((option) => ({
+        variants: Array.from(item.querySelectorAll('option')).map((option) => ({
           id: option.value,
           engine: option.dataset.engine!,
           status: option.dataset.status!,
