@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Screenshots of every screen of the built app, for a person to look at: the main view as a new
- * visitor sees it, the sheet (top, middle, bottom), a conversation, the benchmark view and the
- * evaluation page, on a phone (390 x 844) and a desktop (1280 x 900), light and dark, in headless
+ * visitor sees it, the sheet (top, middle, bottom), a conversation, the benchmark view, the
+ * evaluation page and the main view of a browser without WebGPU, on a phone (390 x 844) and a desktop (1280 x 900), light and dark, in headless
  * Chromium. The conversation uses the engine double (`?engine=double`): no model download.
  *
  * Reproduce: npm run screenshots        (builds first; PNGs in screenshots/, git-ignored)
@@ -77,6 +77,11 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   const server = await startStaticServer({ roots: { '/': 'dist' } });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  // A host that is not localhost is not a secure context: no navigator.gpu, as in a browser without WebGPU.
+  const noWebGpu = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP edge-llm.test 127.0.0.1'],
+  });
   try {
     for (const scheme of SCHEMES) {
       for (const size of SIZES) {
@@ -106,10 +111,22 @@ async function main() {
         await page.waitForLoadState('load');
         await shoot(page, `${tag}-eval`, { fullPage: true });
         await context.close();
+
+        const plain = await noWebGpu.newContext({
+          viewport: { width: size.width, height: size.height },
+          colorScheme: scheme,
+        });
+        const insecure = await plain.newPage();
+        await insecure.goto(`${server.url.replace('127.0.0.1', 'edge-llm.test')}/`);
+        await appReady(insecure);
+        await insecure.locator('edge-llm-app [data-notice]').waitFor();
+        await shoot(insecure, `${tag}-no-webgpu`);
+        await plain.close();
       }
     }
   } finally {
     await browser.close();
+    await noWebGpu.close();
     await server.close();
   }
 }
