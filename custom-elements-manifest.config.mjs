@@ -17,8 +17,14 @@ const root = dirname(fileURLToPath(import.meta.url));
 const read = (path) => readFileSync(join(root, path), 'utf8');
 
 /** Class name → tag, from the `[tag, Class]` registration array in src/define.ts. */
-/** The files that register elements: the chat's, the app's, the benchmark's, the crash notice's. */
-const DEFINE_FILES = ['src/define.ts', 'src/define-app.ts', 'src/define-bench.ts', 'src/app/crash-check.ts'];
+/** The files that register elements: the chat's, the app's, the benchmark's, the evaluation's, the crash notice's. */
+const DEFINE_FILES = [
+  'src/define.ts',
+  'src/define-app.ts',
+  'src/define-bench.ts',
+  'src/define-eval.ts',
+  'src/app/crash-check.ts',
+];
 
 /** Class name → { tag, file } from the `['edge-llm-…', Class]` pairs each define file registers. */
 export function registeredTags(files = DEFINE_FILES) {

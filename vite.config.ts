@@ -1,15 +1,44 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import {
+  appSecurityHeaders,
+  CSP_REPORT_PATH,
+  ISOLATION_HEADERS,
+  metaContentSecurityPolicy,
+} from './scripts/security-headers.mjs';
 
-/**
- * Cross-origin isolation, so llama.cpp can run WebAssembly threads (SharedArrayBuffer). Every
- * asset the app loads is same-origin; model files from other hosts are fetched with CORS, which
- * require-corp accepts. A host serving the built app needs the same two headers (see README).
- */
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+/** The built pages carry the policy as a <meta> too, for hosts that serve files without headers. */
+function securityPolicyMeta(): Plugin {
+  return {
+    name: 'edge-llm:csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy() },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+/** `npm start` prints the violations the browser reports, so a policy gap shows in the terminal. */
+function printCspReports(): Plugin {
+  return {
+    name: 'edge-llm:csp-reports',
+    configurePreviewServer(server) {
+      server.middlewares.use(CSP_REPORT_PATH, (req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          console.warn(`Content-Security-Policy violation: ${body}`);
+          res.statusCode = 204;
+          res.end();
+        });
+      });
+    },
+  };
+}
 
 export default defineConfig({
   build: {
@@ -18,20 +47,22 @@ export default defineConfig({
     sourcemap: true,
     // web-llm alone is ~6 MB; it is lazy-loaded inside the worker only.
     chunkSizeWarningLimit: 8000,
-    // eval.html: the headless evaluation runner (npm run eval) until the app has its view.
-    rollupOptions: { input: { main: 'index.html', embed: 'embed.html', eval: 'eval.html' } },
+    rollupOptions: { input: { main: 'index.html', embed: 'embed.html' } },
   },
   worker: {
     format: 'es',
   },
   server: {
+    // No CSP while developing: Vite's client and hot reload need inline styles and a websocket.
     headers: ISOLATION_HEADERS,
   },
   preview: {
     host: '127.0.0.1',
-    headers: ISOLATION_HEADERS,
+    headers: appSecurityHeaders({ report: true }),
   },
   plugins: [
+    securityPolicyMeta(),
+    printCspReports(),
     // The app page's service worker (never the library's: a host site owns its own). It precaches
     // the shell and every engine asset, so after one visit the app starts and runs a cached model
     // with no network. Models themselves are cached by the engines, not here.

@@ -2,8 +2,8 @@
 /**
  * Headless device benchmark for fleets: serves the built app on localhost, opens its Bench view
  * in headless Chromium (or the browser given) with WebGPU on, runs the same protocol through
- * the same <edge-llm-bench> code a visitor uses, writes the edge-llm/bench@1 JSON and prints a
- * one-screen summary.
+ * the same <edge-llm-bench> code a visitor uses (GPU probe, model protocol, correctness check),
+ * writes the edge-llm/bench@2 JSON and prints a one-screen summary.
  *
  * Usage:
  *   npm run bench -- --engine <webllm|transformers|llamacpp> --model <catalog id | folder URL | local folder>
@@ -14,7 +14,8 @@
  *   Other options: --dtype fp32 (transformers folders), --model-lib URL|path (web-llm folders),
  *   --warmup 1, --decode-tokens 128, --prompt-lengths 128,512,1024, --device webgpu|wasm,
  *   --browser-arg FLAG (repeatable), --stock-webgpu (no --enable-unsafe-webgpu: WebGPU as the
- *   browser ships it), --no-build (use dist/ as built), --timeout-minutes 60.
+ *   browser ships it), --skip-correctness (no correctness check after the protocol), --no-build
+ *   (use dist/ as built), --timeout-minutes 60.
  *
  * On a machine with a real GPU, Chrome or Chromium needs WebGPU enabled in headless mode:
  *   Linux:   --browser /usr/bin/google-chrome --browser-arg=--enable-features=Vulkan --browser-arg=--use-angle=vulkan
@@ -62,6 +63,7 @@ try {
       'browser-arg': { type: 'string', multiple: true, default: [] },
       'probe-only': { type: 'boolean', default: false },
       'stock-webgpu': { type: 'boolean', default: false },
+      'skip-correctness': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       'timeout-minutes': { type: 'string', default: '60' },
     },
@@ -85,6 +87,7 @@ const settings = {
   warmupRuns: wholeNumber('warmup'),
   decodeTokens: wholeNumber('decode-tokens'),
   promptLengths: values['prompt-lengths'],
+  skipCorrectness: values['skip-correctness'],
 };
 const timeoutMs = wholeNumber('timeout-minutes') * 60_000;
 const threads = values.threads === undefined ? undefined : wholeNumber('threads');
@@ -289,6 +292,7 @@ function printSummary({ result, markdown, roofline }) {
   }
   if (roofline.length)
     console.log(`Roofline (decode tokens/s ≤ bandwidth ÷ bytes read per token):\n  ${roofline.join('\n  ')}`);
+  if (result.correctness) console.log(`Correctness: ${result.correctness.message}`);
   for (const note of result.notes ?? []) console.log(`Note: ${note}`);
   console.log(`\nReproduce: npm run bench -- ${process.argv.slice(2).join(' ')}`);
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Headless evaluation: serves the built app on localhost, opens its evaluation entry
- * (eval.html) in headless Chromium (or the browser given) with WebGPU on, runs a task suite
- * against one model through the same engine worker the app uses, writes the edge-llm/eval@1
- * JSON and prints a one-screen summary.
+ * Headless evaluation: serves the built app on localhost, opens its Evaluate view in headless
+ * Chromium (or the browser given) with WebGPU on, runs a task suite against one model through
+ * the same <edge-llm-eval> element a visitor uses, writes the edge-llm/eval@1 JSON and prints a
+ * one-screen summary.
  *
  * Usage:
  *   npm run eval -- --engine <webllm|transformers> --model <catalog id | folder URL | local folder>
@@ -107,7 +107,7 @@ if (!values['no-build']) {
     process.exit(1);
   }
 }
-if (!existsSync(join(DIST, 'eval.html'))) usage('dist/eval.html is missing: run npm run build first');
+if (!existsSync(join(DIST, 'index.html'))) usage('dist/index.html is missing: run npm run build first');
 
 const server = await startStaticServer({
   roots: { '/': DIST, ...modelRoots({ model: values.model, modelLib: values['model-lib'] }) },
@@ -145,8 +145,7 @@ try {
   page.on('console', (message) => {
     if (message.type() === 'error') console.error(`  [page] ${message.text()}`);
   });
-  await page.goto(`${server.url}/eval.html`);
-  await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
+  await page.goto(`${server.url}/?view=eval&engine=${engine}`);
   const gpu =
     values.device === 'webgpu'
       ? await page.evaluate(async () => {
@@ -167,30 +166,61 @@ try {
       lastMessage = message;
       console.log(`  [${String(Math.round(fraction * 100)).padStart(3)}%] ${message}`);
     });
-    const quantization = engine === 'transformers' ? model.id.split('@').at(-1) : undefined;
     const outcome = await page.evaluate(
-      (request) =>
-        window.edgeLlmEval.run(request, (progress) =>
-          window.edgeLlmEvalProgress(
-            progress.load ? `${progress.message} (${progress.load.phase})` : progress.message,
-            progress.fraction,
-          ),
-        ),
+      async ({ model, settings, suite }) => {
+        const app = document.querySelector('edge-llm-app');
+        if (model.custom) app.customModels = model.custom;
+        await customElements.whenDefined('edge-llm-eval');
+        await app.updateComplete;
+        // The app binds its picked model to the view: let its catalog settle before ours is set.
+        const picker = () => app.shadowRoot.querySelector('edge-llm-model-picker');
+        for (let i = 0; i < 300 && !picker()?.shadowRoot?.querySelector('[data-model-id]'); i++) {
+          await new Promise((done) => setTimeout(done, 100));
+        }
+        const view = app.shadowRoot.querySelector('edge-llm-eval');
+        Object.assign(view, settings, { models: [model.id] });
+        if (model.custom) view.customModels = model.custom;
+        let warnings = [];
+        if (suite.jsonl !== undefined) {
+          const read = await view.useSuiteText(suite.jsonl, suite.name);
+          if (!read.ok) {
+            const title = `${suite.name} is not a valid suite`;
+            return { ok: false, error: { title, message: read.errors[0], problems: read.errors } };
+          }
+          warnings = read.warnings;
+        } else {
+          Object.assign(view, { suite: suite.builtIn, suiteLang: suite.lang, seed: suite.seed, count: suite.count });
+        }
+        let error;
+        view.addEventListener('edge-llm-eval-progress', (event) => {
+          const { message, fraction, load } = event.detail;
+          window.edgeLlmEvalProgress(load ? `${message} (${load.phase})` : message, fraction);
+        });
+        view.addEventListener('edge-llm-error', (event) => (error = event.detail));
+        try {
+          const result = await view.run();
+          return { ok: true, result, markdown: view.exportText('markdown'), warnings };
+        } catch (thrown) {
+          // Settings the view refused before running (a count out of range) are bad arguments.
+          const refused = thrown instanceof RangeError;
+          const message = String(thrown?.message ?? thrown);
+          return {
+            ok: false,
+            error: error ?? { title: refused ? 'Invalid settings' : 'The evaluation failed', message },
+            ...(refused ? { refused: true } : {}),
+          };
+        }
+      },
       {
-        engine,
-        model: model.id,
-        device: values.device,
-        ...(model.custom ? { custom: model.custom } : {}),
-        ...(quantization ? { quantization } : {}),
+        model,
+        settings: { engine, device: values.device, maxTokens, checkCorrectness: values['check-correctness'] },
         suite,
-        maxTokens,
-        checkCorrectness: values['check-correctness'],
       },
     );
     if (!outcome.ok) {
       console.error(`eval: ${outcome.error.title}: ${outcome.error.message}`);
       for (const problem of (outcome.error.problems ?? []).slice(1)) console.error(`  ${problem}`);
-      exitCode = outcome.error.problems ? 2 : 1;
+      exitCode = outcome.error.problems || outcome.refused ? 2 : 1;
     } else {
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, `${JSON.stringify(outcome.result, null, 2)}\n`);

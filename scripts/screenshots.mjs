@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Screenshots of every screen of the built app, for a person to look at: the main view as a new
- * visitor sees it, the sheet (top, middle, bottom), a conversation, the benchmark view, the
- * evaluation page and the main view of a browser without WebGPU, on a phone (390 x 844) and a desktop (1280 x 900), light and dark, in headless
- * Chromium. The conversation uses the engine double (`?engine=double`): no model download.
+ * visitor sees it, the sheet (top, middle, bottom), a conversation, the benchmark and evaluation
+ * views, and the main view of a browser without WebGPU; on a phone (390 x 844) and a desktop
+ * (1280 x 900), light and dark, in headless Chromium. The conversation uses the engine double (`?engine=double`): no model download.
  *
  * Reproduce: npm run screenshots        (builds first; PNGs in screenshots/, git-ignored)
  *            node scripts/screenshots.mjs --out /tmp/shots
@@ -107,8 +107,8 @@ async function main() {
         await converse(page);
         await shoot(page, `${tag}-chat`);
 
-        await page.goto(`${server.url}/eval.html`);
-        await page.waitForLoadState('load');
+        await page.locator('edge-llm-app button[data-view="eval"]').click();
+        await page.locator('edge-llm-app edge-llm-eval').waitFor();
         await shoot(page, `${tag}-eval`, { fullPage: true });
         await context.close();
 

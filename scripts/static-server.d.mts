@@ -20,6 +20,8 @@ export interface StaticServer {
   port: number;
   /** Every request served, in arrival order. */
   requests: ServedRequest[];
+  /** The CSP violation reports browsers posted (with `collectCspReports`), each report's fields. */
+  cspReports: Record<string, unknown>[];
   close(): Promise<void>;
 }
 export interface StaticServerOptions {
@@ -36,6 +38,8 @@ export interface StaticServerOptions {
    * pages can run WebAssembly threads) and CORP cross-origin (so isolated pages elsewhere can use them).
    */
   isolate?: boolean;
+  /** Accept the browser's CSP violation reports (POST to /csp-report) into `cspReports`. */
+  collectCspReports?: boolean;
   /** Extra headers added to every response. */
   headers?: Record<string, string>;
 }

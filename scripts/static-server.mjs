@@ -12,6 +12,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CSP_REPORT_PATH, ISOLATION_HEADERS } from './security-headers.mjs';
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',
@@ -96,6 +97,18 @@ async function resolveFile(roots, urlPath) {
   }
   return null;
 }
+/** A violation report's body (report-uri sends `{ "csp-report": {...} }`); what is unreadable is kept as text. */
+async function readCspReport(req) {
+  let body = '';
+  for await (const chunk of req) body += chunk.toString();
+  try {
+    const parsed = JSON.parse(body);
+    return parsed['csp-report'] ?? parsed;
+  } catch {
+    return { unparsed: body };
+  }
+}
+
 export function startStaticServer(options) {
   const roots = normalizeRoots(options.roots);
   const host = options.host ?? '127.0.0.1';
@@ -104,14 +117,14 @@ export function startStaticServer(options) {
       ? {
           // Cross-origin isolation (WebAssembly threads), as the app's own servers send it; CORP
           // lets an isolated page on another origin use these files too.
-          'Cross-Origin-Opener-Policy': 'same-origin',
-          'Cross-Origin-Embedder-Policy': 'require-corp',
+          ...ISOLATION_HEADERS,
           'Cross-Origin-Resource-Policy': 'cross-origin',
         }
       : {}),
     ...(options.headers ?? {}),
   };
   const requests = [];
+  const cspReports = [];
   const handle = async (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
@@ -159,6 +172,11 @@ export function startStaticServer(options) {
         'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '*',
         'Access-Control-Max-Age': '600',
       });
+      return;
+    }
+    if (options.collectCspReports && method === 'POST' && path === CSP_REPORT_PATH) {
+      cspReports.push(await readCspReport(req));
+      send(204, {});
       return;
     }
     if (method !== 'GET' && method !== 'HEAD') {
@@ -236,6 +254,7 @@ export function startStaticServer(options) {
         origin,
         port: address.port,
         requests,
+        cspReports,
         close: () =>
           new Promise((done, fail) => {
             server.close((err) => (err ? fail(err) : done()));

@@ -7,6 +7,8 @@ import type { ComputePath } from './core/compute-path.js';
 import type { ModelSourcesSetting } from './core/custom-models.js';
 import type { RecoveryAction } from './core/error-messages.js';
 import type { ErrorCode } from './core/errors.js';
+import type { EvalResult } from './core/eval-schema.js';
+import type { EvalSessionProgress } from './measure/eval-session.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
 import type {
   CachedModel,
@@ -115,6 +117,20 @@ export class EdgeLlmBenchDoneEvent extends Event {
   }
 }
 
+/** Evaluation progress: which model, which item, how many right so far, and how far the whole run is. */
+export class EdgeLlmEvalProgressEvent extends Event {
+  constructor(readonly detail: EvalSessionProgress) {
+    super('edge-llm-eval-progress', init);
+  }
+}
+
+/** An evaluation finished, or was cancelled with items answered; `detail` is the result file's content. */
+export class EdgeLlmEvalDoneEvent extends Event {
+  constructor(readonly detail: EvalResult) {
+    super('edge-llm-eval-done', init);
+  }
+}
+
 /** The visitor pressed Cancel while a model loads; the chat that owns the load stops it. */
 export class EdgeLlmCancelLoadEvent extends Event {
   constructor() {
@@ -153,6 +169,8 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'edge-llm-bench-progress': EdgeLlmBenchProgressEvent;
     'edge-llm-bench-done': EdgeLlmBenchDoneEvent;
+    'edge-llm-eval-progress': EdgeLlmEvalProgressEvent;
+    'edge-llm-eval-done': EdgeLlmEvalDoneEvent;
     'edge-llm-progress': EdgeLlmProgressEvent;
     'edge-llm-ready': EdgeLlmReadyEvent;
     'edge-llm-token': EdgeLlmTokenEvent;

@@ -23,6 +23,8 @@ export {
 export { probeGpu, setEngineWorkerFactory } from './client/shared-client.js';
 export { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from './events.js';
 export type { BenchResult } from './core/bench-schema.js';
+export { EdgeLlmEvalDoneEvent, EdgeLlmEvalProgressEvent } from './events.js';
+export type { EvalResult } from './core/eval-schema.js';
 
 /**
  * Registers `<edge-llm-bench>` (the device benchmark), loading its code on first call, so
@@ -33,8 +35,17 @@ export async function loadBench(): Promise<void> {
 }
 
 /**
- * Registers `<edge-llm-app>` (the whole app: device, model picker, storage, chat and
- * benchmark), loading its code on first call. Resolves once the element is defined.
+ * Registers `<edge-llm-eval>` (models evaluated on a task: accuracy beside speed and memory),
+ * loading its code on first call, so pages that only chat never download it. Resolves once the
+ * element is defined.
+ */
+export async function loadEval(): Promise<void> {
+  await import('./define-eval.js');
+}
+
+/**
+ * Registers `<edge-llm-app>` (the whole app: device, model picker, storage, chat,
+ * benchmark and evaluation), loading its code on first call. Resolves once the element is defined.
  */
 export async function loadApp(): Promise<void> {
   await import('./define-app.js');

@@ -1,7 +1,7 @@
 /**
  * The app page's entry. `?engine=double` selects the engine test double (tests and
- * `npm run bench:ui`); visitors get web-llm. `?view=bench` opens the benchmark, and a share
- * link's `#r=…` fragment opens it with the shared result.
+ * `npm run bench:ui`); visitors get web-llm. `?view=bench` opens the benchmark, `?view=eval` the
+ * evaluation, and a share link's `#r=…` fragment opens the benchmark with the shared result.
  */
 import './define-app.js';
 import { registerAppServiceWorker } from './app/offline.js';
@@ -14,7 +14,8 @@ if (app && (engine === 'double' || engine === 'webllm' || engine === 'transforme
 if (app && location.hash.startsWith('#r=')) {
   app.view = 'bench';
   app.sharedFragment = location.hash;
-} else if (app && params.get('view') === 'bench') {
-  app.view = 'bench';
+} else if (app) {
+  const view = params.get('view');
+  if (view === 'bench' || view === 'eval') app.view = view;
 }
 void registerAppServiceWorker();

@@ -25,6 +25,8 @@ import { LoadStateController } from './load-state-controller.js';
 
 export { APP_STORAGE_KEY };
 
+const VIEW_LABELS = { chat: 'Chat', bench: 'Benchmark', eval: 'Evaluate' } as const;
+
 /**
  * The edge-llm app: a chat first, and this device, the models that suit it and its storage one
  * tap away on a phone (beside the chat from 1024 px), composed from the same elements a host page
@@ -42,14 +44,16 @@ export class EdgeLlmApp extends LitElement {
   @property() engine: EngineId | undefined;
   /** Extra catalog entries (self-hosted or test models). */
   @property({ attribute: false }) customModels: CustomModelSource | undefined;
-  /** The main view: "chat" (default) or "bench" (the device benchmark). */
-  @property() view: 'chat' | 'bench' = 'chat';
+  /** The main view: "chat" (default), "bench" (the device benchmark) or "eval" (models evaluated on a task). */
+  @property() view: 'chat' | 'bench' | 'eval' = 'chat';
   /** A share link's fragment (`#r=…`) to show in the Bench view. */
   @property({ attribute: false }) sharedFragment = '';
 
   @state() private error: FriendlyError | undefined;
   /** Set once the Bench view has been opened: its code loads on demand, then stays. */
   @state() private benchLoaded = false;
+  /** Set once the Evaluate view has been opened: its code loads on demand, then stays. */
+  @state() private evalLoaded = false;
 
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
 
@@ -74,6 +78,7 @@ export class EdgeLlmApp extends LitElement {
   protected override updated(changed: Map<PropertyKey, unknown>) {
     if (changed.has('engine') || changed.has('customModels')) void this.catalog.refresh();
     if (changed.has('view') && this.view === 'bench' && !this.benchLoaded) void this.loadBench();
+    if (changed.has('view') && this.view === 'eval' && !this.evalLoaded) void this.loadEval();
     if (this.benchLoaded && this.sharedFragment) void this.showSharedResult();
   }
 
@@ -111,7 +116,20 @@ export class EdgeLlmApp extends LitElement {
                 </section>`
               : nothing
           }
-          <!-- Hidden, not removed, in the Bench view: the conversation and its loaded model stay. -->
+          ${
+            this.evalLoaded
+              ? html`<section aria-labelledby="eval-heading" ?hidden=${this.view !== 'eval'}>
+                  <h2 id="eval-heading" class="visually-hidden">Evaluate</h2>
+                  <edge-llm-eval
+                    crash-markers
+                    .engine=${selectedEngine}
+                    .model=${selected}
+                    .customModels=${this.customModels}
+                  ></edge-llm-eval>
+                </section>`
+              : nothing
+          }
+          <!-- Hidden, not removed, in the other views: the conversation and its loaded model stay. -->
           <section aria-labelledby="chat-heading" ?hidden=${this.view !== 'chat'}>
             <h2 id="chat-heading" class="visually-hidden">Chat</h2>
             <edge-llm-chat
@@ -150,7 +168,7 @@ export class EdgeLlmApp extends LitElement {
         </p>
       </div>
       <nav aria-label="Views">
-        ${(['chat', 'bench'] as const).map(
+        ${(['chat', 'bench', 'eval'] as const).map(
           (view) =>
             html`<button
               type="button"
@@ -159,7 +177,7 @@ export class EdgeLlmApp extends LitElement {
               class=${view === this.view ? 'primary' : ''}
               @click=${() => this.showView(view)}
             >
-              ${view === 'chat' ? 'Chat' : 'Benchmark'}
+              ${VIEW_LABELS[view]}
             </button>`,
         )}
       </nav>
@@ -278,10 +296,10 @@ export class EdgeLlmApp extends LitElement {
     }
   }
 
-  private showView(view: 'chat' | 'bench') {
+  private showView(view: 'chat' | 'bench' | 'eval') {
     this.view = view;
     const url = new URL(location.href);
-    if (view === 'bench') url.searchParams.set('view', 'bench');
+    if (view !== 'chat') url.searchParams.set('view', view);
     else url.searchParams.delete('view');
     history.replaceState(history.state, '', url);
   }
@@ -292,6 +310,15 @@ export class EdgeLlmApp extends LitElement {
       this.benchLoaded = true;
     } catch (error) {
       // A chunk that could not be fetched (offline, a new deploy): say so; the chat still works.
+      this.showError(error);
+    }
+  }
+
+  private async loadEval() {
+    try {
+      await import('../define-eval.js');
+      this.evalLoaded = true;
+    } catch (error) {
       this.showError(error);
     }
   }

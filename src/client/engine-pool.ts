@@ -14,10 +14,25 @@ import type {
   MemorySnapshot,
   TokenBatch,
 } from '../shared/engine-api.js';
+import { edgeError, ERROR_NAMES } from '../core/errors.js';
 import { modelKeyId, type ModelKey } from '../core/model-key.js';
 import { EngineClient, type WorkerFactory } from './engine-client.js';
+import { modelTabs, type ModelClaim, type ModelTabs } from './model-tabs.js';
 
 export type { ModelKey };
+
+/**
+ * What to do when another tab holds the model: `one-copy` refuses (model-in-another-tab),
+ * `move-here` asks that tab to let go and waits, `second-copy` loads a second copy anyway.
+ */
+export type TabCopy = 'one-copy' | 'move-here' | 'second-copy';
+
+export interface PoolLoadOptions {
+  custom?: CustomModelSource;
+  copy?: TabCopy;
+  /** The model's declared GPU memory, for the message about a second copy. */
+  declaredMemoryMB?: number;
+}
 
 class PoolEntry {
   refs = 0;
@@ -26,10 +41,13 @@ class PoolEntry {
   private loading: Promise<LoadReport> | undefined;
   private readonly progressListeners = new Set<(progress: LoadProgress) => void>();
   private queue: Promise<unknown> = Promise.resolve();
+  private claim: ModelClaim | undefined;
+  readonly movedAwayListeners = new Set<() => void>();
 
   constructor(
     readonly key: ModelKey,
     createWorker: WorkerFactory | undefined,
+    private readonly tabs: ModelTabs,
   ) {
     this.client = new EngineClient(createWorker);
     // A crashed worker has lost its model: the next load starts from scratch.
@@ -37,17 +55,23 @@ class PoolEntry {
   }
 
   /** Loads the model once for every lease; later callers share the load or its result. */
-  load(onProgress: (progress: LoadProgress) => void, custom?: CustomModelSource): Promise<LoadReport> {
+  load(onProgress: (progress: LoadProgress) => void, options: PoolLoadOptions = {}): Promise<LoadReport> {
     if (this.report) return Promise.resolve(this.report);
     this.progressListeners.add(onProgress);
-    this.loading ??= this.client
-      .load(
-        this.key.engine,
-        this.key.model,
-        (progress) => {
-          for (const listener of this.progressListeners) listener(progress);
-        },
-        { device: this.key.device, ...(this.key.threads === undefined ? {} : { threads: this.key.threads }), custom },
+    this.loading ??= this.claimModel(options)
+      .then(() =>
+        this.client.load(
+          this.key.engine,
+          this.key.model,
+          (progress) => {
+            for (const listener of this.progressListeners) listener(progress);
+          },
+          {
+            device: this.key.device,
+            ...(this.key.threads === undefined ? {} : { threads: this.key.threads }),
+            custom: options.custom,
+          },
+        ),
       )
       .then(
         (report) => {
@@ -86,8 +110,15 @@ class PoolEntry {
   }
 
   async unload(): Promise<void> {
+    // The tab's hold on the model passes on only once its memory is freed.
+    const claim = this.claim;
+    this.claim = undefined;
     this.forget();
-    await this.client.unload();
+    try {
+      await this.client.unload();
+    } finally {
+      claim?.release();
+    }
   }
 
   /** A fresh worker for the next load: the old one's model sat on a GPU device that is gone. */
@@ -102,6 +133,40 @@ class PoolEntry {
 
   forget(): void {
     this.report = undefined;
+    this.claim?.release();
+    this.claim = undefined;
+  }
+
+  /** Holds the model for this tab, unless the user chose a second copy (see model-tabs.ts). */
+  private async claimModel({ copy = 'one-copy', declaredMemoryMB }: PoolLoadOptions): Promise<void> {
+    if (copy === 'second-copy') return;
+    const id = modelKeyId(this.key);
+    const onMove = () => this.moveAway();
+    if (copy === 'move-here') {
+      try {
+        this.claim = await this.tabs.takeOver(id, onMove);
+      } catch (error) {
+        throw edgeError(ERROR_NAMES.modelMoveFailed, (error as Error).message);
+      }
+      return;
+    }
+    this.claim = await this.tabs.claim(id, onMove);
+    if (!this.claim) {
+      throw edgeError(
+        ERROR_NAMES.modelInAnotherTab,
+        `${this.key.model} is loaded in another tab of this site.`,
+        declaredMemoryMB === undefined
+          ? { model: this.key.model }
+          : { model: this.key.model, memoryMB: declaredMemoryMB },
+      );
+    }
+  }
+
+  /** Another tab asked for this model: stop a reply, unload, and tell the elements using it. */
+  private async moveAway(): Promise<void> {
+    await this.client.interrupt().catch(() => undefined);
+    await this.unload().catch(() => undefined);
+    for (const listener of this.movedAwayListeners) listener();
   }
 }
 
@@ -110,7 +175,9 @@ export interface EngineLease {
   readonly key: ModelKey;
   readonly client: EngineClient;
   readonly loaded: boolean;
-  load(onProgress: (progress: LoadProgress) => void, custom?: CustomModelSource): Promise<LoadReport>;
+  load(onProgress: (progress: LoadProgress) => void, options?: PoolLoadOptions): Promise<LoadReport>;
+  /** Called when another tab took the model over (it is unloaded here); returns a stop function. */
+  onMovedAway(listener: () => void): () => void;
   generate(request: GenerateRequest, onTokens: (batch: TokenBatch) => void): Promise<GenerationStats>;
   interrupt(): Promise<void>;
   cancelLoad(): Promise<void>;
@@ -128,7 +195,10 @@ export interface EngineLease {
 export class EnginePool {
   private readonly entries = new Map<string, PoolEntry>();
 
-  constructor(private readonly createWorker?: () => WorkerFactory | undefined) {}
+  constructor(
+    private readonly createWorker?: () => WorkerFactory | undefined,
+    private readonly tabs: ModelTabs = modelTabs(),
+  ) {}
 
   /** Workers alive now, for tests and the stats. */
   get size(): number {
@@ -139,7 +209,7 @@ export class EnginePool {
     const id = modelKeyId(key);
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = new PoolEntry(key, this.createWorker?.());
+      entry = new PoolEntry(key, this.createWorker?.(), this.tabs);
       this.entries.set(id, entry);
     }
     entry.refs += 1;
@@ -151,7 +221,11 @@ export class EnginePool {
       get loaded() {
         return held.loaded;
       },
-      load: (onProgress, custom) => held.load(onProgress, custom),
+      load: (onProgress, options) => held.load(onProgress, options),
+      onMovedAway: (listener) => {
+        held.movedAwayListeners.add(listener);
+        return () => held.movedAwayListeners.delete(listener);
+      },
       generate: (request, onTokens) => held.generate(request, onTokens),
       interrupt: () => held.interrupt(),
       cancelLoad: () => held.cancelLoad(),

@@ -12,6 +12,8 @@ const ACTION_LABELS: Record<RecoveryAction, string> = {
   'restart-worker': 'Restart the engine',
   'reload-model': 'Reload the model',
   'new-conversation': 'New conversation',
+  'move-model-here': 'Move it here',
+  'load-second-copy': 'Load here anyway',
   'webgpu-help': 'Which browsers have WebGPU?',
 };
 

@@ -1,9 +1,12 @@
 /**
- * Benchmark results as CSV (one row per run) and as a Markdown table. Every cell that comes
+ * Benchmark results as CSV (one row per run) and as a Markdown table, with the file names and
+ * formats the evaluation's exports share. Every cell that comes
  * from the file is treated as untrusted text: CSV cells are quoted per RFC 4180 and guarded
  * against spreadsheet formulas; Markdown cells cannot break the table or inject markup.
  */
-import { BENCH_METRICS, type BenchMetric, type BenchResult } from './bench-schema.js';
+import { agreementPercent } from './agreement.js';
+import { BENCH_METRICS, type BenchMetric, type BenchResult, type BenchRun } from './bench-schema.js';
+import type { BenchCorrectness } from './correctness-record.js';
 import type { ProbeKernelId, SampleSummary } from '../shared/engine-api.js';
 
 /** How each charted figure is named on screen. */
@@ -32,10 +35,28 @@ export const EXPORT_FORMATS: Record<ExportFormat, { extension: string; mime: str
   markdown: { extension: 'md', mime: 'text/markdown' },
 };
 
-/** "edge-llm-bench-2026-11-29T02-37-47.json": the result's time, safe in every file system. */
-export function exportFileName(createdAt: string, format: ExportFormat): string {
+/**
+ * "edge-llm-bench-2026-11-29T02-37-47.json": the kind of result and its time, safe in every file
+ * system. `kind` is "bench" or "eval" (the evaluation's files are of the same family).
+ */
+export function exportFileName(createdAt: string, format: ExportFormat, kind: 'bench' | 'eval' = 'bench'): string {
   const stamp = createdAt.replace(/[:.]/g, '-').slice(0, 19);
-  return `edge-llm-bench-${stamp}.${EXPORT_FORMATS[format].extension}`;
+  return `edge-llm-${kind}-${stamp}.${EXPORT_FORMATS[format].extension}`;
+}
+
+/** The result's correctness check when it is of this run's engine and model. */
+export function correctnessOf(
+  result: BenchResult,
+  run: Pick<BenchRun, 'engine' | 'model'>,
+): BenchCorrectness | undefined {
+  const check = result.correctness;
+  return check && check.engine === run.engine && check.model === run.model ? check : undefined;
+}
+
+/** "99.6%" where the check ran, "not checked" where it could not, "–" where there was none. */
+export function agreementCell(check: BenchCorrectness | undefined): string {
+  if (!check) return '–';
+  return check.checked ? agreementPercent(check.agreeing, check.positions) : 'not checked';
 }
 
 /** How a device is named in a table: adapter, then browser and platform. */
@@ -84,6 +105,8 @@ export const CSV_HEADER = [
   ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => `${metric}_${field}`)),
   'coldLoadMs',
   'warmLoadMs',
+  'agreement',
+  'maxLogprobDelta',
 ];
 
 /** One row per run of every result, with a header row; lines end in CRLF as RFC 4180 says. */
@@ -93,6 +116,8 @@ export function toCsv(results: readonly BenchResult[]): string {
     const device = deviceLabel(result);
     result.runs.forEach((run, i) => {
       const summary = result.summary[i];
+      const check = correctnessOf(result, run);
+      const checked = check?.checked ? check : undefined;
       rows.push(
         [
           csvText(device),
@@ -103,6 +128,8 @@ export function toCsv(results: readonly BenchResult[]): string {
           ...BENCH_METRICS.flatMap((metric) => SUMMARY_FIELDS.map((field) => csvNumber(summary?.[metric][field]))),
           csvNumber(run.coldLoadMs),
           csvNumber(run.warmLoadMs),
+          csvNumber(checked && checked.agreeing / checked.positions),
+          csvNumber(checked?.maxLogprobDelta),
         ].join(','),
       );
     });
@@ -144,6 +171,7 @@ export const MARKDOWN_HEADER = [
   'Decode tok/s',
   'Peak GPU MiB',
   'n',
+  'Agreement with CPU',
 ] as const;
 
 /** A Markdown table, one row per run; figures are "median (p10–p90)", n is the decode samples. */
@@ -162,6 +190,7 @@ export function toMarkdown(results: readonly BenchResult[]): string {
         spread(summary?.decodeTokensPerSecond),
         spread(summary?.peakGpuMemoryBytes, MIB),
         String(summary?.decodeTokensPerSecond.n ?? 0),
+        agreementCell(correctnessOf(result, run)),
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     });

@@ -1,10 +1,12 @@
 /**
  * The device benchmark's result file: a versioned, plain-JSON record of one device, its GPU
- * probe and repeated runs per engine and model. `validateBenchResult` checks anything read
- * back (a file, a share link) field by field and names the first bad field; strings are kept
- * as plain data and never evaluated or rendered as markup here.
+ * probe, repeated runs per engine and model, and the correctness check (this device's next-token
+ * choices against the CPU's). `validateBenchResult` checks anything read back (a file, a share
+ * link) field by field and names the first bad field; strings are kept as plain data and never
+ * evaluated or rendered as markup here. Files of version 1 (no correctness check) are read too.
  */
 import type { GpuProbeReport, ProbeKernelResult, SampleSummary } from '../shared/engine-api.js';
+import { readBenchCorrectness, type BenchCorrectness } from './correctness-record.js';
 import { PROBE_SCHEMA } from './probe-math.js';
 import {
   array,
@@ -23,8 +25,12 @@ import { summarize } from './stats.js';
 
 export { MAX_SAMPLES, MAX_STRING_LENGTH } from './schema-checks.js';
 
-export const BENCH_SCHEMA = 'edge-llm/bench@1' as const;
-export const BENCH_SCHEMA_MAJOR = 1;
+export type { BenchCorrectness };
+
+export const BENCH_SCHEMA = 'edge-llm/bench@2' as const;
+export const BENCH_SCHEMA_MAJOR = 2;
+/** The oldest version still read: @1 is @2 without the correctness check. */
+export const BENCH_SCHEMA_OLDEST_MAJOR = 1;
 
 /** Most runs, features or limits in one file. */
 export const MAX_ENTRIES = 1_000;
@@ -104,6 +110,8 @@ export interface BenchResult {
   runs: BenchRun[];
   /** One entry per run, in the same order, derived from the run's samples. */
   summary: RunSummary[];
+  /** The correctness check of the benchmarked model on this device, when the benchmark ran one. */
+  correctness?: BenchCorrectness;
   /** What the run noticed (e.g. a cold load that could not be measured). */
   notes?: string[];
 }
@@ -120,6 +128,7 @@ export function createBenchResult(input: {
   runs: BenchRun[];
   probe?: GpuProbeReport;
   protocol?: BenchProtocolRecord;
+  correctness?: BenchCorrectness;
   notes?: string[];
   createdAt?: string;
 }): BenchResult {
@@ -132,6 +141,7 @@ export function createBenchResult(input: {
   };
   if (input.probe) result.probe = input.probe;
   if (input.protocol) result.protocol = input.protocol;
+  if (input.correctness) result.correctness = input.correctness;
   if (input.notes && input.notes.length > 0) result.notes = input.notes;
   return result;
 }
@@ -147,7 +157,9 @@ function checkSchema(value: unknown): void {
   if (major > BENCH_SCHEMA_MAJOR) {
     fail(`made by a newer edge-llm (schema ${shown}); this version reads "${BENCH_SCHEMA}": update edge-llm`);
   }
-  if (major < BENCH_SCHEMA_MAJOR) fail(`unsupported old benchmark file (schema ${shown}, expected "${BENCH_SCHEMA}")`);
+  if (major < BENCH_SCHEMA_OLDEST_MAJOR) {
+    fail(`unsupported old benchmark file (schema ${shown}, expected "${BENCH_SCHEMA}")`);
+  }
 }
 
 export function device(value: unknown): BenchDevice {
@@ -321,8 +333,9 @@ function protocol(value: unknown): BenchProtocolRecord {
 }
 
 /**
- * Checks a parsed benchmark file and returns a fresh copy holding only known fields. The
- * summary is recomputed from the samples, so a file cannot claim figures its samples lack.
+ * Checks a parsed benchmark file and returns a fresh copy holding only known fields, as the
+ * current version (a version 1 file simply has no correctness check). The summary is recomputed
+ * from the samples, so a file cannot claim figures its samples lack.
  */
 export function validateBenchResult(json: unknown): ValidationResult {
   try {
@@ -344,6 +357,9 @@ export function validateBenchResult(json: unknown): ValidationResult {
         runs,
         ...(root.probe === undefined ? {} : { probe: probe(root.probe) }),
         ...(root.protocol === undefined ? {} : { protocol: protocol(root.protocol) }),
+        ...(root.correctness === undefined
+          ? {}
+          : { correctness: readBenchCorrectness(root.correctness, 'correctness') }),
         ...(root.notes === undefined
           ? {}
           : {

@@ -1,7 +1,8 @@
 /**
- * What to tell a visitor whose last visit ended in the middle of a model load or a benchmark:
- * what was running, what most likely happened, and the next step (usually a smaller model that
- * fits this device). Pure: the intent comes from storage, the catalog and device from the worker.
+ * What to tell a visitor whose last visit ended in the middle of a model load, a benchmark or an
+ * evaluation: what was running, what most likely happened, and the next step (usually a smaller
+ * model that fits this device). Pure: the intent comes from storage, the catalog and device from
+ * the worker.
  */
 import type { ModelRecord } from '../shared/engine-api.js';
 import { isInstructModel, shortContextTwin } from './catalog.js';
@@ -53,6 +54,7 @@ function ago(ms: number): string {
 
 function doing(intent: RunIntent): string {
   if (intent.kind === 'bench') return 'benchmarking';
+  if (intent.kind === 'eval') return 'evaluating';
   switch (intent.phase) {
     case 'downloading':
       return 'downloading';
@@ -128,6 +130,12 @@ function likelyCause(intent: RunIntent, verdict: FitVerdict | undefined): string
   return 'Browsers end a tab without warning when the device runs out of memory or the GPU resets; the tab may also simply have been closed.';
 }
 
+/** A run other than a load is named by what it was; a load by its model (in the title's place). */
+const TITLES: Partial<Record<RunIntent['kind'], string>> = {
+  bench: 'The last benchmark did not finish',
+  eval: 'The last evaluation did not finish',
+};
+
 /** The message for a run that never finished, with the next step. */
 export function describeCrash(intent: RunIntent, context: CrashContext): CrashReport {
   const record = crashedRecord(intent, context.catalog);
@@ -135,8 +143,7 @@ export function describeCrash(intent: RunIntent, context: CrashContext): CrashRe
   const size = sizeBytes ? ` (${formatBytes(sizeBytes)})` : '';
   const memory = intent.deviceMemoryGB ? ` on a device reporting ${intent.deviceMemoryGB} GB of memory` : '';
   const label = modelLabel(intent.model);
-  const title =
-    intent.kind === 'bench' ? 'The last benchmark did not finish' : `The last visit ended while ${label} was loading`;
+  const title = TITLES[intent.kind] ?? `The last visit ended while ${label} was loading`;
   const message = `The tab was closed or crashed${ago(context.now - intent.startedAt)} while ${doing(intent)} ${label}${size}${memory}.`;
   const verdict = record && context.device ? checkFit(record, context.device, context.catalog).verdict : undefined;
   const suggestion = smallerVariant(record, sizeBytes, context.device, context.catalog);

@@ -16,6 +16,10 @@ export type RecoveryAction =
   /** Load the model again on a new GPU device (after a lost device), keeping the conversation. */
   | 'reload-model'
   | 'new-conversation'
+  /** Ask the tab that holds the model to let go of it, then load it here (one copy on the GPU). */
+  | 'move-model-here'
+  /** Load a second copy of a model another tab holds, with the memory that costs. */
+  | 'load-second-copy'
   | 'webgpu-help';
 
 export interface FriendlyError {
@@ -215,6 +219,25 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         message: `The file${url ? ` at ${url}` : ''} is not a WebAssembly model library this version of web-llm can run: it may be corrupt, an error page, or built for another version.`,
         actions: ['pick-another-model', 'retry'],
       };
+    case 'model-in-another-tab': {
+      const memoryMB = Number(error.detail?.memoryMB);
+      return {
+        ...base,
+        title: 'This model is already loaded in another tab',
+        message: `Another tab of this site holds this model on this GPU. Loading it here too keeps a second copy${
+          memoryMB > 0 ? `, about ${Math.round(memoryMB)} MB more GPU memory` : ' in GPU memory'
+        }. Move it here to keep one copy: the other tab lets go of it and keeps its conversation.`,
+        actions: ['move-model-here', 'load-second-copy'],
+      };
+    }
+    case 'model-move-failed':
+      return {
+        ...base,
+        title: 'The other tab did not let go of the model',
+        message:
+          'The tab that holds this model did not answer (a tab in the background may be paused). Switch to it and unload the model there, or load a second copy here.',
+        actions: ['move-model-here', 'load-second-copy'],
+      };
     case 'context-window-exceeded':
       return {
         ...base,
@@ -243,6 +266,13 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         ...base,
         title: 'No model is loaded',
         message: 'Load a model before sending a message.',
+        actions: ['pick-another-model'],
+      };
+    case 'correctness-unsupported':
+      return {
+        ...base,
+        title: 'This engine cannot check correctness',
+        message: `${error.message} The check reads a fixed text through the model in one pass (teacher forcing) on this device and on the CPU, and compares the next-token choices; this engine does not offer that pass. Check the same model in transformers.js, or run without the correctness check.`,
         actions: ['pick-another-model'],
       };
     case 'unknown':

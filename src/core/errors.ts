@@ -35,6 +35,9 @@ export const ERROR_CODES = [
   'worker-crashed',
   'csp-blocked',
   'model-not-loaded',
+  'correctness-unsupported',
+  'model-in-another-tab',
+  'model-move-failed',
   'unknown',
 ] as const;
 
@@ -56,6 +59,9 @@ export const ERROR_NAMES = {
   workerCrashed: 'WorkerCrashedError',
   storageInsufficient: 'InsufficientStorageError',
   cachedFileCorrupt: 'CachedFileCorruptError',
+  /** Another tab of this site holds the model on this GPU (src/client/model-tabs.ts). */
+  modelInAnotherTab: 'ModelInAnotherTabError',
+  modelMoveFailed: 'ModelMoveFailedError',
   // llama.cpp's failures, told apart by the engine from its log and its own header check
   ggufInvalid: 'GgufInvalidError',
   architectureUnsupported: 'ArchitectureUnsupportedError',
@@ -132,6 +138,9 @@ const RULES: Rule[] = [
   { code: 'cached-file-corrupt', names: [ERROR_NAMES.cachedFileCorrupt] },
   { code: 'quota-exceeded', names: ['QuotaExceededError'], pattern: /quota/i },
   { code: 'worker-crashed', names: [ERROR_NAMES.workerCrashed] },
+  { code: 'correctness-unsupported', names: [ERROR_NAMES.forcedChoicesUnsupported] },
+  { code: 'model-in-another-tab', names: [ERROR_NAMES.modelInAnotherTab] },
+  { code: 'model-move-failed', names: [ERROR_NAMES.modelMoveFailed] },
   {
     code: 'model-not-loaded',
     names: [ERROR_NAMES.modelNotLoaded, 'EngineNotLoadedError', 'WorkerEngineModelNotLoadedError'],

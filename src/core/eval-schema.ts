@@ -7,6 +7,7 @@
  */
 import { accuracy, type Accuracy } from './eval/accuracy.js';
 import { device, type BenchDevice } from './bench-schema.js';
+import { readCorrectnessRecord, wholeNumber, type CorrectnessRecord } from './correctness-record.js';
 import {
   array,
   boolean,
@@ -21,7 +22,9 @@ import {
 } from './schema-checks.js';
 import type { SampleSummary } from '../shared/engine-api.js';
 import { summarize } from './stats.js';
-import { SUITE_LANGUAGES, type SuiteLanguage } from './eval/item.js';
+import { SUITE_LANGUAGES, suiteFingerprint, type EvalSuite, type SuiteLanguage } from './eval/item.js';
+
+export type { CorrectnessRecord };
 
 export const EVAL_SCHEMA = 'edge-llm/eval@1' as const;
 export const EVAL_SCHEMA_MAJOR = 1;
@@ -53,18 +56,6 @@ export interface EvalItemResult {
   decodeTokensPerSecond: number;
   /** Absent when the engine's GPU memory is not visible to the tracker (llama.cpp). */
   peakGpuMemoryBytes?: number;
-}
-
-/** The correctness check's record (src/core/agreement.ts), when it ran with the model. */
-export interface CorrectnessRecord {
-  /** What the run was compared with, e.g. "wasm" (the CPU in the same engine). */
-  reference: string;
-  positions: number;
-  agreeing: number;
-  maxLogprobDelta: number;
-  firstDisagreement?: number;
-  /** The verdict in words. */
-  message: string;
 }
 
 export interface EvalRun {
@@ -147,6 +138,18 @@ export function summarizeEvalRun(run: EvalRun): EvalSummary {
   return summary;
 }
 
+/** How a result records the suite it ran: enough to make it again, and its items' fingerprint. */
+export function suiteRecord(suite: EvalSuite): EvalSuiteRecord {
+  return {
+    name: suite.name,
+    kind: suite.kind,
+    ...(suite.lang ? { lang: suite.lang } : {}),
+    ...(suite.seed === undefined ? {} : { seed: suite.seed }),
+    items: suite.items.length,
+    fingerprint: suiteFingerprint(suite.items),
+  };
+}
+
 /** A result with its summary computed from the runs. */
 export function createEvalResult(
   input: Omit<EvalResult, 'schema' | 'summary' | 'createdAt'> & { createdAt?: string },
@@ -166,12 +169,6 @@ export function createEvalResult(
 
 function optionalString(value: unknown, path: string): string | undefined {
   return value === undefined ? undefined : string(value, path);
-}
-
-function wholeNumber(value: unknown, path: string): number {
-  const n = nonNegative(value, path);
-  if (!Number.isInteger(n)) fail(`${path} must be a whole number (got ${n})`);
-  return n;
 }
 
 function oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
@@ -220,22 +217,6 @@ function itemResult(value: unknown, path: string): EvalItemResult {
   return out;
 }
 
-function correctness(value: unknown, path: string): CorrectnessRecord {
-  const c = record(value, path);
-  const out: CorrectnessRecord = {
-    reference: string(c.reference, `${path}.reference`),
-    positions: wholeNumber(c.positions, `${path}.positions`),
-    agreeing: wholeNumber(c.agreeing, `${path}.agreeing`),
-    maxLogprobDelta: nonNegative(c.maxLogprobDelta, `${path}.maxLogprobDelta`),
-    message: string(c.message, `${path}.message`),
-  };
-  if (out.agreeing > out.positions)
-    fail(`${path}.agreeing (${out.agreeing}) is more than ${path}.positions (${out.positions})`);
-  if (c.firstDisagreement !== undefined)
-    out.firstDisagreement = wholeNumber(c.firstDisagreement, `${path}.firstDisagreement`);
-  return out;
-}
-
 const OPTIONAL_RUN_NUMBERS = ['modelBytes', 'downloadedBytes', 'loadMs'] as const;
 
 function run(value: unknown, path: string): EvalRun {
@@ -262,7 +243,7 @@ function run(value: unknown, path: string): EvalRun {
     const n = optionalNonNegative(r[key], `${path}.${key}`);
     if (n !== undefined) out[key] = n;
   }
-  if (r.correctness !== undefined) out.correctness = correctness(r.correctness, `${path}.correctness`);
+  if (r.correctness !== undefined) out.correctness = readCorrectnessRecord(r.correctness, `${path}.correctness`);
   return out;
 }
 

@@ -1,12 +1,14 @@
 /**
- * A crash marker: what the page was about to do (load a model, run a benchmark), written down
+ * A crash marker: what the page was about to do (load a model, run a benchmark or an
+ * evaluation), written down
  * before it started. Pure: how a stored one is read back. The storage is in
  * src/persistence/run-intent.ts, the message for one that was never cleared in crash-report.ts.
  */
 import type { ComputeDevice, EngineId, LoadPhase } from '../shared/engine-api.js';
 import { isEngineId } from './engines.js';
 
-export type RunKind = 'load' | 'bench';
+/** A model load, a device benchmark, or an evaluation of a model on a task suite. */
+export type RunKind = 'load' | 'bench' | 'eval';
 
 /** What the page was about to do, written down before it started. */
 export interface RunIntent {
@@ -26,7 +28,7 @@ export interface RunIntent {
   startedAt: number;
 }
 
-const KINDS: readonly RunKind[] = ['load', 'bench'];
+const KINDS: readonly RunKind[] = ['load', 'bench', 'eval'];
 const PHASES: readonly LoadPhase[] = ['preparing', 'downloading', 'loading', 'compiling', 'done'];
 
 function positive(value: unknown): number | undefined {

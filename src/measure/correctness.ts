@@ -47,6 +47,30 @@ async function forcedOn(
   return engine.forcedChoices(input);
 }
 
+/** One model on one device, for {@link compareModels}. */
+export interface ForcedSubject extends CorrectnessSubject {
+  device: ComputeDevice;
+}
+
+/**
+ * Compares two models' next-token choices over the fixed passage: the same model in two engines
+ * or on two devices, or two builds of one model. They must share a tokenizer: the second reads
+ * the token ids the first made. Unloads the model afterwards.
+ */
+export async function compareModels(
+  engine: CorrectnessEngine,
+  a: ForcedSubject,
+  b: ForcedSubject,
+): Promise<ForcedComparison> {
+  try {
+    const first = await forcedOn(engine, a, a.device, { text: FORCED_TEXT, maxTokens: FORCED_TOKENS });
+    const second = await forcedOn(engine, b, b.device, { tokenIds: first.tokenIds });
+    return compareForced(first, second);
+  } finally {
+    await engine.unload().catch(() => undefined);
+  }
+}
+
 /**
  * Checks `subject` on `device` against the CPU reference. `deviceName` names the GPU in the
  * verdict (e.g. from deviceLabel()). Unloads the model afterwards.

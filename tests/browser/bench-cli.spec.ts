@@ -1,6 +1,6 @@
 /**
  * The headless CLI (`npm run bench`), as CI and fleets run it: the tiny generated ONNX model on
- * transformers.js in headless Chromium, the JSON checked against the edge-llm/bench@1 schema,
+ * transformers.js in headless Chromium, the JSON checked against the edge-llm/bench@2 schema,
  * and each way it must fail with a clear message and its own exit status.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +56,9 @@ test('npm run bench writes a schema-valid result for the tiny model and prints a
   expect(run.stdout).toMatch(/bandwidth kernel \/ copyBufferToBuffer: [\d.]+%/);
   expect(run.stdout).toContain('| Device | Engine | Model |');
   expect(run.stdout).toMatch(/Roofline .*\n .*= at most \d+ tokens\/s; measured [\d.]+ = [\d.]+%/);
+  // The correctness check ran after the protocol: WebGPU and WASM agree on the tiny model.
+  expect(result.correctness).toMatchObject({ checked: true, reference: 'wasm', positions: 256, agreeing: 256 });
+  expect(run.stdout).toContain('Correctness: This device computes this model like the CPU');
   expect(run.stdout).toContain(`Wrote ${out}`);
 });
 
@@ -83,7 +86,13 @@ test('npm run bench --engine llamacpp records where llama.cpp computed and on ho
   const parsed = parseBenchResult(readFileSync(out, 'utf8'));
   expect(parsed.ok, parsed.ok ? '' : parsed.error).toBe(true);
   if (!parsed.ok) return;
-  expect(parsed.value.schema).toBe('edge-llm/bench@1');
+  expect(parsed.value.schema).toBe('edge-llm/bench@2');
+  // llama.cpp cannot be teacher-forced (yet): the check says so instead of failing the benchmark.
+  expect(parsed.value.correctness).toMatchObject({
+    engine: 'llamacpp',
+    checked: false,
+    message: 'Not checked: this engine cannot be teacher-forced (it has no pass over a fixed sequence).',
+  });
   const [only] = parsed.value.runs;
   // The CLI serves the app cross-origin isolated: both threads ran, on the CPU (no shader-f16).
   expect(only).toMatchObject({ engine: 'llamacpp', computeDevice: 'cpu', computeThreads: 2 });

@@ -1,7 +1,7 @@
 /**
- * The Bench view end to end: the GPU probe and the full model protocol on the tiny generated
- * ONNX model through the transformers.js engine on SwiftShader WebGPU, then export, import,
- * compare and share, and imports that must be refused.
+ * The Bench view end to end: the GPU probe, the full model protocol and the correctness check on
+ * the tiny generated ONNX model through the transformers.js engine on SwiftShader WebGPU, then
+ * export, import, compare and share, and imports that must be refused.
  */
 import type { Download, Locator, Page } from '@playwright/test';
 import axe from 'axe-core';
@@ -101,6 +101,16 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   }
   await expect(bench(page).locator('[data-notes]')).toContainText('caps the longest prompt at 488 tokens');
 
+  // The correctness check ran last: WebGPU chose the CPU's next token at every position.
+  expect(steps.at(-1)).toBe('Correctness: the same 256 tokens on this device and on the CPU');
+  const correctness = bench(page).locator('section[data-correctness]');
+  await expect(correctness).toHaveAttribute('data-correctness', 'agrees');
+  await expect(correctness.locator('[data-verdict]')).toHaveText(
+    /^This device computes this model like the CPU: the next token agreed with the CPU at 100% of 256 positions/,
+  );
+  await expect(correctness).toContainText('256 of 256 positions agreed (100%)');
+  await expect(rows.locator('td[data-metric="agreement"]')).toHaveText(['100%', '100%']);
+
   // The chart has a bar per run, with spread; the roofline shows its formula and its arithmetic.
   const chart = bench(page).locator('edge-llm-bench-chart');
   await expect(chart.locator('g[data-bar]')).toHaveCount(2);
@@ -112,7 +122,7 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
     /GB\/s ÷ that = at most\s+\d+\s+tokens\/s; measured\s+[\d.]+ = [\d.]+%/,
   );
 
-  // Export: the JSON is a valid edge-llm/bench@1 file with the raw samples.
+  // Export: the JSON is a valid edge-llm/bench@2 file with the raw samples and the check.
   const json = await saved(page, bench(page).locator('button[data-export="json"]'));
   expect(json.name).toMatch(/^edge-llm-bench-.*\.json$/);
   const parsed = parseBenchResult(json.text);
@@ -122,6 +132,16 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   expect(result.device.adapter.architecture).toBe('swiftshader');
   expect(result.protocol).toMatchObject({ version: 'edge-llm/protocol@1', runs: 2, warmupRuns: 1, decodeTokens: 16 });
   expect(result.runs).toHaveLength(2);
+  expect(result.correctness).toMatchObject({
+    engine: 'transformers',
+    model,
+    computeDevice: 'webgpu',
+    quantization: 'fp32',
+    checked: true,
+    reference: 'wasm',
+    positions: 256,
+    agreeing: 256,
+  });
   for (const run of result.runs) {
     expect(run).toMatchObject({ engine: 'transformers', model, computeDevice: 'webgpu', decodeTokens: 16 });
     expect(run.decodeTokensPerSecond).toHaveLength(2);
@@ -139,6 +159,7 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(3);
   const markdown = await saved(page, bench(page).locator('button[data-export="markdown"]'));
   expect(markdown.text).toContain('| Device | Engine | Model |');
+  expect(markdown.text).toMatch(/\| Agreement with CPU \|\n/);
 
   // Import the exported file back: two sources side by side, four rows, four bars.
   await bench(page)
@@ -192,7 +213,7 @@ test('bad imports get a specific message each and never become markup', async ({
   const errors = bench(page).locator('[data-import-errors] li');
   await expect(errors).toHaveCount(3);
   await expect(errors.nth(0)).toHaveText(
-    'wrong-schema.json: not an edge-llm benchmark file (schema "other/thing@1", expected "edge-llm/bench@1")',
+    'wrong-schema.json: not an edge-llm benchmark file (schema "other/thing@1", expected "edge-llm/bench@2")',
   );
   await expect(errors.nth(1)).toContainText('truncated.json: the file is truncated or not JSON');
   await expect(errors.nth(2)).toHaveText('bad-field.json: runs[0].ttftMs[0] must be a finite number');

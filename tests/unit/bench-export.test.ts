@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   CSV_HEADER,
+  agreementCell,
+  correctnessOf,
   deviceLabel,
+  exportFileName,
   markdownCell,
   shortModelName,
   toCsv,
@@ -64,7 +67,7 @@ describe('toCsv', () => {
     // ttft sorted 90..130: median 110, p10 94, p90 126; prefill 1000..1400: 1200, 1040, 1360.
     expect(lines[1]).toBe(
       'nvidia hopper H100 · Chromium 140 · Linux,2025-01-02T03:04:05.000Z,webllm,Qwen2.5-0.5B-Instruct-q4f16_1-MLC,128,' +
-        '110,94,126,5,1200,1040,1360,5,70,54,86,5,500,500,500,5,5000,800',
+        '110,94,126,5,1200,1040,1360,5,70,54,86,5,500,500,500,5,5000,800,,',
     );
     expect(lines[2]).toBe('');
     expect(lines).toHaveLength(3);
@@ -74,7 +77,7 @@ describe('toCsv', () => {
     const csv = toCsv([sampleResult(), withRun('transformers', 'm', [])]);
     const rows = parseCsv(csv);
     expect(rows).toHaveLength(3);
-    expect(rows[2]!.slice(-6)).toEqual(['', '', '', '0', '', '']);
+    expect(rows[2]!.slice(-8)).toEqual(['', '', '', '0', '', '', '', '']);
   });
 
   it('quotes commas, quotes and line breaks per RFC 4180', () => {
@@ -100,16 +103,18 @@ describe('toCsv', () => {
 describe('toMarkdown', () => {
   it('writes a table of median (p10–p90) per metric', () => {
     const md = toMarkdown([withRun('webllm', 'qwen')]).split('\n');
-    expect(md[0]).toBe('| Device | Engine | Model | TTFT ms | Prefill tok/s | Decode tok/s | Peak GPU MiB | n |');
-    expect(md[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    expect(md[0]).toBe(
+      '| Device | Engine | Model | TTFT ms | Prefill tok/s | Decode tok/s | Peak GPU MiB | n | Agreement with CPU |',
+    );
+    expect(md[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     expect(md[2]).toBe(
-      '| nvidia hopper H100 · Chromium 140 · Linux | webllm | qwen | 110 (94–126) | 1200 (1040–1360) | 70 (54–86) | 1536 (1536–1536) | 5 |',
+      '| nvidia hopper H100 · Chromium 140 · Linux | webllm | qwen | 110 (94–126) | 1200 (1040–1360) | 70 (54–86) | 1536 (1536–1536) | 5 | – |',
     );
     expect(md).toHaveLength(4);
   });
 
   it('shows – for a metric without samples', () => {
-    expect(toMarkdown([withRun('e', 'm', [])])).toContain('| 70 (54–86) | – | 5 |');
+    expect(toMarkdown([withRun('e', 'm', [])])).toContain('| 70 (54–86) | – | 5 | – |');
   });
 
   it('rounds to a few significant places', () => {
@@ -125,6 +130,46 @@ describe('toMarkdown', () => {
     const md = toMarkdown([withRun('x|y', 'line\nbreak')]);
     expect(md.split('\n')[2]).toContain('| x\\|y | line break |');
     expect(md.split('\n')).toHaveLength(4);
+  });
+});
+
+describe('the correctness check in the exports', () => {
+  const check = {
+    engine: 'webllm',
+    model: 'qwen',
+    checked: true as const,
+    reference: 'wasm',
+    positions: 256,
+    agreeing: 253,
+    maxLogprobDelta: 0.5,
+    message: 'differs',
+  };
+
+  it('adds the agreement and the largest log-probability difference to the runs of the checked model', () => {
+    const result = { ...withRun('webllm', 'qwen'), correctness: check };
+    const rows = parseCsv(toCsv([result, { ...withRun('webllm', 'other'), correctness: check }]));
+    expect(rows[0]!.slice(-2)).toEqual(['agreement', 'maxLogprobDelta']);
+    expect(rows[1]!.slice(-2)).toEqual([String(253 / 256), '0.5']);
+    // Another model's run is not the checked one.
+    expect(rows[2]!.slice(-2)).toEqual(['', '']);
+    expect(toMarkdown([result]).split('\n')[2]).toMatch(/\| 98\.8% \|$/);
+  });
+
+  it('says "not checked" where the engine could not be teacher-forced', () => {
+    const result = {
+      ...withRun('webllm', 'qwen'),
+      correctness: { engine: 'webllm', model: 'qwen', checked: false as const, message: 'Not checked' },
+    };
+    expect(agreementCell(correctnessOf(result, result.runs[0]!))).toBe('not checked');
+    expect(parseCsv(toCsv([result]))[1]!.slice(-2)).toEqual(['', '']);
+    expect(toMarkdown([result]).split('\n')[2]).toMatch(/\| not checked \|$/);
+  });
+});
+
+describe('exportFileName', () => {
+  it('names the kind of result and its time, safe for every file system', () => {
+    expect(exportFileName('2026-11-29T02:37:47.123Z', 'json')).toBe('edge-llm-bench-2026-11-29T02-37-47.json');
+    expect(exportFileName('2026-11-29T02:37:47.123Z', 'markdown', 'eval')).toBe('edge-llm-eval-2026-11-29T02-37-47.md');
   });
 });
 

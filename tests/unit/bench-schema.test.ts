@@ -45,16 +45,64 @@ describe('validateBenchResult', () => {
     expect(errorOf([])).toBe('not an edge-llm benchmark file (expected an object, got an array)');
     expect(errorOf({})).toBe('not an edge-llm benchmark file (schema is missing)');
     expect(errorOf({ ...plain(), schema: 'edge-llm/probe@1' })).toBe(
-      'not an edge-llm benchmark file (schema "edge-llm/probe@1", expected "edge-llm/bench@1")',
+      'not an edge-llm benchmark file (schema "edge-llm/probe@1", expected "edge-llm/bench@2")',
     );
   });
 
   it('rejects a newer major version and accepts a newer minor one', () => {
-    expect(errorOf({ ...plain(), schema: 'edge-llm/bench@2' })).toBe(
-      'made by a newer edge-llm (schema "edge-llm/bench@2"); this version reads "edge-llm/bench@1": update edge-llm',
+    expect(errorOf({ ...plain(), schema: 'edge-llm/bench@3' })).toBe(
+      'made by a newer edge-llm (schema "edge-llm/bench@3"); this version reads "edge-llm/bench@2": update edge-llm',
     );
-    expect(validateBenchResult({ ...plain(), schema: 'edge-llm/bench@1.1' }).ok).toBe(true);
+    expect(validateBenchResult({ ...plain(), schema: 'edge-llm/bench@2.1' }).ok).toBe(true);
     expect(errorOf({ ...plain(), schema: 'edge-llm/bench@0' })).toMatch(/^unsupported old benchmark file/);
+  });
+
+  it('reads a bench@1 file (no correctness check) as the current version', () => {
+    const old = { ...plain(), schema: 'edge-llm/bench@1' };
+    const read = validateBenchResult(old);
+    expect(read).toEqual({ ok: true, value: sampleResult() });
+    expect(read.ok && read.value.schema).toBe('edge-llm/bench@2');
+    expect(read.ok && 'correctness' in read.value).toBe(false);
+  });
+
+  it('reads the correctness check, checked or not, and names a bad field', () => {
+    const checked = {
+      engine: 'transformers',
+      model: 'onnx-community/Qwen2.5-0.5B-Instruct@q4',
+      computeDevice: 'webgpu',
+      quantization: 'q4',
+      checked: true,
+      reference: 'wasm',
+      positions: 256,
+      agreeing: 249,
+      maxLogprobDelta: 0.84,
+      firstDisagreement: 17,
+      message: 'This device computes this model differently from the CPU (…)',
+    };
+    const json = plain();
+    json.correctness = { ...checked, extra: '<b>' };
+    const read = validateBenchResult(json);
+    expect(read.ok && read.value.correctness).toEqual(checked);
+    expect(parseBenchResult(JSON.stringify(read.ok && read.value))).toEqual(read);
+
+    const skipped = {
+      engine: 'webllm',
+      model: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
+      checked: false,
+      message: 'Not checked: this engine cannot be teacher-forced.',
+    };
+    json.correctness = { ...skipped, positions: 256 };
+    const notChecked = validateBenchResult(json);
+    expect(notChecked.ok && notChecked.value.correctness).toEqual(skipped);
+
+    json.correctness = { ...checked, agreeing: 300 };
+    expect(errorOf(json)).toBe('correctness.agreeing (300) is more than correctness.positions (256)');
+    json.correctness = { ...checked, checked: 'yes' };
+    expect(errorOf(json)).toBe('correctness.checked must be true or false (got string)');
+    json.correctness = { ...checked, positions: undefined };
+    expect(errorOf(json)).toBe('correctness.positions must be a finite number');
+    json.correctness = { ...skipped, model: undefined };
+    expect(errorOf(json)).toBe('correctness.model must be a string (got undefined)');
   });
 
   it('names the bad field', () => {

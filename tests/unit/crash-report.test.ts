@@ -119,6 +119,19 @@ describe('describeCrash', () => {
     expect(report.message).toMatch(/^The tab was closed or crashed less than a minute ago while benchmarking Llama/);
   });
 
+  it('describes an unfinished evaluation, with a smaller model to try', () => {
+    const report = describeCrash(intent({ kind: 'eval', phase: undefined, startedAt: NOW - 10 * 60_000 }), {
+      catalog: CATALOG,
+      device: device(4),
+      now: NOW,
+    });
+    expect(report.title).toBe('The last evaluation did not finish');
+    expect(report.message).toBe(
+      'The tab was closed or crashed 10 minutes ago while evaluating Llama-3.2-1B-Instruct-q4f32_1-MLC (1.2 GB) on a device reporting 4 GB of memory.',
+    );
+    expect(report.suggestion?.id).toBe('SmolLM2-360M-Instruct-q4f32_1-MLC');
+  });
+
   it('uses the size the intent recorded for a model the catalog does not list, and a short name for a folder URL', () => {
     const report = describeCrash(
       intent({
@@ -159,8 +172,8 @@ describe('smallerVariant', () => {
 });
 
 describe('readRunIntent', () => {
-  it('reads back what was written', () => {
-    const written = intent({ device: 'webgpu', sizeBytes: 123 });
+  it.each(['load', 'bench', 'eval'] as const)('reads back what was written (%s)', (kind) => {
+    const written = intent({ kind, device: 'webgpu', sizeBytes: 123 });
     expect(readRunIntent(JSON.parse(JSON.stringify(written)))).toEqual(written);
   });
 

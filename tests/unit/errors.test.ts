@@ -53,6 +53,7 @@ describe("classifyError by edge-llm's own names", () => {
     [ERROR_NAMES.downloadFailed, 'download-failed'],
     [ERROR_NAMES.noAdapter, 'no-adapter'],
     [ERROR_NAMES.workerCrashed, 'worker-crashed'],
+    [ERROR_NAMES.forcedChoicesUnsupported, 'correctness-unsupported'],
   ])('%s -> %s', (name, code) => {
     expect(classifyError(named(name))).toBe(code);
   });
@@ -128,6 +129,7 @@ describe('describeError', () => {
     ['context-window-exceeded', named('ContextWindowSizeExceededError'), ['new-conversation']],
     ['worker-crashed', named(ERROR_NAMES.workerCrashed), ['restart-worker', 'reload-page']],
     ['model-not-loaded', named('ModelNotLoadedError'), ['pick-another-model']],
+    ['correctness-unsupported', named(ERROR_NAMES.forcedChoicesUnsupported), ['pick-another-model']],
     [
       'csp-blocked',
       {
@@ -136,6 +138,16 @@ describe('describeError', () => {
           "WebAssembly.instantiate(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive",
       },
       ['reload-page'],
+    ],
+    [
+      'model-in-another-tab',
+      named(ERROR_NAMES.modelInAnotherTab, 'm is loaded in another tab of this site.'),
+      ['move-model-here', 'load-second-copy'],
+    ],
+    [
+      'model-move-failed',
+      named(ERROR_NAMES.modelMoveFailed, 'The other tab did not let go of the model within 15 s.'),
+      ['move-model-here', 'load-second-copy'],
     ],
     ['unknown', named('WeirdError', 'weird'), ['retry', 'pick-another-model']],
   ];
@@ -154,6 +166,25 @@ describe('describeError', () => {
     expect(friendly.message.trim().length).toBeGreaterThan(10);
     expect(friendly.actions).toEqual(actions);
     expect(friendly.original).toBe(error);
+  });
+
+  it('says what a second copy of a model another tab holds would cost, when the model declares it', () => {
+    const sized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x', detail: { memoryMB: 1234.4 } });
+    expect(sized.message).toContain('a second copy, about 1234 MB more GPU memory');
+    const unsized = describeError({ name: ERROR_NAMES.modelInAnotherTab, message: 'x' });
+    expect(unsized.message).toContain('a second copy in GPU memory');
+  });
+
+  it('says an engine without teacher forcing cannot check correctness, and what to do instead', () => {
+    const friendly = describeError({
+      name: ERROR_NAMES.forcedChoicesUnsupported,
+      message: 'The webllm engine cannot read a fixed sequence, so its correctness cannot be checked.',
+    });
+    expect(friendly.title).toBe('This engine cannot check correctness');
+    expect(friendly.message).toMatch(
+      /^The webllm engine cannot read a fixed sequence.*teacher forcing.*transformers\.js/,
+    );
+    expect(friendly.title).not.toBe('Something went wrong');
   });
 
   it('says how much a refused download needs, and how much of the quota is free', () => {

@@ -121,4 +121,14 @@ describe('recommendModel', () => {
         'Lower the speed you need, or try a smaller model.',
     );
   });
+
+  it('holds no model to a speed it never showed (replies of one token have no decode rate)', () => {
+    const silent = candidate('Silent', 50, 60, Number.NaN, 500);
+    expect(recommendModel([silent], LAPTOP, [], 0).reason).toBe(
+      'No decode speed was measured: every reply was shorter than two tokens. Raise the output limit, or use a suite whose answers take more words.',
+    );
+    const result = recommendModel([silent, candidate('Slow', 40, 60, 4, 500)], LAPTOP, [], 10);
+    expect(result.reason).toMatch(/the fastest that fits, Slow, reaches 4\.0 tok\/s\./);
+    expect(recommendModel([silent, candidate('Fast', 40, 60, 40, 500)], LAPTOP, [], 10).pick?.label).toBe('Fast');
+  });
 });

@@ -3,7 +3,7 @@
  * the chosen metric, and each run's place under its roofline bound.
  */
 import { html, type TemplateResult } from 'lit';
-import { METRIC_LABELS, shortModelName, spread } from '../../core/bench-export.js';
+import { agreementCell, correctnessOf, METRIC_LABELS, shortModelName, spread } from '../../core/bench-export.js';
 import { BENCH_METRICS, type BenchMetric } from '../../core/bench-schema.js';
 import { formatBytes, formatDuration, formatPercentOfBound } from '../../core/format.js';
 import { measuredBandwidth, rooflineForRun, rooflineFormula } from '../../core/roofline.js';
@@ -57,6 +57,7 @@ function runsTable(rows: Row[]) {
           <th scope="col" class="num">Peak GPU MiB</th>
           <th scope="col" class="num">% of roofline</th>
           <th scope="col" class="num">n</th>
+          <th scope="col" class="num">Agreement with CPU</th>
         </tr>
       </thead>
       <tbody>
@@ -74,6 +75,7 @@ function runsTable(rows: Row[]) {
               <td class="num">${spread(summary.peakGpuMemoryBytes, MIB)}</td>
               <td class="num" data-metric="roofline">${formatPercentOfBound(point?.percent)}</td>
               <td class="num">${summary.decodeTokensPerSecond.n}</td>
+              <td class="num" data-metric="agreement">${agreementCell(correctnessOf(entry.result, run))}</td>
             </tr>`,
         )}
       </tbody>

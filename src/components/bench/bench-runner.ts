@@ -1,16 +1,19 @@
 /**
  * Runs a benchmark for the `<edge-llm-bench>` element: checks the settings, starts a worker of
- * its own, probes the GPU, runs the model protocol, and ends the worker. Cancel aborts it; a
- * crash marker (when asked for) lets the next visit say a benchmark never finished.
+ * its own, probes the GPU, runs the model protocol and the correctness check, and ends the
+ * worker. Cancel aborts it; a crash marker (when asked for) lets the next visit say a benchmark
+ * never finished.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EngineClient } from '../../client/engine-client.js';
 import { createEngineClient } from '../../client/shared-client.js';
 import { checkProtocol, parsePromptLengths, protocolRecord } from '../../core/bench-protocol.js';
-import { createBenchResult, type BenchResult } from '../../core/bench-schema.js';
+import { deviceLabel } from '../../core/bench-export.js';
+import { createBenchResult, type BenchCorrectness, type BenchResult } from '../../core/bench-schema.js';
 import type { FriendlyError } from '../../core/error-messages.js';
 import { edgeError, ERROR_NAMES, isAbortError } from '../../core/errors.js';
 import { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from '../../events.js';
+import { benchCorrectness } from '../../measure/bench-correctness.js';
 import { benchDevice } from '../../measure/fingerprint.js';
 import { benchmarkModel, type BenchProgress } from '../../measure/model-benchmark.js';
 import { recordIntent } from '../../persistence/crash-markers.js';
@@ -32,6 +35,7 @@ export interface BenchSettings {
   decodeTokens: number;
   promptLengths: string;
   crashMarkers: boolean;
+  skipCorrectness: boolean;
   probeOptions: GpuProbeOptions | undefined;
 }
 
@@ -110,26 +114,29 @@ export class BenchRunner implements ReactiveController {
       report({ message: 'GPU probe: bandwidth, matmul and 4-bit mat-vec kernels', fraction: 0 });
       const probe = await client.probeGpu(host.probeOptions);
       controller.signal.throwIfAborted();
+      const subject = {
+        engine: host.engine,
+        model: host.model,
+        device: host.device,
+        threads: host.threads,
+        custom: host.customModels,
+      };
+      const fingerprint = benchDevice(device);
       const { runs, notes } = withModel
-        ? await benchmarkModel(
-            client,
-            {
-              engine: host.engine,
-              model: host.model,
-              device: host.device,
-              threads: host.threads,
-              custom: host.customModels,
-            },
-            protocol.value,
-            { onProgress: report, signal: controller.signal },
-          )
+        ? await benchmarkModel(client, subject, protocol.value, { onProgress: report, signal: controller.signal })
         : { runs: [], notes: [] };
+      let correctness: BenchCorrectness | undefined;
+      if (withModel && !host.skipCorrectness) {
+        report({ message: 'Correctness: the same 256 tokens on this device and on the CPU', fraction: 1 });
+        correctness = await benchCorrectness(client, subject, deviceLabel({ device: fingerprint }), controller.signal);
+      }
       const result = createBenchResult({
-        device: benchDevice(device),
+        device: fingerprint,
         probe,
         runs,
         notes,
         ...(withModel ? { protocol: protocolRecord(protocol.value) } : {}),
+        ...(correctness ? { correctness } : {}),
       });
       this.update({ result });
       host.dispatchEvent(new EdgeLlmBenchDoneEvent(result));

@@ -5,8 +5,9 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { deviceLabel, KERNEL_LABELS, spread, type ExportFormat } from '../../core/bench-export.js';
+import { AGREEMENT_THRESHOLD, agreementPercent } from '../../core/agreement.js';
 import { PROTOCOL_LIMITS, PROTOCOL_VERSION } from '../../core/bench-protocol.js';
-import type { BenchMetric, BenchResult } from '../../core/bench-schema.js';
+import type { BenchCorrectness, BenchMetric, BenchResult } from '../../core/bench-schema.js';
 import { ENGINE_IDS, engineLabel } from '../../core/engines.js';
 import { measuredBandwidth } from '../../core/roofline.js';
 import type { BenchProgress } from '../../measure/model-benchmark.js';
@@ -107,6 +108,10 @@ export function setupView(state: SetupState, on: SetupHandlers): TemplateResult 
         >Prompt lengths (tokens)
         <input name="prompt-lengths" .value=${settings.promptLengths} ?disabled=${busy} />
       </label>
+      <label class="wide"
+        ><input type="checkbox" name="check-correctness" .checked=${!settings.skipCorrectness} ?disabled=${busy} />Then
+        check correctness: the model's next-token choices here against the CPU's</label
+      >
     </form>
     <div class="actions">
       <button type="button" data-action="probe" ?disabled=${busy} @click=${on.onProbe}>Run GPU probe</button>
@@ -176,6 +181,36 @@ export function probeView(probe: GpuProbeReport): TemplateResult {
         >Timed by wall clock from submit to onSubmittedWorkDone; ${probe.options.runs} runs after a warm-up.</span
       >
     </p>
+  </section>`;
+}
+
+/**
+ * The correctness check of this run: the verdict in words (below 99% it names the device, the
+ * engine and the quantization), then its figures; or why the model was not checked.
+ */
+export function correctnessView(check: BenchCorrectness): TemplateResult {
+  const differs = check.checked && check.agreeing / check.positions < AGREEMENT_THRESHOLD;
+  return html`<section
+    class="card"
+    aria-labelledby="correctness-heading"
+    data-correctness=${check.checked ? (differs ? 'differs' : 'agrees') : 'not-checked'}
+  >
+    <h2 id="correctness-heading">Correctness on this device</h2>
+    <p class=${check.checked ? (differs ? 'notice bad' : 'ok') : 'muted'} data-verdict>${check.message}</p>
+    ${
+      check.checked
+        ? html`<p class="muted">
+            ${check.agreeing} of ${check.positions} positions agreed
+            (${agreementPercent(check.agreeing, check.positions)}); largest log-probability difference
+            ${check.maxLogprobDelta.toPrecision(2)}${
+              check.firstDisagreement === undefined ? '' : `; first difference at position ${check.firstDisagreement}`
+            }.
+            Teacher forcing: the model read the same ${check.positions} tokens on
+            ${check.computeDevice ?? 'this device'} and on the CPU (${check.reference}), and the next-token choices were
+            compared.
+          </p>`
+        : nothing
+    }
   </section>`;
 }
 

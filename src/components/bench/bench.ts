@@ -11,20 +11,21 @@ import { cardStyles, formStyles } from '../shared-styles.js';
 import { themeStyles } from '../theme.js';
 import { benchStyles } from './bench.styles.js';
 import { BenchRunner, type BenchSettings } from './bench-runner.js';
-import { probeView, resultsView, setupView, type ShownResult } from './bench-views.js';
+import { correctnessView, probeView, resultsView, setupView, type ShownResult } from './bench-views.js';
 
 /**
  * Measures this device: a GPU probe (bandwidth, matmul, 4-bit mat-vec kernels, each checked
  * against a CPU reference) and the model benchmark protocol (cold and warm load, time to first
  * token and prefill at several prompt lengths, decode over a fixed number of tokens, peak GPU
- * memory; warm-up, then repeated runs reported as median with p10-p90). Shows the results
+ * memory; warm-up, then repeated runs reported as median with p10-p90), then the correctness
+ * check (the model's next-token choices on this device against the CPU's). Shows the results
  * against the roofline, exports them as JSON, CSV or Markdown, imports result files to compare
  * side by side, and makes a share link that carries a result in its fragment.
  *
  * @summary The device benchmark: GPU probe, model protocol, roofline, export and compare.
  *
  * @fires edge-llm-bench-progress - A step of the benchmark started (`detail`: { message, fraction }).
- * @fires edge-llm-bench-done - A benchmark or probe finished (`detail`: the result, schema edge-llm/bench@1).
+ * @fires edge-llm-bench-done - A benchmark or probe finished (`detail`: the result, schema edge-llm/bench@2).
  * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
  *
  * @csspart chart - The comparison chart.
@@ -59,6 +60,11 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
    * (the app turns this on; see src/persistence/run-intent.ts).
    */
   @property({ type: Boolean, attribute: 'crash-markers' }) crashMarkers = false;
+  /**
+   * Leave out the correctness check after the protocol (the model read once more on this device
+   * and once on the CPU; see docs/benchmark-protocol.md).
+   */
+  @property({ type: Boolean, attribute: 'skip-correctness' }) skipCorrectness = false;
   /** Sizes and runs of the GPU probe's kernels; the probe's defaults when unset. */
   @property({ attribute: false }) probeOptions: GpuProbeOptions | undefined;
 
@@ -156,6 +162,7 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
       )}
       ${runner.error ? html`<edge-llm-error-panel .error=${runner.error}></edge-llm-error-panel>` : nothing}
       ${current?.probe ? probeView(current.probe) : nothing}
+      ${current?.correctness ? correctnessView(current.correctness) : nothing}
       ${resultsView(
         {
           shown: this.shown(),
@@ -232,6 +239,9 @@ export class EdgeLlmBench extends LitElement implements BenchSettings {
         break;
       case 'prompt-lengths':
         this.promptLengths = field.value;
+        break;
+      case 'check-correctness':
+        this.skipCorrectness = !(field as HTMLInputElement).checked;
         break;
     }
   }

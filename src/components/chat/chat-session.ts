@@ -4,7 +4,7 @@
  * conversation. The element renders what this controller holds and calls its methods.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { EngineLease } from '../../client/engine-pool.js';
+import type { EngineLease, TabCopy } from '../../client/engine-pool.js';
 import { enginePool } from '../../client/shared-client.js';
 import { historyMessages, promptMessages, TurnText, type ChatTurn } from '../../core/conversation.js';
 import type { FriendlyError, RecoveryAction } from '../../core/error-messages.js';
@@ -112,8 +112,11 @@ export class ChatSession implements ReactiveController {
     if (this.report) this.setStatus({ kind: 'idle', note: '' });
   }
 
-  /** Loads the element's model. Resolves with how it went; rejects with the failure. */
-  async load(): Promise<LoadReport> {
+  /**
+   * Loads the element's model. Resolves with how it went; rejects with the failure. `copy` says
+   * what to do when another tab holds the model (see client/model-tabs.ts).
+   */
+  async load(copy: TabCopy = 'one-copy'): Promise<LoadReport> {
     if (!this.host.model) throw new Error('Set the "model" attribute before loading.');
     if (this.loading) return this.loading;
     // The crash marker below needs the persistence code: an autoloading chat may get here first.
@@ -139,12 +142,19 @@ export class ChatSession implements ReactiveController {
       device,
       ...(declaredVramMB ? { sizeBytes: declaredVramMB * 2 ** 20 } : {}),
     });
-    this.loading = this.acquire().load((next) => {
-      if (next.phase !== progress.phase) intent?.update({ phase: next.phase });
-      progress = next;
-      if (this.status.kind === 'loading') this.setStatus({ kind: 'loading', progress });
-      this.host.dispatchEvent(new EdgeLlmProgressEvent(next));
-    }, this.host.customModels);
+    this.loading = this.acquire().load(
+      (next) => {
+        if (next.phase !== progress.phase) intent?.update({ phase: next.phase });
+        progress = next;
+        if (this.status.kind === 'loading') this.setStatus({ kind: 'loading', progress });
+        this.host.dispatchEvent(new EdgeLlmProgressEvent(next));
+      },
+      {
+        custom: this.host.customModels,
+        copy,
+        ...(declaredVramMB ? { declaredMemoryMB: declaredVramMB } : {}),
+      },
+    );
     try {
       const report = await this.loading;
       this.setStatus({ kind: 'ready', report, note: loadSummary(report) });
@@ -283,6 +293,10 @@ export class ChatSession implements ReactiveController {
       void this.load().catch(() => undefined);
       return true;
     }
+    if (action === 'move-model-here' || action === 'load-second-copy') {
+      void this.load(action === 'move-model-here' ? 'move-here' : 'second-copy').catch(() => undefined);
+      return true;
+    }
     if (action === 'new-conversation') {
       this.reset();
       if (this.status.kind === 'failed') this.setStatus(this.afterError());
@@ -315,8 +329,18 @@ export class ChatSession implements ReactiveController {
     this.stopListening = [
       lease.client.onCrash((error) => this.fail(error, this.status.kind === 'loading' ? 'load' : 'generate')),
       lease.client.onDeviceLost((loss) => this.onDeviceLost(loss)),
+      lease.onMovedAway(() => this.onMovedAway()),
     ];
     return lease;
+  }
+
+  /** Another tab took the model (the user asked there): this tab keeps its conversation. */
+  private onMovedAway(): void {
+    this.figures.stopPolling();
+    this.setStatus({
+      kind: 'idle',
+      note: 'The model moved to another tab, which holds it now. Load it to use it here again.',
+    });
   }
 
   private releaseLease(): void {

@@ -53,8 +53,18 @@ export function recommendModel(
   catalog: readonly ModelRecord[],
   minTokensPerSecond: number,
 ): Recommendation {
-  const measured = candidates.filter((c) => c.accuracy.total > 0 && Number.isFinite(c.accuracy.rate));
-  if (measured.length === 0) return { pick: undefined, reason: 'No model has been evaluated yet.', eligible: [] };
+  const answered = candidates.filter((c) => c.accuracy.total > 0 && Number.isFinite(c.accuracy.rate));
+  if (answered.length === 0) return { pick: undefined, reason: 'No model has been evaluated yet.', eligible: [] };
+  // A speed needs replies of two tokens or more; without one a model cannot be held to a speed.
+  const measured = answered.filter((c) => Number.isFinite(c.decodeTokensPerSecond));
+  if (measured.length === 0) {
+    return {
+      pick: undefined,
+      reason:
+        'No decode speed was measured: every reply was shorter than two tokens. Raise the output limit, or use a suite whose answers take more words.',
+      eligible: [],
+    };
+  }
   const fits = new Map(measured.map((c) => [c, checkFit(c.record, device, catalog)]));
   const fitting = measured.filter((c) => fitsDevice(fits.get(c)!));
   if (fitting.length === 0) {
