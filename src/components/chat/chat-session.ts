@@ -20,6 +20,7 @@ import type {
   GenerationStats,
   LoadProgress,
   LoadReport,
+  MemorySnapshot,
 } from '../../shared/engine-api.js';
 import { loadSummary } from '../load-progress.js';
 import { reportError } from '../report-error.js';
@@ -247,6 +248,11 @@ export class ChatSession implements ReactiveController {
     this.setStatus({ kind: 'idle', note: 'Model unloaded.' });
     this.figures.stopPolling();
     await this.figures.pollMemory();
+  }
+
+  /** The worker's memory now (see the element's memory()). */
+  async memory(): Promise<MemorySnapshot | undefined> {
+    return this.lease?.memory();
   }
 
   /** Token ids of the last reply, where the engine exposes them. */

@@ -7,6 +7,7 @@ import type {
   EngineId,
   GenerationStats,
   LoadReport,
+  MemorySnapshot,
 } from '../../shared/engine-api.js';
 import { formStyles } from '../shared-styles.js';
 import { themeStyles } from '../theme.js';
@@ -130,6 +131,14 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   async unload(): Promise<void> {
     await this.session.unload();
     this.dispatchEvent(new EdgeLlmUnloadEvent());
+  }
+
+  /**
+   * The memory the engine's worker holds now, measured there: GPU bytes alive and the peak since
+   * the last reply began, the worker's JS heap. Undefined before the element has used a worker.
+   */
+  memory(): Promise<MemorySnapshot | undefined> {
+    return this.session.memory();
   }
 
   /** Token ids of the last reply, where the engine exposes them (to compare devices or engines). */

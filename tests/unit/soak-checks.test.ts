@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { judgeSoak, median } from '../../scripts/soak-checks.mjs';
+
+const cycle = (n: number, over: Partial<Parameters<typeof judgeSoak>[0][number]> = {}) => ({
+  cycle: n,
+  peakGpuBytes: 1000,
+  gpuAfterUnloadBytes: 0,
+  pageHeap: 2000,
+  workerHeap: 3000,
+  ...over,
+});
+
+const turns = (count: number, at: (turn: number) => { ttftMs: number; gpuBytes: number; workerHeap?: number }) =>
+  Array.from({ length: count }, (_, i) => ({ turn: i + 1, pageHeap: 500, workerHeap: 800, ...at(i + 1) }));
+
+const byName = (result: ReturnType<typeof judgeSoak>, start: string) =>
+  result.checks.find((check) => check.name.startsWith(start))!;
+
+describe('median', () => {
+  it('is the middle value, or the mean of the two middle ones, ignoring what was not measured', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([Number.NaN, 5])).toBe(5);
+    expect(median([])).toBeUndefined();
+  });
+});
+
+describe('judgeSoak', () => {
+  it('passes a run whose figures stay put', () => {
+    const result = judgeSoak(
+      [cycle(1), cycle(2), cycle(3, { pageHeap: 2100 })],
+      turns(20, () => ({ ttftMs: 100, gpuBytes: 5000 })),
+    );
+    expect(result.passed).toBe(true);
+    expect(result.checks).toHaveLength(8);
+  });
+
+  it('fails GPU memory left after an unload, naming the cycle', () => {
+    const result = judgeSoak([cycle(1), cycle(2, { gpuAfterUnloadBytes: 4096 })], []);
+    expect(result.passed).toBe(false);
+    expect(byName(result, 'GPU memory after every unload').detail).toBe('left after cycle 2 (4096 bytes)');
+  });
+
+  it('holds the last cycle to 5% of the first for GPU peak and 10% for heaps', () => {
+    const grown = judgeSoak([cycle(1), cycle(30, { peakGpuBytes: 1060, workerHeap: 3400 })], []);
+    expect(byName(grown, 'reply peak GPU memory').passed).toBe(false);
+    expect(byName(grown, 'reply peak GPU memory').detail).toContain('+6.0%');
+    expect(byName(grown, 'worker JS heap').passed).toBe(false);
+    expect(byName(grown, 'page JS heap').passed).toBe(true);
+  });
+
+  it('compares the conversation after warm-up with its end, so the warm-up itself is not a trend', () => {
+    // The first fifth warms up (slow, growing); from then on flat.
+    const flat = judgeSoak(
+      [cycle(1)],
+      turns(50, (t) => ({ ttftMs: t <= 10 ? 900 : 100, gpuBytes: t <= 10 ? t * 100 : 5000 })),
+    );
+    expect(flat.passed).toBe(true);
+    const creeping = judgeSoak(
+      [cycle(1)],
+      turns(50, (t) => ({ ttftMs: 100 + t * 5, gpuBytes: 5000, workerHeap: 800 + t * 10 })),
+    );
+    expect(byName(creeping, 'conversation TTFT').passed).toBe(false);
+    expect(byName(creeping, 'conversation worker heap').passed).toBe(false);
+    expect(byName(creeping, 'conversation GPU memory').passed).toBe(true);
+  });
+
+  it('fails a figure that was not measured rather than passing it', () => {
+    const result = judgeSoak([cycle(1, { workerHeap: undefined }), cycle(2)], []);
+    expect(byName(result, 'worker JS heap').passed).toBe(false);
+    expect(byName(result, 'worker JS heap').detail).toMatch(/^not measured/);
+  });
+});
