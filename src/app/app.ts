@@ -91,6 +91,9 @@ export class EdgeLlmApp extends LitElement {
     const { models, selected, selectedEngine, computeDevice } = this.catalog;
     const record = models.find((model) => model.id === selected && model.engine === selectedEngine);
     const wide = this.layout.wide;
+    // Until the catalog has chosen a model, the engine the URL names (a view opened with
+    // ?engine=transformers starts there rather than switching engines, and lists, under the visitor).
+    const viewEngine = selected ? selectedEngine : (this.engine ?? selectedEngine);
     return html`
       ${this.renderHeader()}
       <div
@@ -108,7 +111,7 @@ export class EdgeLlmApp extends LitElement {
                   <h2 id="bench-heading" class="visually-hidden">Benchmark</h2>
                   <edge-llm-bench
                     crash-markers
-                    .engine=${selectedEngine}
+                    .engine=${viewEngine}
                     .model=${selected}
                     .device=${computeDevice}
                     .customModels=${this.customModels}
@@ -122,7 +125,7 @@ export class EdgeLlmApp extends LitElement {
                   <h2 id="eval-heading" class="visually-hidden">Evaluate</h2>
                   <edge-llm-eval
                     crash-markers
-                    .engine=${selectedEngine}
+                    .engine=${viewEngine}
                     .model=${selected}
                     .customModels=${this.customModels}
                   ></edge-llm-eval>
