@@ -37,6 +37,12 @@ interface Held {
 
 export class ModelTabs {
   private readonly held = new Map<string, Held>();
+  /**
+   * This page's locks by model, until the browser has let go of them: a release takes effect a
+   * moment later, so a claim right after one (a reload after a lost GPU device) waits for it
+   * rather than finding the model "in another tab".
+   */
+  private readonly settling = new Map<string, Promise<unknown>>();
   private channel: BroadcastChannel | undefined;
 
   constructor(
@@ -54,6 +60,7 @@ export class ModelTabs {
     const mine = this.held.get(id);
     if (mine) return this.share(id, mine);
     if (!this.locks) return { release: () => undefined };
+    await this.settling.get(id);
     const release = await this.lock(id, { ifAvailable: true });
     if (!release) return undefined;
     return this.keep(id, release, onMove);
@@ -90,14 +97,20 @@ export class ModelTabs {
   /** Resolves with the lock's release, or undefined when `ifAvailable` found it taken. */
   private lock(id: string, options: LockOptions): Promise<(() => void) | undefined> {
     return new Promise((resolve, reject) => {
-      this.locks!.request(LOCK_PREFIX + id, options, (lock) => {
+      const request = this.locks!.request(LOCK_PREFIX + id, options, (lock) => {
         if (!lock) {
           resolve(undefined);
           return;
         }
+        const settled = request.catch(() => undefined);
+        this.settling.set(id, settled);
+        void settled.then(() => {
+          if (this.settling.get(id) === settled) this.settling.delete(id);
+        });
         // The lock is held until the promise returned here settles: when the page releases it.
         return new Promise<void>((released) => resolve(released));
-      }).catch(reject);
+      });
+      request.catch(reject);
     });
   }
 
