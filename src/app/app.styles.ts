@@ -155,10 +155,12 @@ export const appStyles = css`
   }
   :host(:not([wide])) nav {
     justify-content: flex-end;
-    gap: 0.3em;
+    gap: 0.25em;
   }
+  /* Three views beside the name on a 390 px phone; they wrap only on narrower screens. */
   :host(:not([wide])) nav button {
-    padding-inline: 0.7em;
+    padding-inline: 0.5em;
+    font-size: 0.95em;
   }
   :host(:not([wide])) .now {
     justify-self: stretch;
