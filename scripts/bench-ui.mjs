@@ -65,7 +65,12 @@ async function streamOnce(browser, url, modelId) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${url}?engine=double`);
   const chat = page.locator('edge-llm-chat');
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  // The engine double's models have one variant each: a row per id, chosen by its variant control.
+  await page
+    .locator('edge-llm-model-picker li.row')
+    .filter({ has: page.locator(`option[value="${modelId}"]`) })
+    .locator('select[name="variant"]')
+    .selectOption(modelId);
   await chat.locator('button[data-action="load"]').click();
   await chat.locator('[role="status"]', { hasText: `${modelId} ready` }).waitFor();
   const input = chat.locator('textarea[name="message"]');

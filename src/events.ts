@@ -3,13 +3,21 @@
  * page can listen on the element or anywhere above it, across shadow roots.
  */
 import type { BenchResult } from './core/bench-schema.js';
+import type { ComputePath } from './core/compute-path.js';
 import type { ModelSourcesSetting } from './core/custom-models.js';
 import type { RecoveryAction } from './core/error-messages.js';
 import type { ErrorCode } from './core/errors.js';
 import type { EvalResult } from './core/eval-schema.js';
 import type { EvalSessionProgress } from './measure/eval-session.js';
 import type { BenchProgress } from './measure/model-benchmark.js';
-import type { CachedModel, EngineId, GenerationStats, LoadProgress, LoadReport } from './shared/engine-api.js';
+import type {
+  CachedModel,
+  ComputeDevice,
+  EngineId,
+  GenerationStats,
+  LoadProgress,
+  LoadReport,
+} from './shared/engine-api.js';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -72,12 +80,27 @@ export class EdgeLlmRecoverEvent extends Event {
 }
 
 /**
- * A model was chosen: in the picker, or by opening a saved conversation in the chat (which then
- * names its engine too, so the page can follow).
+ * A model was chosen: in the picker (which variant, its engine, and the device it runs on there,
+ * as the picker judges it for the path the visitor chose), or by opening a saved conversation in
+ * the chat (which then names its engine too, so the page can follow).
  */
 export class EdgeLlmModelSelectEvent extends Event {
-  constructor(readonly detail: { modelId: string; engine?: EngineId }) {
+  constructor(readonly detail: { modelId: string; engine?: EngineId; device?: ComputeDevice }) {
     super('edge-llm-model-select', init);
+  }
+}
+
+/** The visitor chose where models run: on the GPU (WebGPU) or on the CPU (WebAssembly). */
+export class EdgeLlmPathChangeEvent extends Event {
+  constructor(readonly detail: { path: ComputePath }) {
+    super('edge-llm-path-change', init);
+  }
+}
+
+/** A chat let go of its model (Unload): the page's view of it should say so. */
+export class EdgeLlmUnloadEvent extends Event {
+  constructor() {
+    super('edge-llm-unload', init);
   }
 }
 
@@ -166,6 +189,8 @@ declare global {
     'edge-llm-error': EdgeLlmErrorEvent;
     'edge-llm-recover': EdgeLlmRecoverEvent;
     'edge-llm-model-select': EdgeLlmModelSelectEvent;
+    'edge-llm-path-change': EdgeLlmPathChangeEvent;
+    'edge-llm-unload': EdgeLlmUnloadEvent;
     'edge-llm-cancel-load': EdgeLlmCancelLoadEvent;
     'edge-llm-sources-change': EdgeLlmSourcesChangeEvent;
     'edge-llm-cache-change': EdgeLlmCacheChangeEvent;

@@ -18,6 +18,7 @@ export {
   EdgeLlmRecoverEvent,
   EdgeLlmTokenEvent,
   EdgeLlmModelSelectEvent,
+  EdgeLlmUnloadEvent,
 } from './events.js';
 export { probeGpu, setEngineWorkerFactory } from './client/shared-client.js';
 export { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from './events.js';

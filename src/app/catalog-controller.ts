@@ -1,31 +1,28 @@
 /**
- * The app's model list, in order: the saved engine and model first (so the wrong catalog is never
- * listed), then this device and the engine's catalog, then a default pick, then the marks for
- * models the other engine also has. A newer request always wins over an older one still running.
+ * The app's model list, in order: the saved model, its engine and device first (so a returning
+ * visitor gets what they chose), then this device and every engine's catalog, then a default
+ * pick for a new visitor: where models run (GPU or CPU) and the model that suits this device
+ * best there. A newer request always wins over an older one still running.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { catalogClient } from '../client/shared-client.js';
-import { filterCatalog, isInstructModel } from '../core/catalog.js';
-import { engineLabel } from '../core/engines.js';
-import { defaultModel } from '../core/fit.js';
+import { defaultComputePath, deviceForPath, pathOfDevice, type ComputePath } from '../core/compute-path.js';
+import { PUBLIC_ENGINE_IDS, runsOnCpu } from '../core/engines.js';
+import { DEFAULT_GROUP_FILTER, filterGroups, groupModels } from '../core/model-groups.js';
 import { restoredSelection } from '../core/restore-selection.js';
-import { crossEngineKey, transformersModelId } from '../core/transformers-catalog.js';
+import { transformersModelId } from '../core/transformers-catalog.js';
+import { defaultChoice, judgeVariant, type ChoiceContext } from '../core/variant-choice.js';
 import { loadSavedSettings } from '../persistence/saved-selection.js';
-import type { CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
+import type { ComputeDevice, CustomModelSource, DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
 
 /** The app's chat saves under this record; the app reads its engine and model back from it. */
 export const APP_STORAGE_KEY = 'app';
 /** Longest the catalog waits for the saved engine and model (IndexedDB can be slow to open). */
 const RESTORE_WAIT_MS = 1000;
 
-const OTHER_ENGINE: Partial<Record<EngineId, EngineId>> = {
-  webllm: 'transformers',
-  transformers: 'webllm',
-  llamacpp: 'transformers',
-};
-
 export interface CatalogHost extends ReactiveControllerHost {
-  engine: EngineId;
+  /** The engine the URL names, if any: its models are listed first and the default comes from it. */
+  engine: EngineId | undefined;
   customModels: CustomModelSource | undefined;
   /** Shows a failure to list models or probe the device. */
   showError(error: unknown): void;
@@ -33,10 +30,14 @@ export interface CatalogHost extends ReactiveControllerHost {
 
 export class CatalogController implements ReactiveController {
   device: DeviceReport | undefined;
+  /** Every engine's models (only the test double's when the URL asks for it). */
   models: ModelRecord[] = [];
+  /** The chosen variant, its engine and the device it runs on. */
   selected = '';
-  /** Models the other engine also has, by cross-engine key, with that engine's label. */
-  alsoIn: { label: string; keys: Set<string> } | undefined;
+  selectedEngine: EngineId = 'webllm';
+  computeDevice: ComputeDevice = 'webgpu';
+  /** Where models run; undefined until chosen or this device's default is known. */
+  path: ComputePath | undefined;
 
   private readonly client = catalogClient();
   private request = 0;
@@ -50,31 +51,25 @@ export class CatalogController implements ReactiveController {
     this.restored ??= this.restoreSelection();
   }
 
-  /** Lists the host's engine's catalog again (engine, custom models or storage changed). */
+  /** Lists every engine's catalog again (custom models or storage changed). */
   async refresh(): Promise<void> {
     const request = ++this.request;
     await this.restored;
     if (request !== this.request) return;
-    try {
-      const models = await this.client.listModels(this.host.engine, this.host.customModels);
-      if (request !== this.request) return;
-      this.models = models;
-      this.pickDefault();
-      this.host.requestUpdate();
-      // The same model in the other real engine, so visitors can compare engines on their device.
-      const other = OTHER_ENGINE[this.host.engine];
-      const keys = other
-        ? new Set((await this.client.listModels(other, this.host.customModels)).map(crossEngineKey))
-        : undefined;
-      if (request !== this.request) return;
-      this.alsoIn = other && keys ? { label: engineLabel(other), keys } : undefined;
-      this.host.requestUpdate();
-    } catch (error) {
-      this.host.showError(error);
-    }
+    const engines: readonly EngineId[] = this.host.engine === 'double' ? ['double'] : PUBLIC_ENGINE_IDS;
+    // One engine that cannot list (a chunk that failed to load) leaves the others' models listed.
+    const lists = await Promise.allSettled(
+      engines.map((engine) => this.client.listModels(engine, this.host.customModels)),
+    );
+    if (request !== this.request) return;
+    const failed = lists.find((list) => list.status === 'rejected');
+    if (failed) this.host.showError(failed.reason);
+    this.models = lists.flatMap((list) => (list.status === 'fulfilled' ? list.value : []));
+    this.pickDefault();
+    this.host.requestUpdate();
   }
 
-  /** The device's WebGPU report; the host hears of a browser without WebGPU or an adapter from it. */
+  /** The device's WebGPU report (the host hears of a browser without WebGPU from it). */
   async inspectDevice(): Promise<DeviceReport | undefined> {
     try {
       this.device = await this.client.probeDevice();
@@ -87,45 +82,70 @@ export class CatalogController implements ReactiveController {
     }
   }
 
-  select(modelId: string): void {
+  /**
+   * Chooses a variant; without a device, the one it runs on for the current path (a model not
+   * listed yet, just added, runs on the path if its engine can).
+   */
+  select(modelId: string, engine?: EngineId, device?: ComputeDevice): void {
+    const record = this.models.find((model) => model.id === modelId && (!engine || model.engine === engine));
     this.selected = modelId;
+    this.selectedEngine = engine ?? record?.engine ?? this.selectedEngine;
+    const context = this.context();
+    const path = this.currentPath() ?? pathOfDevice(this.computeDevice);
+    this.computeDevice =
+      device ??
+      (record && context
+        ? judgeVariant(record, context).device
+        : runsOnCpu(this.selectedEngine)
+          ? deviceForPath(path)
+          : 'webgpu');
     this.host.requestUpdate();
   }
 
-  /** Another engine's catalog: nothing is selected until it is listed. */
-  chooseEngine(engine: EngineId): void {
-    this.host.engine = engine;
-    this.selected = '';
-    this.models = [];
+  /** The visitor chose where models run; the picker then chooses the model's variant there. */
+  choosePath(path: ComputePath): void {
+    this.path = path;
     this.host.requestUpdate();
   }
 
-  /** The engine and model the chat was saved with, unless the URL names an engine. */
+  /** Where models run now: the visitor's choice, else this device's default (the CPU without WebGPU). */
+  currentPath(): ComputePath | undefined {
+    if (!this.device) return this.path;
+    const advice = defaultComputePath(this.device);
+    return advice.gpuAvailable ? (this.path ?? advice.path) : 'cpu';
+  }
+
+  private context(): ChoiceContext | undefined {
+    const path = this.currentPath();
+    return this.device && path ? { device: this.device, path, catalog: this.models } : undefined;
+  }
+
+  /** The engine, model and device the chat was saved with, unless the URL names another engine. */
   private async restoreSelection(): Promise<void> {
     const saved = await loadSavedSettings(APP_STORAGE_KEY, RESTORE_WAIT_MS);
     if (!saved) return;
-    const engineFromUrl = new URLSearchParams(location.search).has('engine');
-    const { engine, model } = restoredSelection(saved, this.host.engine, engineFromUrl);
-    this.host.engine = engine;
-    if (model) this.select(model);
+    const engineFromUrl = this.host.engine !== undefined;
+    const current = this.host.engine ?? saved.engine ?? this.selectedEngine;
+    const { engine, model } = restoredSelection(saved, current, engineFromUrl);
+    if (!model) return;
+    if (saved.device) this.path = pathOfDevice(saved.device);
+    this.select(model, engine, saved.device);
   }
 
-  /** The smallest instruct model that fits, once both the device and the catalog are known. */
+  /** A new visitor's model: the one that suits this device best on its default path. */
   private pickDefault(): void {
-    if (this.selected && this.models.some((model) => model.id === this.selected)) return;
-    if (!this.device || this.models.length === 0) return;
+    const chosen = this.models.find((model) => model.id === this.selected && model.engine === this.selectedEngine);
+    if (chosen || !this.device || this.models.length === 0) return;
+    const context = this.context()!;
     const custom = this.customRecords();
-    const candidates = filterCatalog(custom.length > 0 ? custom : this.models, { showAll: custom.length > 0 });
-    const choice =
-      this.device.webgpu === 'available'
-        ? defaultModel(
-            candidates,
-            this.device,
-            this.models,
-            (record) => custom.length > 0 || this.host.engine === 'double' || isInstructModel(record),
-          )
-        : undefined;
-    this.selected = (choice ?? candidates[0])?.id ?? '';
+    const preferred = this.host.engine;
+    const pool = custom.length > 0 ? custom : this.models.filter((model) => !preferred || model.engine === preferred);
+    const groups = groupModels(pool);
+    const candidates = custom.length > 0 ? groups : filterGroups(groups, DEFAULT_GROUP_FILTER);
+    const accept = (group: { instruct: boolean }) => custom.length > 0 || preferred === 'double' || group.instruct;
+    const choice = defaultChoice(candidates, context, accept);
+    const record = choice?.best.judgement.record ?? candidates[0]?.variants[0] ?? pool[0];
+    if (record) this.select(record.id, record.engine, choice?.best.judgement.device);
   }
 
   /** The listed models the host page or the visitor added: they are what the visitor came for. */
@@ -136,6 +156,7 @@ export class CatalogController implements ReactiveController {
       ...(custom?.transformers ?? []).map((source) =>
         transformersModelId(source.url.replace(/\/+$/, ''), source.dtype),
       ),
+      ...(custom?.llamacpp ?? []).map((source) => source.url),
     ]);
     return this.models.filter((model) => ids.has(model.id));
   }

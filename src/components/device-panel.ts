@@ -1,17 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { DeviceReport } from '../shared/engine-api.js';
+import { isSoftwareAdapter } from '../core/compute-path.js';
 import { formatBytes } from '../core/format.js';
 import { cardStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
-
-/** True for software GPUs (SwiftShader, WARP, llvmpipe): correct but very slow. */
-export function isSoftwareGpu(report: DeviceReport): boolean {
-  return (
-    report.isFallbackAdapter ||
-    /swiftshader|llvmpipe|warp|software/i.test(`${report.architecture} ${report.description} ${report.device}`)
-  );
-}
 
 /**
  * What this device offers a model: the GPU adapter, its features and limits, and memory. Storage
@@ -61,14 +54,14 @@ export class EdgeLlmDevicePanel extends LitElement {
       </p>`;
     }
     const f16 = report.features.includes('shader-f16');
-    const software = isSoftwareGpu(report);
+    const software = isSoftwareAdapter(report);
     return html`
       <section part="device" aria-label="This device">
         ${
           software
             ? html`<p class="notice" data-software-gpu>
                 Software GPU (${report.architecture || report.description || 'fallback adapter'}): expect very slow
-                generation.
+                generation on it, so models run on the CPU unless you choose the GPU.
               </p>`
             : nothing
         }

@@ -1,256 +1,231 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { filterCatalog } from '../core/catalog.js';
-import { checkFit, type FitResult, type FitVerdict } from '../core/fit.js';
-import { formatMiB } from '../core/format.js';
-import { crossEngineKey } from '../core/transformers-catalog.js';
-import { EdgeLlmModelSelectEvent } from '../events.js';
-import type { DeviceReport, ModelRecord } from '../shared/engine-api.js';
-import { cardStyles, formStyles } from './shared-styles.js';
+import { defaultComputePath, type ComputePath } from '../core/compute-path.js';
+import { engineLabel, PUBLIC_ENGINE_IDS } from '../core/engines.js';
+import {
+  DEFAULT_GROUP_FILTER,
+  filterGroups,
+  groupModels,
+  modelGroupKey,
+  type GroupFilter,
+  type ModelGroup,
+  type SizeFilter,
+} from '../core/model-groups.js';
+import { bestVariant, judgeVariant, type ChoiceContext, type VariantJudgement } from '../core/variant-choice.js';
+import { EdgeLlmModelSelectEvent, EdgeLlmPathChangeEvent } from '../events.js';
+import type { DeviceReport, EngineId, ModelRecord } from '../shared/engine-api.js';
+import { pickerStyles } from './model-picker.styles.js';
+import { modelRow } from './model-row.js';
+import { formStyles } from './shared-styles.js';
 import { themeStyles } from './theme.js';
 
-const VERDICT_LABELS: Record<FitVerdict, string> = {
-  fits: 'fits',
-  tight: 'tight',
-  'wont-fit': "won't fit",
-  'needs-f16': 'needs shader-f16',
+const SIZE_LABELS: Record<SizeFilter, string> = {
+  // Short enough for a phone's select: chat models only, by their memory need.
+  tiny: 'Chat, up to 1 GB',
+  small: 'Chat, up to 4 GB',
+  any: 'Any size or kind',
 };
 
-/** A short button label for the better variant; the full id is its accessible name. */
-function alternativeLabel(record: ModelRecord, alternative: ModelRecord): string {
-  if (/-1k$/i.test(alternative.id) && !/-1k$/i.test(record.id)) return 'Use the 1k-context variant';
-  if (alternative.quantization && alternative.quantization !== record.quantization) {
-    return `Use ${alternative.quantization}`;
-  }
-  return `Use ${alternative.id}`;
-}
-
 /**
- * The catalog with a fit verdict for this device on every row, before anything is downloaded.
+ * Models, not files: one row per model (family and size) from every engine, with its variants
+ * (quantization and engine) in a control on the row. For each row the best variant for this
+ * device is pre-chosen, with the reason in words; variants this device cannot run are listed with
+ * their reason and never pre-chosen. Above the rows: where models run (GPU or CPU) and filters by
+ * engine, size and storage.
  *
- * @summary Pick a model that fits this device.
- * @fires edge-llm-model-select - A model was chosen (`detail.modelId`).
+ * @summary Pick a model that runs well on this device.
+ * @fires edge-llm-model-select - A variant was chosen (`detail`: { modelId, engine, device }).
+ * @fires edge-llm-path-change - The visitor chose where models run (`detail.path`: "gpu" or "cpu").
  * @csspart picker - The picker.
  */
 export class EdgeLlmModelPicker extends LitElement {
-  static override styles = [
-    themeStyles,
-    formStyles,
-    cardStyles,
-    css`
-      :host {
-        display: block;
-        container-type: inline-size;
-      }
-      .controls {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--_space);
-        align-items: center;
-        margin-bottom: 0.6em;
-      }
-      input[type='search'] {
-        min-width: 14rem;
-      }
-      .scroller {
-        max-height: 26rem;
-        overflow: auto;
-        border: 1px solid var(--_border);
-        border-radius: var(--_radius);
-      }
-      table {
-        font-size: 0.9em;
-      }
-      th {
-        position: sticky;
-        top: 0;
-        background: var(--_surface);
-        z-index: 1;
-      }
-      tr.selected {
-        background: color-mix(in srgb, var(--_accent) 10%, var(--_bg));
-      }
-      .num {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
-      }
-      .badge {
-        display: inline-block;
-        border-radius: 999px;
-        padding: 0.05em 0.6em;
-        font-weight: 600;
-        font-size: 0.85em;
-        white-space: nowrap;
-      }
-      .fits {
-        background: color-mix(in srgb, var(--_ok) 15%, var(--_bg));
-        color: var(--_ok);
-      }
-      .tight {
-        background: color-mix(in srgb, var(--_warn) 15%, var(--_bg));
-        color: var(--_warn);
-      }
-      .wont-fit,
-      .needs-f16 {
-        background: color-mix(in srgb, var(--_danger) 12%, var(--_bg));
-        color: var(--_danger);
-      }
-      .reason {
-        display: block;
-        color: var(--_muted);
-        font-size: 0.9em;
-        margin-top: 0.2em;
-      }
-      .also {
-        display: inline-block;
-        font-size: 0.78em;
-        border: 1px solid var(--_border);
-        border-radius: 999px;
-        padding: 0 0.5em;
-        color: var(--_muted);
-      }
-      button.alt {
-        margin-top: 0.3em;
-        padding: 0.2em 0.6em;
-        font-size: 0.9em;
-      }
-      label.model {
-        display: flex;
-        gap: 0.5em;
-        align-items: flex-start;
-        cursor: pointer;
-      }
-      /* The verdict matters most: in a narrow column or on a phone, the id already says the rest. */
-      @container (max-width: 44rem) {
-        .optional {
-          display: none;
-        }
-      }
-    `,
-  ];
+  static override styles = [themeStyles, formStyles, pickerStyles];
 
+  /** Every listed model, of every engine. */
   @property({ attribute: false }) models: ModelRecord[] = [];
   @property({ attribute: false }) device: DeviceReport | undefined;
+  /** The chosen variant's id. */
   @property() selected = '';
-  /** Models the other engine also has (by family and size), to mark rows that can be compared. */
-  @property({ attribute: false }) alsoIn: { label: string; keys: ReadonlySet<string> } | undefined;
-  @state() private showAll = false;
-  @state() private query = '';
+  /** Where models run: "gpu" or "cpu"; unset, this device's default. */
+  @property() path: ComputePath | undefined;
+  /** Lists one engine's variants to start with ("all" for every engine). */
+  @property() engine: EngineId | 'all' = 'all';
 
-  /** The fit verdict for a model on this picker's device. */
-  fitOf(record: ModelRecord): FitResult | undefined {
-    return this.device?.webgpu === 'available' ? checkFit(record, this.device, this.models) : undefined;
+  @state() private filter: GroupFilter = DEFAULT_GROUP_FILTER;
+  /** The variant a visitor last chose in each row, by row key, so a row keeps it when another is chosen. */
+  private readonly rowChoice = new Map<string, string>();
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('engine')) this.filter = { ...this.filter, engine: this.engine };
+  }
+
+  /** The context variants are judged in; undefined until the device is known. */
+  choiceContext(): ChoiceContext | undefined {
+    if (!this.device) return undefined;
+    return { device: this.device, path: this.currentPath(), catalog: this.models };
   }
 
   override render() {
-    const rows = filterCatalog(this.models, { showAll: this.showAll, query: this.query });
+    const groups = filterGroups(groupModels(this.models), this.filter);
+    const selectedKey = this.selectedRecord() ? modelGroupKey(this.selectedRecord()!) : '';
+    const ctx = this.choiceContext();
     return html`
       <section part="picker" aria-label="Models">
-        <div class="controls">
-          <label
-            >Search
-            <input
-              type="search"
-              name="model-search"
-              .value=${this.query}
-              @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <label>
-            <input
-              type="checkbox"
-              name="show-all"
-              .checked=${this.showAll}
-              @change=${(e: Event) => (this.showAll = (e.target as HTMLInputElement).checked)}
-            />
-            Show all models (${this.models.length}), not only small chat models
-          </label>
-          <span class="muted" aria-live="polite">${rows.length} shown</span>
-        </div>
-        <div class="scroller">
-          <table>
-            <caption class="visually-hidden">
-              Models with their size and whether they fit this device
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" class="num optional">Params</th>
-                <th scope="col" class="optional">Quant</th>
-                <th scope="col" class="num">VRAM</th>
-                <th scope="col" class="num optional">Context</th>
-                <th scope="col" class="optional">Cached</th>
-                <th scope="col">This device</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows.map((record) => this.renderRow(record))}
-            </tbody>
-          </table>
-        </div>
+        ${this.renderPath()} ${this.renderFilters()}
+        <p class="count muted" aria-live="polite">${groups.length} ${groups.length === 1 ? 'model' : 'models'} shown</p>
+        <fieldset>
+          <legend class="visually-hidden">Model</legend>
+          <ul class="rows">
+            ${groups.map((group) => this.renderRow(group, group.key === selectedKey, ctx))}
+          </ul>
+        </fieldset>
       </section>
     `;
   }
 
-  private renderRow(record: ModelRecord) {
-    const fit = this.fitOf(record);
-    const selected = record.id === this.selected;
-    return html`<tr
-      class=${selected ? 'selected' : ''}
-      data-model-id=${record.id}
-      data-verdict=${fit?.verdict ?? 'unknown'}
-    >
-      <td>
-        <label class="model">
-          <input
-            type="radio"
-            name="model"
-            .value=${record.id}
-            .checked=${selected}
-            @change=${() => this.select(record.id)}
-          />
-          <span
-            >${record.family}
-            ${
-              this.alsoIn?.keys.has(crossEngineKey(record))
-                ? html`<span class="also" data-also-in>also in ${this.alsoIn.label}</span>`
-                : nothing
-            } <span class="reason mono">${record.id}</span></span
-          >
-        </label>
-      </td>
-      <td class="num optional">${record.parameters}</td>
-      <td class="mono optional">${record.quantization || '–'}</td>
-      <td class="num">${record.vramMB ? `${record.vramIsEstimate ? '≈ ' : ''}${formatMiB(record.vramMB)}` : '–'}</td>
-      <td class="num optional">${record.contextWindow?.toLocaleString('en-US') ?? '–'}</td>
-      <td class="optional" data-cached=${record.cached ? 'yes' : 'no'}>${record.cached ? 'yes' : 'no'}</td>
-      <td>
-        ${
-          fit
-            ? html`<span class="badge ${fit.verdict}">${VERDICT_LABELS[fit.verdict]}</span>
-                <span class="reason">${fit.reason}</span>
-                ${
-                  fit.alternative
-                    ? html`<button
-                        type="button"
-                        class="alt"
-                        data-alternative=${fit.alternative.id}
-                        title=${fit.alternative.id}
-                        aria-label=${`Use ${fit.alternative.id}`}
-                        @click=${() => this.select(fit.alternative!.id)}
-                      >
-                        ${alternativeLabel(record, fit.alternative)}
-                      </button>`
-                    : nothing
-                }`
-            : html`<span class="muted">unknown</span>`
-        }
-      </td>
-    </tr>`;
+  private renderPath() {
+    if (!this.device) return html`<p class="path muted">Looking at this device…</p>`;
+    const advice = defaultComputePath(this.device);
+    const path = this.currentPath();
+    const radio = (value: ComputePath, label: string, disabled: boolean) =>
+      html`<label
+        ><input
+          type="radio"
+          name="path"
+          .value=${value}
+          .checked=${path === value}
+          ?disabled=${disabled}
+          @change=${() => this.choosePath(value)}
+        />
+        ${label}</label
+      >`;
+    return html`<fieldset class="path">
+      <legend>Run models on</legend>
+      <div class="choices">
+        ${radio('gpu', 'the GPU (WebGPU)', !advice.gpuAvailable)} ${radio('cpu', 'the CPU (WebAssembly)', false)}
+      </div>
+      <p class="path-reason" data-path-reason>
+        ${advice.reason}${path !== advice.path ? ` You chose ${path === 'cpu' ? 'the CPU' : 'the GPU'}.` : ''}
+      </p>
+    </fieldset>`;
   }
 
-  private select(modelId: string) {
-    this.selected = modelId;
-    this.dispatchEvent(new EdgeLlmModelSelectEvent({ modelId }));
+  private renderFilters() {
+    const engines: (EngineId | 'all')[] = [
+      'all',
+      ...PUBLIC_ENGINE_IDS,
+      ...(this.models.some((record) => record.engine === 'double') ? (['double'] as const) : []),
+    ];
+    return html`<div class="filters">
+      <label class="query"
+        >Search
+        <input
+          type="search"
+          name="model-search"
+          .value=${this.filter.query}
+          @input=${(e: Event) => this.setFilter({ query: (e.target as HTMLInputElement).value })}
+        />
+      </label>
+      <label
+        >Engine
+        <select
+          name="engine-filter"
+          @change=${(e: Event) => this.setFilter({ engine: (e.target as HTMLSelectElement).value as EngineId | 'all' })}
+        >
+          ${engines.map(
+            (engine) =>
+              html`<option value=${engine} ?selected=${engine === this.filter.engine}>
+                ${engine === 'all' ? 'Every engine' : engineLabel(engine)}
+              </option>`,
+          )}
+        </select>
+      </label>
+      <label
+        >Size
+        <select
+          name="size-filter"
+          @change=${(e: Event) => this.setFilter({ size: (e.target as HTMLSelectElement).value as SizeFilter })}
+        >
+          ${(Object.keys(SIZE_LABELS) as SizeFilter[]).map(
+            (size) => html`<option value=${size} ?selected=${size === this.filter.size}>${SIZE_LABELS[size]}</option>`,
+          )}
+        </select>
+      </label>
+      <label class="stored"
+        ><input
+          type="checkbox"
+          name="stored-only"
+          .checked=${this.filter.storedOnly}
+          @change=${(e: Event) => this.setFilter({ storedOnly: (e.target as HTMLInputElement).checked })}
+        />
+        Stored on this device</label
+      >
+    </div>`;
+  }
+
+  private renderRow(group: ModelGroup, selected: boolean, ctx: ChoiceContext | undefined) {
+    const judged = new Map<string, VariantJudgement>(
+      ctx ? group.variants.map((record) => [record.id, judgeVariant(record, ctx)]) : [],
+    );
+    const best = ctx ? bestVariant(group.variants, ctx) : undefined;
+    const byId = (id: string | undefined) => group.variants.find((record) => record.id === id);
+    const current =
+      (selected ? byId(this.selected) : undefined) ??
+      byId(this.rowChoice.get(group.key)) ??
+      best?.judgement.record ??
+      group.variants[0]!;
+    return modelRow({
+      group,
+      judged,
+      best,
+      current,
+      selected,
+      onPick: () => this.choose(current, judged.get(current.id)),
+      onVariant: (id) => {
+        const record = byId(id);
+        if (!record) return;
+        this.rowChoice.set(group.key, id);
+        this.choose(record, judged.get(id));
+      },
+    });
+  }
+
+  private currentPath(): ComputePath {
+    const advice = this.device ? defaultComputePath(this.device) : undefined;
+    if (advice && !advice.gpuAvailable) return 'cpu';
+    return this.path ?? advice?.path ?? 'gpu';
+  }
+
+  private selectedRecord(): ModelRecord | undefined {
+    return this.models.find((record) => record.id === this.selected);
+  }
+
+  private setFilter(change: Partial<GroupFilter>) {
+    this.filter = { ...this.filter, ...change };
+  }
+
+  private choose(record: ModelRecord, judged: VariantJudgement | undefined) {
+    this.selected = record.id;
+    this.dispatchEvent(
+      new EdgeLlmModelSelectEvent({
+        modelId: record.id,
+        engine: record.engine,
+        ...(judged ? { device: judged.device } : {}),
+      }),
+    );
+  }
+
+  /** A new path: the chosen model moves to its best variant there. */
+  private choosePath(path: ComputePath) {
+    this.path = path;
+    this.dispatchEvent(new EdgeLlmPathChangeEvent({ path }));
+    const record = this.selectedRecord();
+    const ctx = this.choiceContext();
+    if (!record || !ctx) return;
+    const group = groupModels(this.models).find((candidate) => candidate.key === modelGroupKey(record));
+    const best = group ? bestVariant(group.variants, ctx) : undefined;
+    const target = best?.judgement.record ?? record;
+    this.rowChoice.delete(modelGroupKey(record));
+    this.choose(target, judgeVariant(target, ctx));
   }
 }

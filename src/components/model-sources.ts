@@ -215,7 +215,9 @@ export class EdgeLlmModelSources extends LitElement {
     this.folderStatus = `Added ${folder.url} (${dtype}). Press Load model to load it.`;
     form.reset();
     this.announce();
-    this.dispatchEvent(new EdgeLlmModelSelectEvent({ modelId: transformersModelId(folder.url, dtype) }));
+    this.dispatchEvent(
+      new EdgeLlmModelSelectEvent({ modelId: transformersModelId(folder.url, dtype), engine: 'transformers' }),
+    );
   }
 
   private onToggle(event: Event) {

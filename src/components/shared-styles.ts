@@ -12,11 +12,12 @@ export const formStyles = css`
     gap: 0.2em;
     font-size: 0.9em;
   }
-  /* A checkbox or radio sits beside its words. */
+  /* A checkbox or radio sits beside its words; the whole label is a 44 px touch target. */
   label:has(> input[type='checkbox'], > input[type='radio']) {
     flex-direction: row;
     align-items: center;
     gap: 0.4em;
+    min-height: 44px;
   }
   input:not([type='checkbox'], [type='radio'], [type='file']),
   select,
@@ -28,6 +29,22 @@ export const formStyles = css`
     background: var(--_bg);
     color: var(--_text);
     min-width: 0;
+  }
+  input:not([type='checkbox'], [type='radio'], [type='range']),
+  select,
+  textarea {
+    min-height: 44px;
+  }
+  input[type='file']::file-selector-button {
+    min-height: 44px;
+    font: inherit;
+    margin-inline-end: 0.6em;
+    padding: 0.45em 0.9em;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.7);
+    background: var(--_bg);
+    color: var(--_text);
+    cursor: pointer;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger);

@@ -44,7 +44,7 @@ export class EdgeLlmStats extends LitElement {
       }
       dl {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(min(9.5rem, 100%), 1fr));
         gap: calc(var(--_space) * 0.75);
         margin: 0;
       }

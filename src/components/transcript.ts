@@ -52,6 +52,7 @@ export class EdgeLlmTranscript extends LitElement {
       min-height: 0;
     }
     [part='transcript'] {
+      box-sizing: border-box;
       height: 100%;
       overflow-y: auto;
       overscroll-behavior: contain;
@@ -127,6 +128,8 @@ export class EdgeLlmTranscript extends LitElement {
   private scrollFrame: number | undefined;
   /** The Markdown stylesheet is in this view's shadow root, or on its way. */
   private markdownStyled = false;
+  /** Where the view was at the last scroll event: only a move up is the reader leaving the end. */
+  private lastScrollTop = 0;
 
   override render() {
     const lastUser = this.turns.findLastIndex((turn) => turn.role === 'user');
@@ -285,9 +288,18 @@ export class EdgeLlmTranscript extends LitElement {
     }
   }
 
+  /**
+   * The reader left the end only by scrolling up. Our own scroll to the end can arrive as an event
+   * after more text made the view taller (the event fires a frame later), so "not at the end" alone
+   * would wrongly stop following the reply.
+   */
   private onScroll() {
     const scroller = this.scroller;
     if (!scroller) return;
-    this.pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+    const atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 24;
+    if (atEnd) this.pinned = true;
+    else if (scroller.scrollTop < this.lastScrollTop) this.pinned = false;
+    this.lastScrollTop = scroller.scrollTop;
+    if (this.pinned && !atEnd) this.keepPinned();
   }
 }

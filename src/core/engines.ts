@@ -11,13 +11,15 @@ interface EngineInfo {
   runtime: string;
   /** False for the test double, which is offered only where a test chose it. */
   public: boolean;
+  /** True when it can compute on the CPU through WebAssembly, not only on the GPU through WebGPU. */
+  cpu: boolean;
 }
 
 const ENGINES: Record<EngineId, EngineInfo> = {
-  webllm: { name: 'web-llm', runtime: 'MLC', public: true },
-  transformers: { name: 'transformers.js', runtime: 'ONNX Runtime', public: true },
-  llamacpp: { name: 'llama.cpp', runtime: 'GGUF, wllama', public: true },
-  double: { name: 'Engine double', runtime: 'tests', public: false },
+  webllm: { name: 'web-llm', runtime: 'MLC', public: true, cpu: false },
+  transformers: { name: 'transformers.js', runtime: 'ONNX Runtime', public: true, cpu: true },
+  llamacpp: { name: 'llama.cpp', runtime: 'GGUF, wllama', public: true, cpu: true },
+  double: { name: 'Engine double', runtime: 'tests', public: false, cpu: true },
 };
 
 /** Every engine id, in the order the UI lists them. */
@@ -38,4 +40,9 @@ export function engineName(id: EngineId): string {
 /** "transformers.js (ONNX Runtime)" */
 export function engineLabel(id: EngineId): string {
   return `${ENGINES[id].name} (${ENGINES[id].runtime})`;
+}
+
+/** True when the engine can compute on the CPU (WebAssembly); web-llm runs only on WebGPU. */
+export function runsOnCpu(id: EngineId): boolean {
+  return ENGINES[id].cpu;
 }

@@ -218,6 +218,7 @@ export function llamaCppRecords(): ModelRecord[] {
         Math.min(entry.contextWindow, DEFAULT_CONTEXT),
       ),
       vramIsEstimate: true,
+      downloadBytes: file.sizeMB * 1e6,
       contextWindow: entry.contextWindow,
       // llama.cpp's WebGPU backend needs shader-f16, but without it the model runs on the CPU.
       requiredFeatures: [],

@@ -36,12 +36,16 @@ export function defaultThreads(hardwareConcurrency: number | undefined): number 
 }
 
 export function planCompute(env: ComputeEnvironment, requested?: ComputeDevice, threads?: number): ComputePlan {
+  // What rules the GPU out on this device comes first: it holds whatever was asked for.
   let deviceReason: string | undefined;
-  if (requested === 'wasm') deviceReason = 'you chose the CPU';
-  else if (!env.webgpu) deviceReason = 'this browser has no WebGPU';
+  if (!env.webgpu) deviceReason = 'this browser has no WebGPU';
   else if (!env.adapter) deviceReason = 'the browser offered no GPU adapter';
   else if (!env.adapter.features.includes('shader-f16')) {
     deviceReason = `this GPU lacks shader-f16, which llama.cpp's WebGPU backend needs`;
+  } else if (requested === 'wasm') {
+    deviceReason = env.adapter.isFallbackAdapter
+      ? 'this GPU is a software renderer, so the CPU runs models faster'
+      : 'the CPU was chosen';
   }
   const wanted =
     threads !== undefined && Number.isInteger(threads) && threads >= 1

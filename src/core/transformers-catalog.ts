@@ -111,6 +111,7 @@ export function transformersRecords(): ModelRecord[] {
       quantization: dtype,
       vramMB: estimateVramMB(fileMB),
       vramIsEstimate: true,
+      downloadBytes: fileMB * 1e6,
       contextWindow: entry.contextWindow,
       requiredFeatures: [],
       bufferSizeRequiredBytes: undefined,

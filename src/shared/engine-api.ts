@@ -47,6 +47,8 @@ export interface ModelRecord {
   lowResource: boolean;
   /** True when every file of the model is already in the browser's cache. */
   cached: boolean;
+  /** Bytes of the model's files as published, when the catalog knows them (not web-llm's). */
+  downloadBytes?: number;
 }
 
 /** Extra models the host page (or a test) adds to an engine's catalog. */
@@ -137,6 +139,11 @@ export interface DeviceReport {
   /** `navigator.deviceMemory` in GiB (browsers cap and round it); undefined when not given. */
   deviceMemoryGB: number | undefined;
   hardwareConcurrency: number | undefined;
+  /**
+   * True when the origin private file system is there (llama.cpp stores its models in it); false
+   * where it is not (a page served over plain HTTP); undefined when not probed.
+   */
+  privateFileSystem?: boolean;
 }
 
 export type LoadPhase = 'preparing' | 'downloading' | 'loading' | 'compiling' | 'done';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseBenchResult } from '../../src/core/bench-schema.ts';
 import { sampleResult } from '../unit/bench-fixture.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, test } from './test.ts';
 
 const bench = (page: Page) => page.locator('edge-llm-bench');
 const QUICK_PROBE = { runs: 3, bandwidthBytes: 8 * 2 ** 20, matmulSize: 128, matvecRows: 512, matvecCols: 1024 };
@@ -26,8 +26,10 @@ async function openBench(page: Page, server: StaticServer) {
     },
     { url: `${server.url}/fixtures/onnx-tiny`, probe: QUICK_PROBE },
   );
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${model}"] input[type="radio"]`).check();
+  // On the GPU: the benchmark measures where the chat runs (SwiftShader's default is the CPU).
+  await chooseModel(page, model, 'gpu');
   await expect(bench(page).locator('input[name="model"]')).toHaveValue(model);
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('webgpu');
   return model;
 }
 
@@ -178,6 +180,21 @@ test('runs the full protocol on the tiny model and shows the table, chart and ro
   expect(guard.outside).toEqual([]);
 });
 
+test('the benchmark measures where the chat runs: the CPU on SwiftShader by default, the GPU once chosen', async ({
+  page,
+  server,
+}) => {
+  await page.goto(`${server.url}/?engine=transformers&view=bench`);
+  const model = `${server.url}/fixtures/onnx-tiny@fp32`;
+  await page.evaluate((url) => {
+    document.querySelector('edge-llm-app')!.customModels = { transformers: [{ url, dtype: 'fp32' }] };
+  }, `${server.url}/fixtures/onnx-tiny`);
+  await expect(bench(page).locator('input[name="model"]')).toHaveValue(model);
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('wasm');
+  await chooseModel(page, model, 'gpu');
+  await expect(bench(page).locator('select[name="device"]')).toHaveValue('webgpu');
+});
+
 test('bad imports get a specific message each and never become markup', async ({ page, server }) => {
   await page.goto(`${server.url}/?engine=double&view=bench`);
   const good = sampleResult();
@@ -241,7 +258,7 @@ test('bad imports get a specific message each and never become markup', async ({
 test('a benchmark cut short by a closed tab is reported on the next visit', async ({ page, server }) => {
   const context = page.context();
   await page.goto(`${server.url}/?engine=double&view=bench`);
-  await page.locator('edge-llm-model-picker tr[data-model-id="double-slow-load"] input[type="radio"]').check();
+  await chooseModel(page, 'double-slow-load');
   await expect(bench(page).locator('input[name="model"]')).toHaveValue('double-slow-load');
   await page.evaluate((probe) => {
     document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-bench')!.probeOptions = probe;

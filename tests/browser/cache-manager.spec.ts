@@ -23,7 +23,7 @@ import {
   usageKeys,
   waitReady,
 } from './storage-helpers.ts';
-import { expect, test } from './test.ts';
+import { expect, modelRow, test } from './test.ts';
 
 const error = (page: Page) => chat(page).locator('edge-llm-error-panel [role="alert"]');
 
@@ -72,9 +72,9 @@ test('lists the stored tiny model with the bytes its files hold, and deleting it
   expect(await cachedEntries(page, folder)).toEqual({});
   expect(await usageKeys(page)).toEqual([]);
   // The picker no longer marks it as stored.
-  await expect(
-    page.locator(`edge-llm-model-picker tr[data-model-id="${server.url}/fixtures/${TINY}@fp32"] [data-cached]`),
-  ).toHaveAttribute('data-cached', 'no');
+  const id = `${server.url}/fixtures/${TINY}@fp32`;
+  await expect(modelRow(page, id).locator(`option[value="${id}"]`)).toHaveAttribute('data-cached', 'no');
+  await expect(modelRow(page, id).locator('[data-stored]')).toHaveCount(0);
 });
 
 test('"Delete all" asks once more, then removes every stored model', async ({ page, server }) => {
@@ -255,7 +255,7 @@ test('a stored web-llm model is listed with its files and deleted through web-ll
     },
     [record],
   );
-  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${record.model_id}"]`)).toBeVisible();
+  await expect(modelRow(page, record.model_id)).toBeVisible();
   await manager(page).evaluate((element) => (element as HTMLElement & { refresh(): Promise<void> }).refresh());
   const row = manager(page).locator(`tr[data-key="${folder}"]`);
   await expect(row).toHaveAttribute('data-engine', 'webllm');

@@ -3,12 +3,12 @@
  * streaming, Stop, stats against the double's known timings, memory, crashes, untrusted output.
  */
 import type { Page } from '@playwright/test';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, modelRow, openAppWithDouble, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 
 async function loadDouble(page: Page, modelId: string) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  await chooseModel(page, modelId);
   await chat(page).locator('button[data-action="load"]').click();
   await expect(chat(page).locator('[role="status"]')).toContainText(`${modelId} ready`);
 }
@@ -151,7 +151,7 @@ test('a crashed worker is reported, the conversation kept, and Restart brings th
 
 test('the chat works with the keyboard alone', async ({ page, server }) => {
   await openAppWithDouble(page, server);
-  await page.locator('edge-llm-model-picker tr[data-model-id="double-timed"] input[type="radio"]').focus();
+  await modelRow(page, 'double-timed').locator('input[name="model"]').focus();
   await page.keyboard.press('Space');
   const load = chat(page).locator('button[data-action="load"]');
   await load.focus();
@@ -170,7 +170,7 @@ test('the chat works with the keyboard alone', async ({ page, server }) => {
 
 test('loading shows phase, percent, bytes and time, and Cancel stops it without an error', async ({ page, server }) => {
   await openAppWithDouble(page, server);
-  await page.locator('edge-llm-model-picker tr[data-model-id="double-slow-load"] input[type="radio"]').check();
+  await chooseModel(page, 'double-slow-load');
   await chat(page).locator('button[data-action="load"]').click();
   const progress = chat(page).locator('edge-llm-load-progress');
   await expect(progress.locator('.phase')).toHaveText('Downloading');

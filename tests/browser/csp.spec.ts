@@ -10,7 +10,7 @@ import { FIXTURES_DIR } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
 import { loadGguf, openWithGguf, reply as llamaReply } from './llamacpp-helpers.ts';
 import { loadSelected, manager, openApp, reply, TINY, waitReady } from './storage-helpers.ts';
-import { DIST_DIR, expect, test } from './test.ts';
+import { chooseModel, DIST_DIR, expect, test } from './test.ts';
 
 async function startSecureServer(): Promise<StaticServer> {
   return startStaticServer({
@@ -108,6 +108,8 @@ test('under the policy: transformers.js chats on WebGPU, then the benchmark runs
   test.setTimeout(180_000);
   const violations = await watchViolations(page);
   await openApp(page, server.url, TINY, false);
+  // On WebGPU: SwiftShader's default path is the CPU.
+  await chooseModel(page, `${server.url}/fixtures/${TINY}@fp32`, 'gpu');
   await loadSelected(page);
   await waitReady(page);
   expect((await reply(page, 'Under a strict policy.', 6)).outputTokens).toBe(6);
@@ -117,7 +119,7 @@ test('under the policy: transformers.js chats on WebGPU, then the benchmark runs
 
   // The benchmark's GPU probe (compute shaders) and protocol, on the engine double for speed.
   await page.goto(`${server.url}/?engine=double&view=bench`);
-  await page.locator('edge-llm-model-picker tr[data-model-id="double-timed"] input[type="radio"]').check();
+  await chooseModel(page, 'double-timed');
   await page.evaluate((probe) => {
     document.querySelector('edge-llm-app')!.shadowRoot!.querySelector('edge-llm-bench')!.probeOptions = probe;
   }, QUICK_PROBE);

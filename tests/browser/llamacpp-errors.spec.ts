@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { loadGguf, openWithGguf, reply } from './llamacpp-helpers.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 
@@ -30,8 +30,8 @@ test('a model too large for WebAssembly memory on the CPU is refused before any 
   await page.goto(`${server.url}/?engine=llamacpp`);
   const id = 'bartowski/Phi-3.5-mini-instruct-GGUF@Q8_0';
   // Larger than the picker lists by default.
-  await page.locator('edge-llm-model-picker input[name="show-all"]').check();
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${id}"] input[type="radio"]`).check();
+  await page.locator('edge-llm-model-picker select[name="size-filter"]').selectOption('any');
+  await chooseModel(page, id);
   await chat(page).locator('button[data-action="load"]').click();
   const error = chat(page).locator('edge-llm-error-panel [role="alert"]');
   await expect(error).toHaveAttribute('data-code', 'wasm-memory-exceeded', { timeout: 60_000 });

@@ -1,7 +1,7 @@
 /** Opening the app on the llama.cpp engine with generated GGUF files, loading one, and chatting. */
 import type { Page } from '@playwright/test';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect } from './test.ts';
+import { chooseModel, expect, modelRow } from './test.ts';
 
 export const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
 
@@ -16,11 +16,11 @@ export async function openWithGguf(page: Page, server: StaticServer, paths: stri
     },
     paths.map((path) => ({ url: ggufUrl(server, path) })),
   );
-  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${ggufUrl(server, paths[0]!)}"]`)).toBeVisible();
+  await expect(modelRow(page, ggufUrl(server, paths[0]!))).toBeVisible();
 }
 
 export async function loadGguf(page: Page, server: StaticServer, path: string, settings: Record<string, unknown> = {}) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${ggufUrl(server, path)}"] input[type="radio"]`).check();
+  await chooseModel(page, ggufUrl(server, path));
   await page.evaluate(({ handle, settings }) => Object.assign((0, eval)(handle) as object, settings), {
     handle: chatHandle,
     settings,

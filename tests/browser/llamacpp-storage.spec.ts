@@ -12,7 +12,7 @@ import { formatBytes } from '../../src/core/format.ts';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { ggufUrl, loadGguf, openWithGguf, reply } from './llamacpp-helpers.ts';
-import { DIST_DIR, expect, test, WLLAMA_DIR } from './test.ts';
+import { chooseModel, DIST_DIR, expect, modelRow, test, WLLAMA_DIR } from './test.ts';
 
 const MODEL = 'gguf-tiny/edge-tiny-q8_0.gguf';
 const WLLAMA_WASM = /\/assets\/wllama-[\w-]+\.wasm$/;
@@ -162,10 +162,10 @@ test.describe('offline', () => {
       },
       [{ url: `${origin}/fixtures/${MODEL}` }],
     );
-    const row = page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${MODEL}"]`);
-    await expect(row.locator('[data-cached]')).toHaveAttribute('data-cached', 'yes');
+    const id = `${origin}/fixtures/${MODEL}`;
+    await expect(modelRow(page, id).locator(`option[value="${id}"]`)).toHaveAttribute('data-cached', 'yes');
     await expect(manager(page).locator('[data-offline-engines]')).toHaveText('Engines available offline: llama.cpp.');
-    await row.locator('input[type="radio"]').check();
+    await chooseModel(page, id);
     await chat(page).locator('button[data-action="load"]').click();
     await waitReady(page);
     await expect(chat(page).locator('[role="status"]')).toContainText('cache');

@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import axe from 'axe-core';
 import { HOSTILE_REPLIES, type HostileReply } from '../support/hostile-markdown.ts';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, openAppWithDouble, test } from './test.ts';
 
 // The renderer must be safe on its own, not because the app's Content-Security-Policy blocks
 // what a mistake would let through: the hostile replies are checked with the policy bypassed
@@ -19,7 +19,7 @@ const transcript = (page: Page) => chat(page).locator('edge-llm-transcript');
 const lastReply = (page: Page) => transcript(page).locator('article[data-role="assistant"]').last();
 
 async function loadDouble(page: Page, modelId: string) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  await chooseModel(page, modelId);
   await chat(page).locator('button[data-action="load"]').click();
   await expect(chat(page).locator('[role="status"]')).toContainText(`${modelId} ready`);
 }
@@ -108,7 +108,8 @@ test('a reply shows Markdown, built element by element; your own message stays a
 
 /** axe-core's violations in the last reply, in the page's theme as it is now. */
 async function replyViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axe.source });
+  // Evaluated rather than added as a script tag: the app's Content-Security-Policy refuses inline script.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
   return page.evaluate(async () => {
     const result = await (window as unknown as { axe: typeof axe }).axe.run({
       include: [

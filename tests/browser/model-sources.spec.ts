@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES_DIR, TINY_MODEL_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, modelRow, test } from './test.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const MODEL = 'edge-test/onnx-tiny';
@@ -90,8 +90,8 @@ test('a mirrored model loads through the mirror base URL and a chat completes on
     `Imported 2 models: ${WEBLLM_RECORD.model_id}, ${MODEL} (fp32)`,
   );
 
-  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${MODEL}@fp32"]`);
-  await row.locator('input[type="radio"]').check();
+  // On WebGPU: the GPU path, which SwiftShader's default (the CPU) is not.
+  await chooseModel(page, `${MODEL}@fp32`, 'gpu');
   const chat = page.locator('edge-llm-chat');
   await chat.locator('button[data-action="load"]').click();
   await expect(chat.locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
@@ -133,8 +133,7 @@ test('a web-llm model on the public hosts is fetched from the mirror once the we
   await sources(page)
     .getByLabel(/Import a model list/)
     .setInputFiles(join(mirrorDir, 'edge-llm-models.json'));
-  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${WEBLLM_RECORD.model_id}"]`);
-  await row.locator('input[type="radio"]').check();
+  await chooseModel(page, WEBLLM_RECORD.model_id);
   await page.locator('edge-llm-chat button[data-action="load"]').click();
 
   // The library is a valid but empty module, so web-llm cannot start it: the message names the
@@ -201,7 +200,7 @@ test('model list import: a malformed file names each bad field and adds nothing;
     'webllm[0].model_lib must be an absolute http(s) URL (it is "imported-tiny.wasm").',
     'transformers[0].dtype must be one of q4, q4f16, int8, fp16, fp32 (it is "q3").',
   ]);
-  await expect(page.locator('edge-llm-model-picker tr[data-model-id="edge-test/hostile@q3"]')).toHaveCount(0);
+  await expect(page.locator('edge-llm-model-picker option[value="edge-test/hostile@q3"]')).toHaveCount(0);
 
   await input.setInputFiles(
     file({
@@ -212,14 +211,14 @@ test('model list import: a malformed file names each bad field and adds nothing;
   );
   await expect(errors).toHaveCount(0);
   await expect(sources(page).locator('.import [role="status"]')).toContainText('Imported 2 models');
-  const row = page.locator('edge-llm-model-picker tr[data-model-id="edge-test/hostile@q4"]');
+  const row = modelRow(page, 'edge-test/hostile@q4');
   await expect(row).toContainText(hostile);
   await expect(page.locator('edge-llm-model-picker img')).toHaveCount(0);
   expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
 
-  // The web-llm entry is listed by the other engine; both survive a reload.
+  // The web-llm entry is listed with the other engine's models; both survive a reload.
   await page.reload();
   await expect(row).toBeVisible();
-  await page.locator('input[name="engine"][value="webllm"]').check();
-  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${webllm.model_id}"]`)).toBeVisible();
+  await page.locator('edge-llm-model-picker select[name="engine-filter"]').selectOption('webllm');
+  await expect(modelRow(page, webllm.model_id)).toBeVisible();
 });

@@ -13,7 +13,7 @@ import { FIXTURES_DIR, tinyWebLlmRecord } from '../support/fixtures.ts';
 import { writeNextVersion } from '../support/next-version.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { addFolder, chat, loadSelected, manager, openApp, reply, TINY, waitReady } from './storage-helpers.ts';
-import { expect, test } from './test.ts';
+import { expect, modelRow, test } from './test.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -83,9 +83,9 @@ test('after the first use of an engine the app starts, loads the stored model an
   await expect(offlineEnginesLine(page)).toHaveText('Engines available offline: web-llm, transformers.js.');
   await addFolder(page, origin, TINY);
   // The picker marks the stored model.
-  await expect(
-    page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${TINY}@fp32"] [data-cached]`),
-  ).toHaveAttribute('data-cached', 'yes');
+  const id = `${origin}/fixtures/${TINY}@fp32`;
+  await expect(modelRow(page, id).locator(`option[value="${id}"]`)).toHaveAttribute('data-cached', 'yes');
+  await expect(modelRow(page, id).locator('[data-stored]')).toHaveText('stored');
   await loadSelected(page);
   await waitReady(page);
   await expect(chat(page).locator('[role="status"]')).toContainText('cache');

@@ -4,14 +4,14 @@
  * recovered with one click, all against the built app.
  */
 import type { Page } from '@playwright/test';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, modelRow, openAppWithDouble, test } from './test.ts';
 
 const chat = (page: Page) => page.locator('edge-llm-chat');
 const articles = (page: Page) => chat(page).locator('edge-llm-transcript article');
 const assistantText = (page: Page) => chat(page).locator('edge-llm-transcript article[data-role="assistant"]').last();
 const chatHandle = 'document.querySelector("edge-llm-app").shadowRoot.querySelector("edge-llm-chat")';
-const picked = (page: Page, modelId: string) =>
-  page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`);
+/** The radio of the picker's row for a model of the engine double (one variant each: its row's key is its id). */
+const picked = (page: Page, modelId: string) => modelRow(page, modelId).locator('input[name="model"]');
 
 interface StoredConversation {
   settings: { systemPrompt: string; maxTokens: number; temperature: number; engine: string; model: string };
@@ -250,7 +250,8 @@ test('a lost GPU device is reported, and one click reloads the model with the co
   await page.evaluate((url) => {
     document.querySelector('edge-llm-app')!.customModels = { transformers: [{ url, dtype: 'fp32' }] };
   }, tiny);
-  await picked(page, `${tiny}@fp32`).check();
+  // On the GPU: a device to lose (SwiftShader's default path is the CPU).
+  await chooseModel(page, `${tiny}@fp32`, 'gpu');
   await chat(page).locator('button[data-action="load"]').click();
   const status = chat(page).locator('[role="status"]');
   await expect(status).toContainText('ready', { timeout: 60_000 });

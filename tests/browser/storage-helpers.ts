@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
-import { expect } from './test.ts';
+import { chooseModel, expect } from './test.ts';
 
 export const TINY = 'onnx-tiny';
 export const chat = (page: Page) => page.locator('edge-llm-chat');
@@ -47,8 +47,7 @@ export async function addFolder(page: Page, origin: string, folder: string): Pro
     },
     [{ url: `${origin}/fixtures/${folder}`, dtype: 'fp32' }],
   );
-  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${origin}/fixtures/${folder}@fp32"]`);
-  await row.locator('input[type="radio"]').check();
+  await chooseModel(page, `${origin}/fixtures/${folder}@fp32`);
 }
 
 export async function loadSelected(page: Page): Promise<void> {

@@ -2,7 +2,7 @@
  * The browser tests' fixtures: a localhost server for the built app and the generated model
  * files, and a record of every request that leaves the page.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
@@ -47,7 +47,33 @@ export { expect };
 /** Opens the app with the engine double behind the worker interface. */
 export async function openAppWithDouble(page: Page, server: StaticServer): Promise<void> {
   await page.goto(`${server.url}/?engine=double`);
-  await expect(page.locator('edge-llm-model-picker tr[data-model-id="double-timed"]')).toBeVisible();
+  // Listed (on a narrow screen the picker is in the closed sheet).
+  await expect(modelRow(page, 'double-timed')).toBeAttached();
+}
+
+/** The picker's row (one per model) that lists a variant (a catalog id) in its variant control. */
+export function modelRow(page: Page, modelId: string): Locator {
+  return page
+    .locator('edge-llm-model-picker li.row')
+    .filter({ has: page.locator(`select[name="variant"] option[value="${modelId}"]`) });
+}
+
+/**
+ * Chooses a variant in the picker, as a visitor does: where models run first when `path` is given
+ * ("gpu" to run a transformers.js model on WebGPU on SwiftShader, whose default is the CPU), then
+ * the variant in its row's control, which also selects the row. On a narrow screen the picker is
+ * in the app's sheet: it is opened for the choice and closed after, as a visitor would.
+ */
+export async function chooseModel(page: Page, modelId: string, path?: 'gpu' | 'cpu'): Promise<void> {
+  const sheet = page.locator('edge-llm-app dialog.sheet');
+  const opened = (await sheet.count()) > 0 && !(await sheet.evaluate((dialog: HTMLDialogElement) => dialog.open));
+  if (opened) await page.locator('edge-llm-app button[data-action="open-sheet"]').click();
+  if (path) await page.locator(`edge-llm-model-picker input[name="path"][value="${path}"]`).check();
+  const row = modelRow(page, modelId);
+  await row.locator('select[name="variant"]').selectOption(modelId);
+  await expect(row.locator('input[name="model"]')).toBeChecked();
+  await expect(row).toHaveAttribute('data-model-id', modelId);
+  if (opened) await sheet.locator('button[data-action="close-sheet"]').click();
 }
 
 /**

@@ -7,7 +7,7 @@ import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../support/fixtures.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, modelRow, test } from './test.ts';
 
 const TINY = 'onnx-tiny';
 
@@ -38,16 +38,13 @@ async function openWithFolders(page: Page, server: StaticServer, folders: string
     },
     folders.map((name) => ({ url: `${server.url}/fixtures/${name}`, dtype: 'fp32' })),
   );
-  await expect(
-    page.locator(`edge-llm-model-picker tr[data-model-id="${server.url}/fixtures/${folders[0]}@fp32"]`),
-  ).toBeVisible();
+  await expect(modelRow(page, `${server.url}/fixtures/${folders[0]}@fp32`)).toBeVisible();
 }
 
+/** Loads a folder's model where the visitor chose: the GPU path runs it on WebGPU, the CPU path on WASM. */
 async function load(page: Page, server: StaticServer, folder: string, device: 'webgpu' | 'wasm' = 'webgpu') {
-  await page
-    .locator(`edge-llm-model-picker tr[data-model-id="${server.url}/fixtures/${folder}@fp32"] input[type="radio"]`)
-    .check();
-  await page.evaluate(`${chatHandle}.device = ${JSON.stringify(device)}`);
+  await chooseModel(page, `${server.url}/fixtures/${folder}@fp32`, device === 'webgpu' ? 'gpu' : 'cpu');
+  expect(await page.evaluate(`${chatHandle}.device`)).toBe(device);
   await chat(page).locator('button[data-action="load"]').click();
 }
 
@@ -167,21 +164,18 @@ test('a visitor adds a self-hosted model folder by URL, loads it and chats, all 
   server,
 }) => {
   await page.goto(`${server.url}/`);
-  await page
-    .locator('edge-llm-app')
-    .getByRole('radio', { name: 'transformers.js (ONNX Runtime)', exact: true })
-    .check();
   const form = page.locator('edge-llm-app form.folder');
   await form.getByLabel('Self-hosted model folder URL').fill('not a url');
   await form.getByRole('button', { name: 'Add model' }).click();
   // The browser's own URL validation keeps a non-URL out.
-  await expect(page.locator(`edge-llm-model-picker tr[data-model-id$="onnx-tiny@fp32"]`)).toHaveCount(0);
+  await expect(page.locator('edge-llm-model-picker option[value$="onnx-tiny@fp32"]')).toHaveCount(0);
 
   await form.getByLabel('Self-hosted model folder URL').fill(`${server.url}/fixtures/${TINY}/`);
   await form.getByLabel('Weights').selectOption('fp32');
   await form.getByRole('button', { name: 'Add model' }).click();
-  const row = page.locator(`edge-llm-model-picker tr[data-model-id="${server.url}/fixtures/${TINY}@fp32"]`);
+  const row = modelRow(page, `${server.url}/fixtures/${TINY}@fp32`);
   await expect(row.locator('input[type="radio"]')).toBeChecked();
+  await expect(row).toHaveAttribute('data-model-id', `${server.url}/fixtures/${TINY}@fp32`);
   await chat(page).locator('button[data-action="load"]').click();
   await expect(chat(page).locator('[role="status"]')).toContainText('ready', { timeout: 60_000 });
   await chat(page).locator('summary', { hasText: 'Settings' }).click();
@@ -201,16 +195,22 @@ test('a visitor adds a self-hosted model folder by URL, loads it and chats, all 
   await expect(row.locator('input[type="radio"]')).toBeChecked();
 });
 
-test('models both engines have are marked, so a visitor can compare them', async ({ page, server }) => {
+test('models several engines have are marked, so a visitor can compare them', async ({ page, server }) => {
   await page.goto(`${server.url}/?engine=transformers`);
-  const row = page.locator('edge-llm-model-picker tr[data-model-id="HuggingFaceTB/SmolLM2-360M-Instruct@q4"]');
-  await expect(row.locator('[data-also-in]')).toHaveText('also in web-llm (MLC)');
-  await expect(row).toHaveAttribute('data-verdict', 'fits');
-  await expect(
-    page.locator('edge-llm-model-picker tr[data-model-id="HuggingFaceTB/SmolLM2-360M-Instruct@q4f16"]'),
-  ).toHaveAttribute('data-verdict', 'needs-f16');
-  await page.locator('edge-llm-app').getByRole('radio', { name: 'web-llm (MLC)', exact: true }).check();
-  await expect(
-    page.locator('edge-llm-model-picker tr[data-model-id="SmolLM2-360M-Instruct-q4f32_1-MLC"] [data-also-in]'),
-  ).toHaveText('also in transformers.js (ONNX Runtime)');
+  await page.locator('edge-llm-model-picker input[name="path"][value="gpu"]').check();
+  const row = modelRow(page, 'HuggingFaceTB/SmolLM2-360M-Instruct@q4');
+  await expect(row.locator('[data-engines]')).toHaveText('in web-llm, transformers.js and llama.cpp');
+  await expect(row.locator('option[value="HuggingFaceTB/SmolLM2-360M-Instruct@q4"]')).toHaveAttribute(
+    'data-status',
+    'fits',
+  );
+  await expect(row.locator('option[value="HuggingFaceTB/SmolLM2-360M-Instruct@q4f16"]')).toHaveAttribute(
+    'data-status',
+    'needs-f16',
+  );
+  // Filtered to web-llm, the row still names the other engines that have the model.
+  await page.locator('edge-llm-model-picker select[name="engine-filter"]').selectOption('webllm');
+  const webllm = modelRow(page, 'SmolLM2-360M-Instruct-q4f32_1-MLC');
+  await expect(webllm.locator('[data-engines]')).toHaveText('in web-llm, transformers.js and llama.cpp');
+  await expect(webllm.locator('option[data-engine="transformers"]')).toHaveCount(0);
 });

@@ -4,7 +4,7 @@
  * conversation) or to load a second copy anyway. The hold is a real Web Lock, read back here.
  */
 import type { Page } from '@playwright/test';
-import { expect, openAppWithDouble, test } from './test.ts';
+import { chooseModel, expect, openAppWithDouble, test } from './test.ts';
 
 const MODEL = 'double-timed';
 const chat = (page: Page) => page.locator('edge-llm-chat');
@@ -12,7 +12,7 @@ const status = (page: Page) => chat(page).locator('[role="status"]');
 const panel = (page: Page) => chat(page).locator('edge-llm-error-panel');
 
 async function pickAndLoad(page: Page) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${MODEL}"] input[type="radio"]`).check();
+  await chooseModel(page, MODEL);
   await chat(page).locator('button[data-action="load"]').click();
 }
 

@@ -7,7 +7,7 @@
 import type { Page } from '@playwright/test';
 import { tinyWebLlmRecord } from '../support/fixtures.ts';
 import type { StaticServer } from '../support/static-server.ts';
-import { expect, guardLocalhost, test } from './test.ts';
+import { chooseModel, expect, guardLocalhost, modelRow, test } from './test.ts';
 
 const MISSING = 'edge-tiny-missing-lib-q4f32_1-MLC';
 const NOT_WASM = 'edge-tiny-not-wasm-q4f32_1-MLC';
@@ -23,7 +23,7 @@ async function openWithTinyModels(page: Page, server: StaticServer) {
   await page.evaluate((webllm) => {
     document.querySelector('edge-llm-app')!.customModels = { webllm };
   }, records);
-  await expect(page.locator(`edge-llm-model-picker tr[data-model-id="${MISSING}"]`)).toBeVisible();
+  await expect(modelRow(page, MISSING)).toBeVisible();
   // Progress events as the page saw them, in order.
   await page.evaluate(() => {
     const seen: string[] = [];
@@ -33,7 +33,7 @@ async function openWithTinyModels(page: Page, server: StaticServer) {
 }
 
 async function loadModel(page: Page, modelId: string) {
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${modelId}"] input[type="radio"]`).check();
+  await chooseModel(page, modelId);
   await page.locator('edge-llm-chat button[data-action="load"]').click();
 }
 

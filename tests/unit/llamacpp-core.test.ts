@@ -129,8 +129,13 @@ describe('where llama.cpp computes', () => {
       planCompute({ ...swiftshader, adapter: { features: ['shader-f16'], isFallbackAdapter: false } }, 'wasm'),
     ).toMatchObject({
       gpuLayers: 0,
-      deviceReason: 'you chose the CPU',
+      deviceReason: 'the CPU was chosen',
     });
+    // The CPU path chosen on SwiftShader: the reason is the one that holds whatever was asked for.
+    expect(planCompute(swiftshader, 'wasm').deviceReason).toMatch(/lacks shader-f16/);
+    expect(
+      planCompute({ ...swiftshader, adapter: { features: ['shader-f16'], isFallbackAdapter: true } }, 'wasm'),
+    ).toMatchObject({ gpuLayers: 0, deviceReason: 'this GPU is a software renderer, so the CPU runs models faster' });
     expect(planCompute({ ...swiftshader, webgpu: false, adapter: undefined }).deviceReason).toMatch(/no WebGPU/);
   });
 

@@ -7,10 +7,16 @@ const EMPTY_LIMITS: DeviceReport['limits'] = {
   maxComputeWorkgroupStorageSize: 0,
 };
 
-function hostFacts(): Pick<DeviceReport, 'deviceMemoryGB' | 'hardwareConcurrency'> {
+function hostFacts(): Pick<DeviceReport, 'deviceMemoryGB' | 'hardwareConcurrency' | 'privateFileSystem'> {
   // Typed by hand: the worker and the page (whose libs name the navigator differently) both read it.
-  const nav = globalThis.navigator as { deviceMemory?: number; hardwareConcurrency?: number } | undefined;
-  return { deviceMemoryGB: nav?.deviceMemory, hardwareConcurrency: nav?.hardwareConcurrency };
+  const nav = globalThis.navigator as
+    { deviceMemory?: number; hardwareConcurrency?: number; storage?: { getDirectory?: unknown } } | undefined;
+  return {
+    deviceMemoryGB: nav?.deviceMemory,
+    hardwareConcurrency: nav?.hardwareConcurrency,
+    // Secure contexts only: a page served over plain HTTP has no navigator.storage at all.
+    privateFileSystem: typeof nav?.storage?.getDirectory === 'function',
+  };
 }
 
 function emptyReport(webgpu: DeviceReport['webgpu']): DeviceReport {

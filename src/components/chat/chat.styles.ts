@@ -38,7 +38,7 @@ export const chatStyles = css`
   }
   details.settings[open] .grid {
     display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+    grid-template-columns: repeat(auto-fit, minmax(min(12rem, 100%), 1fr));
     gap: var(--_space);
     margin-top: 0.5em;
   }

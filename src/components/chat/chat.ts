@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConversationSummary } from '../../core/conversation-index.js';
-import type { EdgeLlmRecoverEvent, EdgeLlmTurnActionEvent } from '../../events.js';
+import { EdgeLlmUnloadEvent, type EdgeLlmRecoverEvent, type EdgeLlmTurnActionEvent } from '../../events.js';
 import type {
   ComputeDevice,
   CustomModelSource,
@@ -48,6 +48,7 @@ import { statusText } from './chat-status.js';
  * @fires edge-llm-error - Something failed (`detail`: { code, title, message, actions }).
  * @fires edge-llm-recover - A remedy the host should perform (e.g. pick another model).
  * @fires edge-llm-model-select - A saved conversation was opened and its model chosen (`detail`: { modelId, engine }), so the page can follow.
+ * @fires edge-llm-unload - The model was unloaded (`unload()` or the Unload button).
  *
  * @slot empty - Shown while the conversation is empty.
  *
@@ -155,8 +156,9 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   }
 
   /** Frees the model's GPU memory; the conversation is kept. */
-  unload(): Promise<void> {
-    return this.session.unload();
+  async unload(): Promise<void> {
+    await this.session.unload();
+    this.dispatchEvent(new EdgeLlmUnloadEvent());
   }
 
   /**
