@@ -4,6 +4,8 @@
  */
 
 /** Most samples in one metric array. */
+/** Most runs, features or limits in one file. */
+export const MAX_ENTRIES = 1_000;
 export const MAX_SAMPLES = 10_000;
 /** Longest string accepted anywhere in a file. */
 export const MAX_STRING_LENGTH = 1_000;

@@ -3,7 +3,7 @@
  * runs the comparison, and reads one table with each figure's ratio to the best, under axe-core.
  */
 import axe from 'axe-core';
-import { expect, test } from './test.ts';
+import { chooseModel, expect, test } from './test.ts';
 
 test('compares the chosen model on WebGPU and on the CPU in one run, each figure beside its ratio to the best', async ({
   page,
@@ -24,7 +24,7 @@ test('compares the chosen model on WebGPU and on the CPU in one run, each figure
       probe: { runs: 3, bandwidthBytes: 8 * 2 ** 20, matmulSize: 128, matvecRows: 512, matvecCols: 1024 },
     },
   );
-  await page.locator(`edge-llm-model-picker tr[data-model-id="${model}"] input[type="radio"]`).check();
+  await chooseModel(page, model);
   const bench = page.locator('edge-llm-bench');
   await expect(bench.locator('input[name="model"]')).toHaveValue(model);
   await bench.locator('input[name="runs"]').fill('1');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BenchResult } from '../../src/core/bench-schema.ts';
 import { ensureTwin } from '../support/fixtures.ts';
 import type { Page } from '@playwright/test';
-import { expect, test } from './test.ts';
+import { chooseModel, expect, test } from './test.ts';
 
 interface Served {
   url: string;
@@ -59,7 +59,7 @@ test('measures a llama.cpp model from its GGUF header alone: range requests only
     await page.evaluate((url) => {
       document.querySelector('edge-llm-app')!.customModels = { llamacpp: [{ url, name: 'ci-small twin (F32)' }] };
     }, gguf.url);
-    await page.locator(`edge-llm-model-picker tr[data-model-id="${gguf.url}"] input[type="radio"]`).check();
+    await chooseModel(page, gguf.url);
     await expect(page.locator('edge-llm-bench input[name="model"]')).toHaveValue(gguf.url);
     const result = await page
       .evaluate(async () => {

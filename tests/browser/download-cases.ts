@@ -8,7 +8,7 @@ import type { ErrorCode } from '../../src/core/errors.ts';
 import type { LoadReport } from '../../src/shared/engine-api.ts';
 import { tinyWebLlmRecord } from '../support/fixtures.ts';
 import { fixtureFiles, openApp } from './storage-helpers.ts';
-import { expect } from './test.ts';
+import { chooseModel, expect } from './test.ts';
 
 export interface DownloadCase {
   /** Shown in the test title. */
@@ -61,7 +61,7 @@ export const DOWNLOAD_CASES: DownloadCase[] = [
         },
         [record],
       );
-      await page.locator(`edge-llm-model-picker tr[data-model-id="${record.model_id}"] input`).check();
+      await chooseModel(page, record.model_id);
     },
     files: () =>
       new Map([
@@ -82,7 +82,7 @@ export const DOWNLOAD_CASES: DownloadCase[] = [
         },
         [{ url }],
       );
-      await page.locator(`edge-llm-model-picker tr[data-model-id="${url}"] input[type="radio"]`).check();
+      await chooseModel(page, url);
     },
     files: () => served('gguf-tiny', (path) => `gguf-tiny/${path}` === GGUF),
     outcome: 'loads',
@@ -92,7 +92,7 @@ export const DOWNLOAD_CASES: DownloadCase[] = [
     title: 'the engine double, which fetches no model file',
     open: async (page, origin) => {
       await page.goto(`${origin}/?engine=double`);
-      await page.locator('edge-llm-model-picker tr[data-model-id="double-timed"] input').check();
+      await chooseModel(page, 'double-timed');
     },
     files: () => new Map(),
     outcome: 'loads',

@@ -18,7 +18,7 @@ test('a first visit transfers at most 500 KB, service worker included, and no en
   try {
     await page.goto(`${server.url}/`);
     // The default engine's catalog is listed and the service worker has installed and activated.
-    await expect(page.locator('edge-llm-model-picker tr[data-model-id]').first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('edge-llm-model-picker li.row').first()).toBeAttached({ timeout: 30_000 });
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
     await settled(server);
 

@@ -13,7 +13,7 @@ import { FIXTURES_DIR, tinyWebLlmRecord } from '../support/fixtures.ts';
 import { writeNextVersion } from '../support/next-version.ts';
 import { startStaticServer } from '../support/static-server.ts';
 import { addFolder, chat, loadSelected, manager, openApp, reply, TINY, waitReady } from './storage-helpers.ts';
-import { expect, modelRow, test } from './test.ts';
+import { chooseModel, expect, modelRow, test } from './test.ts';
 
 test.use({ serviceWorkers: 'allow' });
 
@@ -55,7 +55,7 @@ test('after the first use of an engine the app starts, loads the stored model an
       },
       [record],
     );
-    await page.locator(`edge-llm-model-picker tr[data-model-id="${record.model_id}"] input`).check();
+    await chooseModel(page, record.model_id);
     await loadSelected(page);
     await expect(chat(page).locator('edge-llm-error-panel [role="alert"]')).toHaveAttribute(
       'data-code',
