@@ -10,7 +10,9 @@ export { CHROMIUM_ARGS, CHROMIUM_PATH };
 export default defineConfig({
   testDir: 'tests/browser',
   fullyParallel: false,
-  workers: process.env.CI ? 1 : 2,
+  // Two at a time, in CI too: the suite is long, and the specs that must not overlap say so
+  // (test.describe.configure({ mode: 'serial' })).
+  workers: 2,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],

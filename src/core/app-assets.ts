@@ -18,6 +18,17 @@ const RUNTIME_FILES: Partial<Record<EngineId, RegExp>> = {
   llamacpp: /(^|\/)(llamacpp-runtime-[\w-]+\.js|wllama-[\w-]+\.wasm)$/,
 };
 
+/**
+ * The app's larger views that a first visit does not show (the benchmark, the evaluation, the
+ * saved-conversations panel, the Markdown renderer that comes with the first reply): stored the
+ * first time they are opened, as runtimes are, so the first visit stays light. What they import
+ * besides stays in the shell, so a view once opened also works offline.
+ */
+const VIEW_FILES = /(^|\/)(define-bench|define-eval|define-conversations|markdown-view|fingerprint)-[\w-]+\.js$/;
+
+/** The service worker's Cache API scope for those views. */
+export const VIEW_CACHE = 'edge-llm-views';
+
 /** Pages beside the app that its service worker neither stores nor answers for. */
 const NOT_THE_APP = /(^|\/)(embed|eval)(\.html|-[\w-]+\.js)$/;
 
@@ -35,14 +46,17 @@ export interface AssetPlan {
   shell: string[];
   /** Stored on first use, per engine. */
   runtimes: Map<EngineId, string[]>;
+  /** Stored when first opened. */
+  views: string[];
 }
 
 /** Splits the build's file list into the shell and each engine's runtime; other pages are left out. */
 export function planAssets(urls: readonly string[]): AssetPlan {
-  const plan: AssetPlan = { shell: [], runtimes: new Map() };
+  const plan: AssetPlan = { shell: [], runtimes: new Map(), views: [] };
   for (const url of urls) {
     const engine = runtimeEngineOf(url);
     if (engine) plan.runtimes.set(engine, [...(plan.runtimes.get(engine) ?? []), url]);
+    else if (VIEW_FILES.test(url.split(/[?#]/, 1)[0] ?? url)) plan.views.push(url);
     else if (!NOT_THE_APP.test(url)) plan.shell.push(url);
   }
   return plan;
@@ -57,8 +71,11 @@ export function offlineEngines(runtimes: AssetPlan['runtimes'], stored: Readonly
 }
 
 /** Stored runtime files this version no longer lists: what an update removes. */
-export function staleRuntimeFiles(current: AssetPlan['runtimes'], stored: readonly string[]): string[] {
-  const wanted = new Set([...current.values()].flat());
+export function staleRuntimeFiles(
+  current: AssetPlan['runtimes'] | readonly string[],
+  stored: readonly string[],
+): string[] {
+  const wanted = new Set(Array.isArray(current) ? current : [...(current as AssetPlan['runtimes']).values()].flat());
   return stored.filter((url) => !wanted.has(url));
 }
 

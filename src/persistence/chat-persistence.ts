@@ -11,6 +11,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { TurnText, type ChatTurn } from '../core/conversation.js';
+import { randomId } from '../core/random-id.js';
 import { titleFrom, type ConversationIndex } from '../core/conversation-index.js';
 import {
   isTitle,
@@ -207,7 +208,7 @@ export class ChatPersistence implements ReactiveController {
 
   /** Adds a conversation (an imported one) under a new id without opening it; resolves with the id. */
   async add(conversation: Omit<SavedConversation, 'id' | 'version'>): Promise<string> {
-    const id = crypto.randomUUID();
+    const id = randomId();
     const complete: SavedConversation = { ...conversation, id, version: SAVED_CONVERSATION_VERSION };
     await this.run(async (key, conversations) =>
       this.setIndex(await conversations.saveConversation(key, complete, false)),
@@ -242,7 +243,7 @@ export class ChatPersistence implements ReactiveController {
     const settings = { systemPrompt, maxTokens, temperature, engine, model, device };
     const turns = this.session.turns();
     if (turns.length === 0) return { draft: settings };
-    this.open.id ??= crypto.randomUUID();
+    this.open.id ??= randomId();
     const firstUser = turns.find((turn) => turn.role === 'user');
     return {
       conversation: {

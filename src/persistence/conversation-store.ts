@@ -13,6 +13,7 @@
  * meets one moves it to `key/<id>` and writes an index in its place (nothing is lost).
  * Reads go through the readers in core/, so a damaged record restores what it can and never throws.
  */
+import { randomId } from '../core/random-id.js';
 import { createStore, get, getMany, promisifyRequest, type UseStore } from 'idb-keyval';
 import {
   completeConversation,
@@ -42,7 +43,7 @@ export function conversationKey(key: string, id: string): string {
 
 /** A new conversation's id: random, so conversations from other tabs or devices never collide. */
 export function newConversationId(): string {
-  return crypto.randomUUID();
+  return randomId();
 }
 
 let store: UseStore | undefined;

@@ -15,6 +15,7 @@
  * browser releases a page's locks when the page goes away, however it goes, so a marker whose
  * lock nobody holds belongs to a page that is gone.
  */
+import { randomId } from '../core/random-id.js';
 import type { RunIntent } from '../core/run-intent.js';
 
 import { RUN_INTENTS_KEY } from './crash-markers-key.js';
@@ -65,16 +66,12 @@ export function writeAll(intents: Record<string, unknown>): void {
   }
 }
 
-function newId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
-
 /**
  * Writes down what the page is about to do, synchronously, before it does it. Call
  * `clear()` on the handle (or {@link clearIntent}) when the run finishes or fails normally.
  */
 export function recordIntent(input: IntentInput): IntentHandle {
-  const id = newId();
+  const id = randomId();
   const deviceMemory = (globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
   const intent: RunIntent = {
     ...input,

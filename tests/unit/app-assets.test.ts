@@ -25,6 +25,12 @@ const BUILD = [
   'assets/llamacpp-engine-DrdoFC3J.js',
   'assets/llamacpp-runtime-CFjBkXym.js',
   'assets/wllama-CO25czjY.wasm',
+  'assets/define-bench-aZFltkFI.js',
+  'assets/define-eval-Cqrn30so.js',
+  'assets/markdown-view-ChxA5XTg.js',
+  'assets/fingerprint-D4OuyKnZ.js',
+  'assets/define-conversations-Ddd9qxAw.js',
+  'assets/bench-export-AbC12345.js',
 ].map((path) => BASE + path);
 
 describe('planAssets', () => {
@@ -53,6 +59,20 @@ describe('planAssets', () => {
       'assets/_virtual_webllm-catalog-BhArB9qS.js',
       'assets/transformers-engine-DRye-90U.js',
       'assets/llamacpp-engine-DrdoFC3J.js',
+      'assets/bench-export-AbC12345.js',
+    ]);
+  });
+
+  it('stores the larger views when first opened, and what they import besides at install', () => {
+    expect(plan.views.map((url) => url.slice(BASE.length))).toEqual([
+      'assets/define-bench-aZFltkFI.js',
+      'assets/define-eval-Cqrn30so.js',
+      'assets/markdown-view-ChxA5XTg.js',
+      'assets/fingerprint-D4OuyKnZ.js',
+      'assets/define-conversations-Ddd9qxAw.js',
+    ]);
+    expect(staleRuntimeFiles(plan.views, [`${BASE}assets/define-bench-OLD00000.js`, plan.views[0]!])).toEqual([
+      `${BASE}assets/define-bench-OLD00000.js`,
     ]);
   });
 
