@@ -25,6 +25,8 @@ export class ModelStore {
    * that does not is deleted and reads as missing, so the file is fetched again.
    */
   async match(url: string): Promise<Response | undefined> {
+    // No Cache API outside a secure context (a page served over plain HTTP): nothing is stored.
+    if (!globalThis.caches) return undefined;
     const cache = await caches.open(this.scope);
     const response = await cache.match(url);
     if (!response) return undefined;
@@ -41,6 +43,8 @@ export class ModelStore {
   async put(url: string, response: Response): Promise<void> {
     const bytes = declaredLength(response.headers) ?? 0;
     try {
+      if (!globalThis.caches)
+        throw new Error('This page has no Cache API (it is not a secure context: https or localhost).');
       await (await caches.open(this.scope)).put(url, response);
     } catch (error) {
       const { name, message } = error as Error;
