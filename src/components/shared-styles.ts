@@ -97,3 +97,25 @@ export const cardStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** The measuring views' frame (benchmark, evaluation): headings and a setup form that flows in columns. */
+export const measureViewStyles = css`
+  :host {
+    display: block;
+    container-type: inline-size;
+  }
+  h2 {
+    font-size: 1.05rem;
+    margin: 0 0 0.6em;
+  }
+  h3 {
+    font-size: 0.95rem;
+    margin: 1em 0 0.4em;
+  }
+  form {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
+    gap: 0.6em var(--_space);
+    align-items: end;
+  }
+`;

@@ -7,7 +7,7 @@ import { decodeResultFragment, encodeResultFragment } from '../../core/share-lin
 import type { EdgeLlmRecoverEvent } from '../../events.js';
 import type { ComputeDevice, CustomModelSource, EngineId, GpuProbeOptions } from '../../shared/engine-api.js';
 import { saveFile } from '../save-file.js';
-import { cardStyles, formStyles } from '../shared-styles.js';
+import { cardStyles, formStyles, measureViewStyles } from '../shared-styles.js';
 import { themeStyles } from '../theme.js';
 import { benchStyles } from './bench.styles.js';
 import { BenchRunner, type BenchSettings } from './bench-runner.js';
@@ -42,7 +42,7 @@ import type { ComparisonPlan, ComparisonVariant } from '../../measure/engine-com
  * @cssproperty --edge-llm-border - Borders.
  */
 export class EdgeLlmBench extends LitElement implements BenchSettings {
-  static override styles = [themeStyles, formStyles, cardStyles, benchStyles];
+  static override styles = [themeStyles, formStyles, cardStyles, measureViewStyles, benchStyles];
 
   /** Engine to benchmark: "webllm" (default), "transformers", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';

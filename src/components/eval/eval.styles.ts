@@ -2,24 +2,6 @@
 import { css } from 'lit';
 
 export const evalStyles = css`
-  :host {
-    display: block;
-    container-type: inline-size;
-  }
-  h2 {
-    font-size: 1.05rem;
-    margin: 0 0 0.6em;
-  }
-  h3 {
-    font-size: 0.95rem;
-    margin: 1em 0 0.4em;
-  }
-  form {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
-    gap: 0.6em var(--_space);
-    align-items: end;
-  }
   fieldset {
     grid-column: 1 / -1;
     border: 1px solid var(--_border);

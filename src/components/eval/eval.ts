@@ -13,7 +13,7 @@ import type { EdgeLlmRecoverEvent } from '../../events.js';
 import { compareModels, type ForcedSubject } from '../../measure/correctness.js';
 import type { ComputeDevice, CustomModelSource, EngineId } from '../../shared/engine-api.js';
 import { saveFile } from '../save-file.js';
-import { cardStyles, formStyles } from '../shared-styles.js';
+import { cardStyles, formStyles, measureViewStyles } from '../shared-styles.js';
 import { themeStyles } from '../theme.js';
 import { evalStyles } from './eval.styles.js';
 import { EvalResultsController } from './eval-results-controller.js';
@@ -47,7 +47,7 @@ const CARD_INSET = 26;
  * @cssproperty --edge-llm-border - Borders and grid lines.
  */
 export class EdgeLlmEval extends LitElement implements EvalRunSettings, EvalFormSettings {
-  static override styles = [themeStyles, formStyles, cardStyles, evalStyles];
+  static override styles = [themeStyles, formStyles, cardStyles, measureViewStyles, evalStyles];
 
   /** Engine that runs the models: "webllm" (default), "transformers", or "double" (the test double). */
   @property() engine: EngineId = 'webllm';
