@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { webLlmCatalog } from './scripts/vite-webllm-catalog.mjs';
 
 /**
  * A test-only build: edge-llm's engine client and worker on a bare page
@@ -25,5 +26,6 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 8000,
   },
-  worker: { format: 'es' },
+  // The worker lists web-llm's models from the catalog module the app's builds generate.
+  worker: { format: 'es', plugins: () => [webLlmCatalog()] },
 });

@@ -270,10 +270,14 @@ export function startStaticServer(options) {
         return;
       }
       entry.cut = true;
-      // Flushed to the socket first, so the client really receives `afterBytes`, then the host dies.
+      // Flushed to the socket first, and a moment given for it to arrive, so the client really
+      // receives `afterBytes` (a connection closed at once can take bytes still in flight with
+      // it), then the host dies.
       res.write('', () => {
-        req.socket.destroy();
-        void stopListening().then(() => fault.done({ path, bytes: entry.bytes }));
+        setTimeout(() => {
+          req.socket.destroy();
+          void stopListening().then(() => fault.done({ path, bytes: entry.bytes }));
+        }, 250);
       });
     });
   };

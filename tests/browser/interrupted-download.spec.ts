@@ -118,8 +118,7 @@ test('an external data file cut off midway ends in the same message, where trans
   const data = `/fixtures/${folder}/onnx/model.onnx_data`;
   const size = fixtureFiles(folder).get('onnx/model.onnx_data')!;
   await openApp(page, server.url, folder, false);
-  // On WebGPU, where transformers.js streams the external data through the worker's fetch. (On the
-  // CPU path, the default on SwiftShader, the cut is reported the same way but no bytes are kept.)
+  // On WebGPU, the path this case was written for (the CPU path is the default on SwiftShader).
   await chooseModel(page, `${server.url}/fixtures/${folder}@fp32`, 'gpu');
   const cut = server.cutNext({ path: data, afterBytes: 200_000 });
   await loadSelected(page);
