@@ -36,8 +36,17 @@ import {
 export const CONVERSATION_DB = 'edge-llm';
 export const CONVERSATION_STORE = 'conversations';
 
+/**
+ * Whether `id` can be a conversation's id (what randomId makes). Anything else, a "/" above all,
+ * could name a record of another chat: storage keys "a" and "a/b" would share "a/b/<id>".
+ */
+export function isConversationId(id: string): boolean {
+  return /^[\w-]{1,64}$/.test(id);
+}
+
 /** Where conversation `id` of the chat `key` is kept. */
 export function conversationKey(key: string, id: string): string {
+  if (!isConversationId(id)) throw new Error(`Not a conversation id: ${JSON.stringify(id.slice(0, 80))}`);
   return `${key}/${id}`;
 }
 
@@ -168,6 +177,7 @@ export async function loadConversation(key: string): Promise<RestoredConversatio
 
 /** Conversation `id`, read back (undefined when it is not there). */
 export async function readConversation(key: string, id: string): Promise<SavedConversation | undefined> {
+  if (!isConversationId(id)) return undefined;
   const restored = readSavedConversation(await get(conversationKey(key, id), conversations()));
   return restored ? completeConversation(restored, id) : undefined;
 }
@@ -211,7 +221,7 @@ export function openConversation(key: string, id: string): Promise<ConversationI
 }
 
 /** Renames conversation `id`; the title no longer follows its first message. */
-export function renameConversation(key: string, id: string, title: string): Promise<ConversationIndex> {
+export async function renameConversation(key: string, id: string, title: string): Promise<ConversationIndex> {
   const record = conversationKey(key, id);
   return transact([key, record], ([value, stored]) => {
     const { index, put } = indexFrom(key, value);
@@ -227,7 +237,7 @@ export function renameConversation(key: string, id: string, title: string): Prom
 }
 
 /** Deletes conversation `id` and its entry in the list. */
-export function deleteConversation(key: string, id: string): Promise<ConversationIndex> {
+export async function deleteConversation(key: string, id: string): Promise<ConversationIndex> {
   return changeIndex(key, (index) => ({ index: withoutConversation(index, id), del: [conversationKey(key, id)] }));
 }
 

@@ -154,3 +154,17 @@ describe('conversations', () => {
     expect((await loadLibrary(key)).index.conversations.map((entry) => entry.id).sort()).toEqual(['x', 'y']);
   });
 });
+
+describe('one chat cannot reach another storage-key through an id', () => {
+  it('refuses an id that would name a record of the chat whose key extends its own', async () => {
+    // Keys "a" and "a/b" would both have a record at "a/b/<id>" if ids could hold a "/".
+    const outer = freshKey();
+    const inner = `${outer}/b`;
+    await saveConversation(inner, conversation('secret', 1_700_000_000_100, 'Private to the inner chat'));
+    expect(await readConversation(inner, 'secret')).toBeDefined();
+    expect(await readConversation(outer, 'b/secret')).toBeUndefined();
+    expect(() => conversationKey(outer, 'b/secret')).toThrow(/Not a conversation id/);
+    await expect(renameConversation(outer, 'b/secret', 'mine now')).rejects.toThrow(/Not a conversation id/);
+    expect((await readConversation(inner, 'secret'))!.title).toBe('Private to the inner chat');
+  });
+});
