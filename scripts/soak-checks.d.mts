@@ -3,6 +3,8 @@ export interface SoakCheck {
   name: string;
   passed: boolean;
   detail: string;
+  /** Printed but not part of the verdict. */
+  informational?: boolean;
 }
 export interface SoakCycle {
   cycle: number;

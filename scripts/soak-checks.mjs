@@ -55,16 +55,27 @@ export function judgeSoak(cycles, turns) {
   });
   if (first && last) {
     checks.push(within(`reply peak GPU memory, cycle ${last.cycle} vs 1`, first.peakGpuBytes, last.peakGpuBytes, 0.05));
-    checks.push(within(`page JS heap after GC, cycle ${last.cycle} vs 1`, first.pageHeap, last.pageHeap, 0.1, HEAP));
-    checks.push(
-      within(`worker JS heap after GC, cycle ${last.cycle} vs 1`, first.workerHeap, last.workerHeap, 0.1, HEAP),
-    );
+    // A heap's floor over the last third of the cycles: what the harness allocates comes and goes
+    // (the page heap swings by a megabyte from one cycle to the next), a leak raises the floor.
+    const tail = cycles.slice(-Math.max(1, Math.ceil(cycles.length / 3)));
+    const floor = (key) => {
+      const values = tail.map((cycle) => cycle[key]).filter((value) => Number.isFinite(value));
+      return values.length === tail.length ? Math.min(...values) : undefined;
+    };
+    const span = tail.length > 1 ? `cycles ${tail[0].cycle}-${last.cycle} (least)` : `cycle ${last.cycle}`;
+    checks.push(within(`page JS heap after GC, ${span} vs 1`, first.pageHeap, floor('pageHeap'), 0.1, HEAP));
+    checks.push(within(`worker JS heap after GC, ${span} vs 1`, first.workerHeap, floor('workerHeap'), 0.1, HEAP));
   }
   if (turns.length >= 10) {
     const fifth = Math.floor(turns.length / 5);
     const warm = turns.slice(fifth, 2 * fifth);
     const end = turns.slice(-fifth);
     const pick = (list, key) => median(list.map((turn) => turn[key]));
+    // Heaps by their floor, as for the cycles; time and GPU memory by the median.
+    const least = (list, key) => {
+      const values = list.map((turn) => turn[key]).filter((value) => Number.isFinite(value));
+      return values.length > 0 ? Math.min(...values) : undefined;
+    };
     checks.push(
       within(
         'conversation GPU memory, last fifth vs after warm-up',
@@ -73,20 +84,23 @@ export function judgeSoak(cycles, turns) {
         0.05,
       ),
     );
-    checks.push(
-      within(
+    // Reported, not judged: the page keeps every message of the conversation on screen (only the
+    // model's prompt leaves the oldest out), so its heap grows with the transcript by design.
+    checks.push({
+      ...within(
         'conversation page heap, last fifth vs after warm-up',
-        pick(warm, 'pageHeap'),
-        pick(end, 'pageHeap'),
+        least(warm, 'pageHeap'),
+        least(end, 'pageHeap'),
         0.1,
         HEAP,
       ),
-    );
+      informational: true,
+    });
     checks.push(
       within(
         'conversation worker heap, last fifth vs after warm-up',
-        pick(warm, 'workerHeap'),
-        pick(end, 'workerHeap'),
+        least(warm, 'workerHeap'),
+        least(end, 'workerHeap'),
         0.1,
         HEAP,
       ),
@@ -102,5 +116,5 @@ export function judgeSoak(cycles, turns) {
       ),
     );
   }
-  return { passed: checks.every((check) => check.passed), checks };
+  return { passed: checks.every((check) => check.informational || check.passed), checks };
 }

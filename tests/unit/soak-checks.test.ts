@@ -63,6 +63,13 @@ describe('judgeSoak', () => {
     expect(byName(creeping, 'conversation TTFT').passed).toBe(false);
     expect(byName(creeping, 'conversation worker heap').passed).toBe(false);
     expect(byName(creeping, 'conversation GPU memory').passed).toBe(true);
+    // The page keeps the whole transcript: its heap is reported, not judged.
+    const growingPage = judgeSoak(
+      [cycle(1)],
+      turns(50, (t) => ({ ttftMs: 100, gpuBytes: 5000, pageHeap: 500 + t * 50 })),
+    );
+    expect(byName(growingPage, 'conversation page heap').informational).toBe(true);
+    expect(growingPage.passed).toBe(true);
   });
 
   it('lets a heap fall (a collection freed more than the baseline had), never grow past 10%', () => {
@@ -74,6 +81,14 @@ describe('judgeSoak', () => {
     // GPU memory is held both ways, as the issue asks.
     const shrank = judgeSoak([cycle(1), cycle(2, { peakGpuBytes: 900 })], []);
     expect(byName(shrank, 'reply peak GPU memory').passed).toBe(false);
+  });
+
+  it('judges heaps by their floor over the last third of the cycles: a swing is not a leak, a rise is', () => {
+    const swinging = [1, 2, 3, 4, 5, 6].map((n) => cycle(n, { pageHeap: n % 2 ? 2000 : 3000 }));
+    expect(byName(judgeSoak(swinging, []), 'page JS heap').passed).toBe(true);
+    const rising = [1, 2, 3, 4, 5, 6].map((n) => cycle(n, { pageHeap: 2000 + n * 100 }));
+    expect(byName(judgeSoak(rising, []), 'page JS heap').passed).toBe(false);
+    expect(byName(judgeSoak(rising, []), 'page JS heap').name).toBe('page JS heap after GC, cycles 5-6 (least) vs 1');
   });
 
   it('fails a figure that was not measured rather than passing it', () => {
