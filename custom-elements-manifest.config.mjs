@@ -24,7 +24,7 @@ const DEFINE_FILES = [
   'src/define-bench.ts',
   'src/define-conversations.ts',
   'src/define-eval.ts',
-  'src/app/crash-check.ts',
+  'src/components/crash-check.ts',
 ];
 
 /** Class name → { tag, file } from the `['edge-llm-…', Class]` pairs each define file registers. */

@@ -19,7 +19,7 @@ import type { EdgeLlmModelPicker } from '../components/model-picker.js';
 import type { CustomModelSource, EngineId } from '../shared/engine-api.js';
 import { appStyles } from './app.styles.js';
 import { APP_STORAGE_KEY, CatalogController } from './catalog-controller.js';
-import { CrashNoticeController } from './crash-notice-controller.js';
+import { CrashNoticeController } from '../components/crash-notice-controller.js';
 import { LayoutController } from './layout-controller.js';
 import { LoadStateController } from './load-state-controller.js';
 
@@ -58,7 +58,12 @@ export class EdgeLlmApp extends LitElement {
   @query('edge-llm-model-picker') private picker!: EdgeLlmModelPicker;
 
   private readonly catalog = new CatalogController(this);
-  private readonly crash = new CrashNoticeController(this, () => this.customModels);
+  private readonly crash = new CrashNoticeController(
+    this,
+    () => this.customModels,
+    // Its views' runs and its own chat's loads; an embedded chat on this origin reports its own.
+    (intent) => intent.owner === undefined || intent.owner === APP_STORAGE_KEY,
+  );
   private readonly layout = new LayoutController(this);
   private readonly loadState = new LoadStateController(this);
   private sources: ModelSourcesSetting | undefined;
@@ -140,6 +145,7 @@ export class EdgeLlmApp extends LitElement {
             <edge-llm-chat
               persist
               storage-key=${APP_STORAGE_KEY}
+              .crashNotice=${false}
               .engine=${selectedEngine}
               .model=${selected}
               .device=${computeDevice}

@@ -26,6 +26,8 @@ export interface RunIntent {
   phase?: LoadPhase;
   /** `Date.now()` when the run started. */
   startedAt: number;
+  /** The `storage-key` of the chat that ran it (a load); none for a benchmark or an evaluation. */
+  owner?: string;
 }
 
 const KINDS: readonly RunKind[] = ['load', 'bench', 'eval'];
@@ -57,5 +59,6 @@ export function readRunIntent(value: unknown): RunIntent | undefined {
   const memory = positive(raw.deviceMemoryGB);
   if (memory !== undefined) intent.deviceMemoryGB = memory;
   if (PHASES.includes(raw.phase as LoadPhase)) intent.phase = raw.phase as LoadPhase;
+  if (typeof raw.owner === 'string' && raw.owner) intent.owner = raw.owner;
   return intent;
 }

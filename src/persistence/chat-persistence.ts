@@ -151,7 +151,8 @@ export class ChatPersistence implements ReactiveController {
 
   /** A crash marker for a run about to start (see run-intent.ts); clear it when the run ends. */
   recordIntent(input: IntentInput): IntentHandle {
-    return recordIntent(input);
+    // Claimed by this chat's crash notice on the next visit (see crash-notice-controller.ts).
+    return recordIntent({ ...input, owner: this.host.storageKey });
   }
 
   /** Deletes the open conversation (or a new one's settings), after any write already under way. */

@@ -131,6 +131,43 @@ test('a host page on another origin embeds the element and chats; events arrive 
   expect(requestsTo(/^\/lib\/assets\/markdown-view-.*\.js$/)).toBe(1);
 });
 
+test('a chat with persist reports its own load that the tab never finished, and only its own', async ({
+  page,
+  context,
+}) => {
+  const url = hostPage(
+    'crash',
+    chatElement('support', 'onnx-tiny', 'persist storage-key="support"') +
+      chatElement('sales', 'onnx-tiny-b', 'persist storage-key="sales"'),
+  );
+  await page.goto(url);
+  // The model's host goes quiet mid-file: the load is still downloading when the tab dies.
+  const stalled = library.stallNext({ path: '/fixtures/onnx-tiny/onnx/model.onnx', afterBytes: 4096 });
+  await page.locator('#support button[data-action="load"]').click();
+  await stalled;
+  const markers = await page.evaluate(() => Object.values(JSON.parse(localStorage.getItem('edge-llm:run-intents')!)));
+  expect(markers).toMatchObject([{ kind: 'load', model: model(), owner: 'support' }]);
+  await page.close({ runBeforeUnload: false });
+
+  const next = await context.newPage();
+  await next.goto(url);
+  const notice = next.locator('#support edge-llm-crash-notice [part="notice"]');
+  await expect(notice).toBeVisible();
+  await expect(notice.locator('h2')).toHaveText('The last visit ended while onnx-tiny (fp32) was loading');
+  await expect(notice.locator('.message')).toContainText('less than a minute ago while downloading onnx-tiny (fp32)');
+  await expect(next.locator('#sales edge-llm-crash-notice')).toHaveCount(0);
+
+  const dismiss = notice.locator('button[data-action="dismiss"]');
+  await dismiss.focus();
+  await next.keyboard.press('Enter');
+  await expect(next.locator('#support edge-llm-crash-notice')).toHaveCount(0);
+  expect(await next.evaluate(() => localStorage.getItem('edge-llm:run-intents'))).toBeNull();
+  await next.reload();
+  await expect(next.locator('#support button[data-action="load"]')).toBeVisible();
+  await next.waitForTimeout(1000);
+  await expect(next.locator('edge-llm-crash-notice')).toHaveCount(0);
+});
+
 test('two elements with one model share one worker and one load; a third model loads separately', async ({
   page,
   browser,

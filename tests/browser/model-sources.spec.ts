@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES_DIR, TINY_MODEL_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+import { manager, usageKeys } from './storage-helpers.ts';
 import { chooseModel, expect, guardLocalhost, modelRow, test } from './test.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -120,6 +121,11 @@ test('a mirrored model loads through the mirror base URL and a chat completes on
   }
   expect(server.requests.some((request) => request.path.includes(MODEL))).toBe(false);
   expect(outside).toEqual([]);
+
+  // Stored under the mirror's URLs, and its last use recorded under that same folder.
+  const row = manager(page).locator(`tr[data-key="${mirror.url}${folder}"]`);
+  await expect(row.locator('[data-last-used]')).toHaveText('just now');
+  expect(await usageKeys(page)).toEqual([`transformers|${mirror.url}${folder}`]);
 });
 
 test('a web-llm model on the public hosts is fetched from the mirror once the web-llm base URL is set', async ({

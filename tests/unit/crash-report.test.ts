@@ -173,7 +173,7 @@ describe('smallerVariant', () => {
 
 describe('readRunIntent', () => {
   it.each(['load', 'bench', 'eval'] as const)('reads back what was written (%s)', (kind) => {
-    const written = intent({ kind, device: 'webgpu', sizeBytes: 123 });
+    const written = intent({ kind, device: 'webgpu', sizeBytes: 123, owner: 'support-chat' });
     expect(readRunIntent(JSON.parse(JSON.stringify(written)))).toEqual(written);
   });
 
@@ -195,6 +195,7 @@ describe('readRunIntent', () => {
       deviceMemoryGB: 'lots',
       phase: 'dreaming',
       device: 'tpu',
+      owner: 42,
     });
     expect(read).toEqual({
       id: 'run-1',

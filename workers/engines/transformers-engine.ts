@@ -54,6 +54,8 @@ export class TransformersEngine implements Engine {
   /** The network and the store under transformers.js: each file crosses the network once. */
   private readonly fetcher = new ModelFetch();
   private readonly store = new ModelStore(CACHE_KEY);
+  /** The hub mirror of the last list or load: a hub model's files are stored under the mirror's URLs. */
+  private mirror: string | undefined;
 
   constructor(
     private readonly loadModule: () => Promise<TransformersModule> = () => import('@huggingface/transformers'),
@@ -66,6 +68,7 @@ export class TransformersEngine implements Engine {
       .filter((record) => !catalog.some((entry) => entry.id === record.id));
     const records = [...(custom?.transformers ?? []).map(customTransformersRecord), ...hub, ...catalog];
     const mirror = custom?.mirror?.transformers;
+    this.mirror = mirror;
     return Promise.all(records.map(async (record) => ({ ...record, cached: await isStored(record.id, mirror) })));
   }
 
@@ -77,6 +80,7 @@ export class TransformersEngine implements Engine {
   ): Promise<EngineLoadResult> {
     const { source, dtype } = parseTransformersModelId(modelId);
     const mirror = options.custom?.mirror?.transformers;
+    this.mirror = mirror;
     const { isUrl, folderUrl } = locate(source, mirror);
     // Rejects when a download of this load fails or the load is cancelled (see open() below).
     const downloadFailed = this.fetcher.beginLoad(signal);
@@ -295,7 +299,7 @@ export class TransformersEngine implements Engine {
   }
 
   storageKeyOf(modelId: string): string {
-    return locate(parseTransformersModelId(modelId).source).folderUrl;
+    return locate(parseTransformersModelId(modelId).source, this.mirror).folderUrl;
   }
 
   private async transformers(): Promise<TransformersModule> {

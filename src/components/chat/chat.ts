@@ -14,6 +14,7 @@ import { formStyles } from '../shared-styles.js';
 import { reportError } from '../report-error.js';
 import { themeStyles } from '../theme.js';
 import { chatStyles } from './chat.styles.js';
+import { ChatCrashNotice } from './chat-crash-notice.js';
 import { composerStyles } from './chat-composer.js';
 import type { ChatConversations, ConversationExport } from './chat-conversations.js';
 import { ComposerController } from './chat-keys.js';
@@ -33,7 +34,8 @@ import { statusText } from './chat-status.js';
  * to open, search, rename, delete, export (Markdown, JSON) and import; opening one restores its
  * model and settings. "Clear saved conversation and settings" deletes the open one. While a model
  * loads, a small crash marker is also kept in localStorage ("edge-llm:run-intents") so the next
- * visit can tell what was running if the tab died. Without `persist` nothing is written to the
+ * visit can tell what was running if the tab died: the chat then says so, with a smaller model to
+ * try (choosing it fires edge-llm-model-select). Without `persist` nothing is written to the
  * host page's storage, and there is no list.
  *
  * Long conversations never hit the context window: before each reply the prompt is counted with
@@ -106,11 +108,14 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
   @property({ type: Boolean }) persist = false;
   /** Name of the saved record; chats on one origin that persist need different names. */
   @property({ attribute: 'storage-key' }) storageKey = 'default';
+  /** With `persist`, report here a load of this chat that the last visit never finished (the app reports its own). */
+  @property({ type: Boolean, attribute: false }) crashNotice = true;
 
   /** Set once the Conversations panel was opened: its element and code load on demand, then stay. */
   @state() private list: ChatConversations | undefined;
 
   private readonly session = new ChatSession(this);
+  private readonly crash = new ChatCrashNotice(this);
   private libraryLoading: Promise<ChatConversations> | undefined;
   private readonly composer = new ComposerController(this, {
     send: (text) => this.send(text),
@@ -281,6 +286,7 @@ export class EdgeLlmChat extends LitElement implements ChatSettings {
             ></edge-llm-load-progress>`
           : nothing
       }
+      ${this.crash.render()}
       ${status.kind === 'failed' ? html`<edge-llm-error-panel .error=${status.error}></edge-llm-error-panel>` : nothing}
       <edge-llm-transcript
         exportparts="transcript"

@@ -2,7 +2,7 @@
  * Loaded only when crash markers are stored: finding the ones whose page is gone, the crash
  * report's wording and the element that shows it, so most visits never download any of it.
  */
-import { EdgeLlmCrashNotice } from '../components/crash-notice.js';
+import { EdgeLlmCrashNotice } from './crash-notice.js';
 import { registerElements } from '../register.js';
 
 registerElements([['edge-llm-crash-notice', EdgeLlmCrashNotice]]);

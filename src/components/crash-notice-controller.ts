@@ -1,7 +1,9 @@
 /**
  * Tells a returning visitor about a run their last visit never finished: looks for crash
  * markers once (cheaply: the code that reads them loads only when some exist), and words the
- * newest once the device is known, with a smaller model to try.
+ * newest once the device is known, with a smaller model to try. Each reporter claims its own
+ * runs (the app its views' runs, an embedded chat the loads of its `storage-key`), so one crash
+ * is reported once, where it happened.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { catalogClient } from '../client/shared-client.js';
@@ -21,6 +23,8 @@ export class CrashNoticeController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly customModels: () => CustomModelSource | undefined,
+    /** Whether this reporter tells about `intent`; read after the host's first update. */
+    private readonly claims: (intent: RunIntent) => boolean,
   ) {
     host.addController(this);
   }
@@ -51,8 +55,10 @@ export class CrashNoticeController implements ReactiveController {
   private async check(): Promise<void> {
     try {
       if (!hasIntents()) return;
+      // The host's attributes and properties (persist, storage-key) are set by its first update.
+      await this.host.updateComplete;
       const crashCheck = await import('./crash-check.js');
-      const intents = await crashCheck.unfinishedIntents();
+      const intents = (await crashCheck.unfinishedIntents()).filter(this.claims);
       const intent = intents[0];
       if (!intent) return;
       const catalog = await catalogClient()
