@@ -168,6 +168,64 @@ test('a chat with persist reports its own load that the tab never finished, and 
   await expect(next.locator('edge-llm-crash-notice')).toHaveCount(0);
 });
 
+test("one chat's element cannot read, open, rename or delete another storage-key's saved conversation", async ({
+  page,
+}) => {
+  const url = hostPage(
+    'keys',
+    chatElement('support', 'onnx-tiny', 'persist storage-key="support"') +
+      chatElement('sales', 'onnx-tiny', 'persist storage-key="sales"'),
+  );
+  await page.goto(url);
+  await page.waitForFunction(() => customElements.get('edge-llm-chat') !== undefined);
+  const outcome = await page.evaluate(async () => {
+    interface Chat extends HTMLElement {
+      send(text: string): Promise<unknown>;
+      conversationId: string | undefined;
+      conversations: readonly { id: string; title: string }[];
+      exportConversation(format: 'json', id?: string): Promise<{ text: string }>;
+      openConversation(id: string): Promise<void>;
+      renameConversation(id: string, title: string): Promise<void>;
+      deleteConversation(id: string): Promise<void>;
+    }
+    const support = document.getElementById('support') as Chat;
+    const sales = document.getElementById('sales') as Chat;
+    await support.send('My account number is 12345.');
+    while (!support.conversationId) await new Promise((resolve) => setTimeout(resolve, 50));
+    const id = support.conversationId;
+    const attempt = (run: () => Promise<unknown>) =>
+      run().then(
+        () => 'done',
+        (error: Error) => `refused: ${error.message}`,
+      );
+    const attempts = {
+      export: await attempt(() => sales.exportConversation('json', id)),
+      open: await attempt(() => sales.openConversation(id)),
+      crafted: await attempt(() => sales.exportConversation('json', `../support/${id}`)),
+      rename: await attempt(() => sales.renameConversation(id, 'Renamed by another chat')),
+      remove: await attempt(() => sales.deleteConversation(id)),
+    };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const kept = await support.exportConversation('json', id);
+    return {
+      id,
+      attempts,
+      salesList: sales.conversations.map((entry) => entry.id),
+      salesOpen: sales.conversationId ?? null,
+      supportList: support.conversations.map((entry) => entry.title),
+      kept: kept.text,
+    };
+  });
+  expect(outcome.attempts.export).toBe('refused: There is no saved conversation to export yet: send a message first.');
+  expect(outcome.attempts.open).toBe(`refused: There is no saved conversation "${outcome.id}".`);
+  expect(outcome.attempts.crafted).toMatch(/^refused: /);
+  expect(outcome.salesList).toEqual([]);
+  expect(outcome.salesOpen).toBeNull();
+  // Renaming and deleting under "sales" touched nothing of "support".
+  expect(outcome.supportList).toEqual(['My account number is 12345.']);
+  expect(outcome.kept).toContain('My account number is 12345.');
+});
+
 test('two elements with one model share one worker and one load; a third model loads separately', async ({
   page,
   browser,
