@@ -106,6 +106,32 @@ describe('ModelFetch: downloads', () => {
     expect(seen).toEqual([{ method: 'GET', range: null, ifRange: null, cache: 'no-store' }]);
   });
 
+  it('hands the completed file to the store once, as the Blob it kept (no second copy of the bytes)', async () => {
+    const { network } = host();
+    const layer = new ModelFetch(network);
+    void layer.beginLoad(new AbortController().signal);
+    await readAll(await layer.fetch(URL_));
+    const whole = layer.partials.takeCompleted(URL_);
+    expect(new Uint8Array(await whole!.arrayBuffer())).toEqual(FILE);
+    expect(layer.partials.takeCompleted(URL_)).toBeUndefined();
+    // A file nobody took is let go of when the next load begins.
+    await readAll(await layer.fetch(URL_));
+    void layer.beginLoad(new AbortController().signal);
+    expect(layer.partials.takeCompleted(URL_)).toBeUndefined();
+  });
+
+  it('hands over the whole file after a resumed download too: the kept bytes and the rest', async () => {
+    const { network, state } = host();
+    const layer = new ModelFetch(network);
+    void layer.beginLoad(new AbortController().signal);
+    state.cutAfter = 6000;
+    await expect(readAll(await layer.fetch(URL_))).rejects.toBeDefined();
+    expect(layer.partials.takeCompleted(URL_)).toBeUndefined();
+    void layer.beginLoad(new AbortController().signal);
+    expect(await readAll(await layer.fetch(URL_))).toEqual(FILE);
+    expect(new Uint8Array(await layer.partials.takeCompleted(URL_)!.arrayBuffer())).toEqual(FILE);
+  });
+
   it('keeps the bytes of a cut-off download and asks only for the rest next time', async () => {
     const { network, seen, state } = host();
     const layer = new ModelFetch(network);

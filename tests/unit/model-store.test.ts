@@ -51,6 +51,22 @@ describe('ModelStore', () => {
     expect(warn).toHaveBeenCalledTimes(2);
   });
 
+  it("stores a completed download's own Blob when the fetch layer holds one of the declared size", async () => {
+    const fake = fakeCaches();
+    vi.stubGlobal('caches', fake.caches);
+    const kept = new Map([[`${FOLDER}onnx/model.onnx`, new Blob([new Uint8Array(8).fill(7)])]]);
+    const store = new ModelStore('transformers-cache', (url) => kept.get(url));
+    const headers = { 'content-length': '8' };
+    // The library hands over its own copy; the kept Blob is what gets stored.
+    await store.put(`${FOLDER}onnx/model.onnx`, new Response(new Uint8Array(8), { headers }));
+    const stored = new Uint8Array(await fake.entries.get(`${FOLDER}onnx/model.onnx`)!.arrayBuffer());
+    expect([...stored]).toEqual(new Array(8).fill(7));
+    // A kept Blob of another size is not the file the library read: its copy is stored.
+    kept.set(`${FOLDER}config.json`, new Blob(['{"a":1}']));
+    await store.put(`${FOLDER}config.json`, new Response('{}', { headers: { 'content-length': '2' } }));
+    expect(await fake.entries.get(`${FOLDER}config.json`)!.text()).toBe('{}');
+  });
+
   it('answers a stored file whole, and deletes one that holds fewer bytes than it declares', async () => {
     const fake = fakeCaches();
     vi.stubGlobal('caches', fake.caches);

@@ -53,7 +53,7 @@ export class TransformersEngine implements Engine {
   private lastIds: number[] | undefined;
   /** The network and the store under transformers.js: each file crosses the network once. */
   private readonly fetcher = new ModelFetch();
-  private readonly store = new ModelStore(CACHE_KEY);
+  private readonly store = new ModelStore(CACHE_KEY, (url) => this.fetcher.partials.takeCompleted(url));
   /** The hub mirror of the last list or load: a hub model's files are stored under the mirror's URLs. */
   private mirror: string | undefined;
 
@@ -175,6 +175,9 @@ export class TransformersEngine implements Engine {
       throw edgeError(ERROR_NAMES.cachedFileCorrupt, message, {
         url: new URL(onnxFileForDtype(dtype), folderUrl).href,
       });
+    } finally {
+      // A file the library read but did not store (or refused) is not held on to.
+      this.fetcher.partials.releaseCompleted();
     }
     const refused = this.store.takeRefused(folderUrl);
     await recordManifest(

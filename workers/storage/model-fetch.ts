@@ -61,6 +61,7 @@ export class ModelFetch {
    * caller can race it against a library that would wait forever for that file.
    */
   beginLoad(signal: AbortSignal): Promise<never> {
+    this.partials.releaseCompleted();
     this.heads = new Map();
     this.receivedBytes = 0;
     this.lastFailure = undefined;
@@ -189,7 +190,7 @@ export class ModelFetch {
             if (total !== undefined && delivered !== total) {
               throw new Error(`The host sent ${delivered} of the file's ${total} bytes.`);
             }
-            this.partials.drop(url);
+            this.partials.complete(url);
             controller.close();
             return;
           }

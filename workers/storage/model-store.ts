@@ -18,7 +18,14 @@ export class ModelStore {
   /** Writes refused since the store was made (the engine reads the ones of its load). */
   readonly refused: RefusedWrite[] = [];
 
-  constructor(private readonly scope: string) {}
+  /**
+   * `downloaded(url)` gives the whole file of a download that just completed, as a Blob, when the
+   * fetch layer kept one: stored as it is rather than as the copy the library hands over.
+   */
+  constructor(
+    private readonly scope: string,
+    private readonly downloaded: (url: string) => Blob | undefined = () => undefined,
+  ) {}
 
   /**
    * The stored response for `url`, if its body holds the bytes its headers declare; an entry
@@ -42,10 +49,15 @@ export class ModelStore {
 
   async put(url: string, response: Response): Promise<void> {
     const bytes = declaredLength(response.headers) ?? 0;
+    const whole = this.downloaded(url);
+    const stored =
+      whole && whole.size === bytes
+        ? new Response(whole, { status: response.status, statusText: response.statusText, headers: response.headers })
+        : response;
     try {
       if (!globalThis.caches)
         throw new Error('This page has no Cache API (it is not a secure context: https or localhost).');
-      await (await caches.open(this.scope)).put(url, response);
+      await (await caches.open(this.scope)).put(url, stored);
     } catch (error) {
       const { name, message } = error as Error;
       this.refused.push({ url, bytes, reason: `${name ?? 'Error'}: ${message ?? String(error)}` });

@@ -58,6 +58,8 @@ class Entry implements PartialDownload {
 
 export class PartialDownloads {
   private readonly entries = new Map<string, Entry>();
+  /** Downloads that completed, as one Blob each, until the store takes them (see takeCompleted). */
+  private readonly completed = new Map<string, Blob>();
 
   /**
    * Starts keeping the bytes of a download (replacing what was kept for `url`). `kept` are bytes
@@ -84,9 +86,33 @@ export class PartialDownloads {
     this.entries.delete(url);
   }
 
+  /** The download of `url` completed: its kept bytes are now the whole file, held for the store. */
+  complete(url: string): void {
+    const entry = this.entries.get(url);
+    this.entries.delete(url);
+    if (entry && entry.bytes === entry.total) this.completed.set(url, entry.blob());
+  }
+
+  /**
+   * The whole file of a completed download, once. Storing this Blob instead of a second copy of
+   * the bytes matters at real size: with the kept parts still alive, Chromium failed to store a
+   * new 329 MB body in a normal profile ("UnknownError: Unexpected internal error").
+   */
+  takeCompleted(url: string): Blob | undefined {
+    const blob = this.completed.get(url);
+    this.completed.delete(url);
+    return blob;
+  }
+
   /** Drops everything kept for files whose URL starts with `prefix` (a model folder). */
   dropUnder(prefix: string): void {
     for (const url of [...this.entries.keys()]) if (url.startsWith(prefix)) this.entries.delete(url);
+    for (const url of [...this.completed.keys()]) if (url.startsWith(prefix)) this.completed.delete(url);
+  }
+
+  /** Lets go of completed files the store never took (a load that ended, or a file not stored). */
+  releaseCompleted(): void {
+    this.completed.clear();
   }
 
   /** Every kept download, for figures and tests. */
