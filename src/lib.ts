@@ -21,6 +21,10 @@ export {
   EdgeLlmUnloadEvent,
 } from './events.js';
 export { probeGpu, setEngineWorkerFactory } from './client/shared-client.js';
+export { leaseModel } from './client/model-lease.js';
+export type { EngineLease } from './client/engine-pool.js';
+export type { ModelKey } from './core/model-key.js';
+export type { GenerateRequest, GenerationStats, TokenBatch, LoadReport } from './shared/engine-api.js';
 export { EdgeLlmBenchDoneEvent, EdgeLlmBenchProgressEvent } from './events.js';
 export type { BenchResult } from './core/bench-schema.js';
 export { EdgeLlmEvalDoneEvent, EdgeLlmEvalProgressEvent } from './events.js';

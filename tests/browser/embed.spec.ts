@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES_DIR, ensureFixtures } from '../support/fixtures.ts';
 import { startStaticServer, type StaticServer } from '../support/static-server.ts';
+import type * as EdgeLlm from '../../src/lib.ts';
 import { expect, test } from './test.ts';
 
 const DIST_DIR = join(import.meta.dirname, '..', '..', 'dist');
@@ -224,6 +225,42 @@ test("one chat's element cannot read, open, rename or delete another storage-key
   // Renaming and deleting under "sales" touched nothing of "support".
   expect(outcome.supportList).toEqual(['My account number is 12345.']);
   expect(outcome.kept).toContain('My account number is 12345.');
+});
+
+test("leaseModel generates without an element, on the chat's worker and its loaded model", async ({ page }) => {
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
+  await page.goto(hostPage('lease', chatElement('chat', 'onnx-tiny', 'autoload')));
+  await expect(page.locator('#chat [role="status"]')).toContainText('ready', { timeout: 60_000 });
+  const loads = requestsTo(/^\/fixtures\/onnx-tiny\/onnx\/model\.onnx$/);
+  const result = await page.evaluate(
+    async ({ libraryUrl, model }) => {
+      const { leaseModel } = (await import(`${libraryUrl}/lib/edge-llm.js`)) as typeof EdgeLlm;
+      const lease = leaseModel({ engine: 'transformers', model, device: 'webgpu' });
+      const loadedAlready = lease.loaded;
+      const batches: string[] = [];
+      const stats = await lease.generate(
+        { messages: [{ role: 'user', content: 'Hello without a UI.' }], maxTokens: 5, temperature: 0 },
+        (batch) => batches.push(batch.text),
+      );
+      lease.release();
+      return { loadedAlready, outputTokens: stats.outputTokens, text: batches.join('') };
+    },
+    { libraryUrl: library.url, model: model() },
+  );
+  expect(result.loadedAlready).toBe(true);
+  expect(result.outputTokens).toBe(5);
+  expect(result.text.length).toBeGreaterThan(0);
+  // No second worker and no second download: the lease used what the chat had loaded.
+  expect(workers).toHaveLength(1);
+  expect(requestsTo(/^\/fixtures\/onnx-tiny\/onnx\/model\.onnx$/)).toBe(loads);
+  // The chat still answers from the same model after the lease let go.
+  const stats = await page.evaluate(() =>
+    (document.getElementById('chat') as HTMLElement & { send(text: string): Promise<{ outputTokens: number }> }).send(
+      'And with one.',
+    ),
+  );
+  expect(stats.outputTokens).toBe(6);
 });
 
 test('two elements with one model share one worker and one load; a third model loads separately', async ({
