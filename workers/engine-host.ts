@@ -107,7 +107,7 @@ export class EngineHost implements EngineWorkerApi {
     if (options.weights === 'synthetic' && !engine.syntheticWeights) {
       throw edgeError(
         ERROR_NAMES.syntheticUnsupported,
-        `${engineName(engineId)} cannot make synthetic weights in the browser yet (llama.cpp can, from a GGUF file's header).`,
+        `${engineName(engineId)} cannot make synthetic weights in the browser yet (llama.cpp can, from a GGUF file's header; web-llm from its model library).`,
       );
     }
     if (this.active && this.active.engine !== engine) await this.active.engine.unload();

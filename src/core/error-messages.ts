@@ -244,6 +244,14 @@ export function describeError(error: SerializedError, context: ErrorContext = {}
         actions: ['retry', 'pick-another-model'],
       };
     case 'model-lib-invalid':
+      if (error.detail?.mismatch === 'runtime') {
+        return {
+          ...base,
+          title: 'The model library was built for another version of web-llm',
+          message: `The model library${url ? ` at ${url}` : ''} needs a runtime function this version of web-llm does not have: it was compiled for an older or newer runtime. Use the library built for this version (its file name names the runtime, e.g. v0_2_86), or pick another model.`,
+          actions: ['pick-another-model'],
+        };
+      }
       return {
         ...base,
         title: 'The model library is not valid',

@@ -215,10 +215,11 @@ export interface LoadOptions {
   custom?: CustomModelSource;
   /**
    * "synthetic": measure without downloading the weights. The engine reads only the model's
-   * header (llama.cpp: the GGUF metadata, tokenizer and tensor table, by HTTP range requests) and
-   * fills every tensor with random values of the same types and sizes in the worker; nothing is
-   * stored, and the weights are gone when the model is unloaded. Speed only, no quality. Engines
-   * that cannot do it refuse the load.
+   * header (llama.cpp: the GGUF metadata, tokenizer and tensor table, by HTTP range requests;
+   * web-llm: the model library, whose metadata lists every weight, the chat config and the
+   * tokenizer) and fills every tensor with random values of the same types and sizes in the worker.
+   * Nothing is kept: web-llm's synthetic folder lives under a reserved URL only until web-llm has
+   * the weights on the GPU. Speed only, no quality. Engines that cannot do it refuse the load.
    */
   weights?: 'synthetic';
 }

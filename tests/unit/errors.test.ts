@@ -294,6 +294,15 @@ describe('describeError', () => {
     );
   });
 
+  it('says a library built for another web-llm runtime is that, not a corrupt file', () => {
+    const detail = { url: 'https://example.test/lib.v0_2_48.wasm', mismatch: 'runtime' };
+    const friendly = describeError({ name: ERROR_NAMES.modelLibInvalid, message: 'x', detail });
+    expect(friendly.title).toBe('The model library was built for another version of web-llm');
+    expect(friendly.message).toContain('at https://example.test/lib.v0_2_48.wasm');
+    expect(friendly.message).not.toContain('corrupt');
+    expect(friendly.actions).toEqual(['pick-another-model']);
+  });
+
   it('quotes the original message where it says what is missing', () => {
     expect(describeError(named('FeatureSupportError', 'Feature timestamp-query is not supported')).message).toContain(
       'Feature timestamp-query is not supported',

@@ -114,7 +114,7 @@ describe('the real Qwen2-0.5B q4f32_1 library (../shared/artifacts/mlc)', () => 
     expect(metadata.params).toEqual(reference.params);
     expect(metadata.params).toHaveLength(267);
     const ours = metadata.params.reduce((sum, param) => sum + mlcParamBytes(param), 0);
-    const theirs = reference.params.reduce((sum: number, param: MlcParam) => sum + paramBytes(param), 0);
+    const theirs = reference.params.reduce((sum, param) => sum + paramBytes(param), 0);
     expect(ours).toBe(theirs);
     expect(ours).toBe(309_011_968);
 

@@ -672,7 +672,8 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
     });
     const error = await loadError(adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal));
     expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
-    expect(error.detail).toEqual({ url: TINY.model_lib });
+    expect(error.detail).toEqual({ url: TINY.model_lib, mismatch: 'runtime' });
+    expect(error.message).toMatch(/built for another version of web-llm's runtime/);
   });
 
   it('works without the Cache API for a remote library (Node has no `caches`)', async () => {
@@ -732,6 +733,129 @@ describe('WebLlmEngine.load preflight (model not cached)', () => {
       expect(storage.opened).not.toContain('webllm/wasm');
       expect(storage.stored.has(TINY.model_lib)).toBe(false);
     });
+  });
+});
+
+describe('WebLlmEngine.load with synthetic weights', () => {
+  /** A CacheStorage stand-in with every call web-llm's scopes get here. */
+  class ScopedCacheStorage {
+    readonly scopes = new Map<string, Map<string, Response>>();
+    async has(name: string) {
+      return this.scopes.has(name);
+    }
+    async open(name: string) {
+      const scope = this.scopes.get(name) ?? new Map<string, Response>();
+      this.scopes.set(name, scope);
+      return {
+        match: async (url: string) => scope.get(url)?.clone(),
+        put: async (url: string, response: Response) => void scope.set(url, response),
+        keys: async () => [...scope.keys()].map((url) => new Request(url)),
+        delete: async (request: Request) => scope.delete(request.url),
+      };
+    }
+    urls(): string[] {
+      return [...this.scopes.values()].flatMap((scope) => [...scope.keys()]);
+    }
+  }
+  const PARAMS = [
+    { name: 'w.q_weight', shape: [4, 2], dtype: 'uint32' },
+    { name: 'w.q_scale', shape: [4], dtype: 'float32' },
+  ];
+  /** A valid WebAssembly module whose custom section carries the library metadata, as MLC's do in data. */
+  function libraryWithMetadata(metadata: object): number[] {
+    const payload = [...new TextEncoder().encode(JSON.stringify(metadata))];
+    const name = [...new TextEncoder().encode('m')];
+    const body = [name.length, ...name, ...payload];
+    const leb = (n: number) => {
+      const out: number[] = [];
+      do {
+        out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+        n >>>= 7;
+      } while (n > 0);
+      return out;
+    };
+    return [...WASM_BYTES, 0, ...leb(body.length), ...body];
+  }
+  const LIBRARY = libraryWithMetadata({ model_type: 'qwen2', params: PARAMS });
+  const TOKENIZER_URL = TINY_CONFIG_URL.replace('mlc-chat-config.json', 'tokenizer.json');
+  const SYNTHETIC_BASE =
+    'https://edge-llm-synthetic.invalid/localhost:1234/models/tiny-Instruct-q4f32_1-MLC/resolve/main/';
+  const routes = {
+    [TINY_CONFIG_URL]: json({ context_window_size: 2048, tokenizer_files: ['tokenizer.json', 'vocab.json'] }),
+    [TOKENIZER_URL]: json({ model: {} }),
+    [TINY.model_lib]: bytes(LIBRARY),
+  };
+
+  it('fetches only the library, config and tokenizer, has web-llm load a synthetic folder, then deletes it', async () => {
+    const storage = new ScopedCacheStorage();
+    vi.stubGlobal('caches', storage);
+    serve(routes);
+    let seenDuringReload: string[] = [];
+    let loadedFrom: FakeEntry | undefined;
+    const fake = fakeWebLlm({
+      script: {
+        reload: async (engine, modelId) => {
+          seenDuringReload = storage.urls();
+          loadedFrom = engine.appConfig?.model_list.find((entry) => entry.model_id === modelId);
+        },
+      },
+    });
+    const result = await adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal, {
+      weights: 'synthetic',
+    });
+    expect(fetchedUrls()).toEqual([TINY.model_lib, TINY_CONFIG_URL, TOKENIZER_URL]);
+    expect(loadedFrom).toMatchObject({ model: SYNTHETIC_BASE, model_lib: TINY.model_lib, model_id: TINY.model_id });
+    expect(seenDuringReload.sort()).toEqual(
+      ['mlc-chat-config.json', 'ndarray-cache.json', 'params_shard_0.bin', 'tensor-cache.json', 'tokenizer.json']
+        .map((name) => SYNTHETIC_BASE + name)
+        .sort(),
+    );
+    expect(storage.urls()).toEqual([]);
+    expect(result).toMatchObject({ fromCache: false, weightBytes: 32 + 16, contextWindow: 2048 });
+    expect(result.downloadedBytes).toBeGreaterThan(LIBRARY.length);
+  });
+
+  it('deletes the synthetic folder when web-llm refuses the library, and names a runtime mismatch', async () => {
+    const storage = new ScopedCacheStorage();
+    vi.stubGlobal('caches', storage);
+    serve(routes);
+    const fake = fakeWebLlm({
+      script: {
+        reload: async () => {
+          throw new WebAssembly.LinkError(
+            'WebAssembly.instantiate(): Import #3 "env" "_ZN3tvm7runtime9threading": ...',
+          );
+        },
+      },
+    });
+    const error = await loadError(
+      adapterOf(fake).load(TINY.model_id, noProgress, new AbortController().signal, { weights: 'synthetic' }),
+    );
+    expect(error.name).toBe(ERROR_NAMES.modelLibInvalid);
+    expect(error.detail).toEqual({ url: TINY.model_lib, mismatch: 'runtime' });
+    expect(storage.urls()).toEqual([]);
+  });
+
+  it("deletes a crashed tab's synthetic leftovers at the start of a real load, and keeps real entries", async () => {
+    const storage = new ScopedCacheStorage();
+    vi.stubGlobal('caches', storage);
+    await (await storage.open('webllm/model')).put(`${SYNTHETIC_BASE}params_shard_0.bin`, new Response('x'));
+    await (await storage.open('webllm/model')).put(TOKENIZER_URL, new Response('real'));
+    serve({ [TINY_CONFIG_URL]: json({}), [TINY.model_lib]: bytes(WASM_BYTES) });
+    await adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal);
+    expect(storage.urls()).toContain(TOKENIZER_URL);
+    expect(storage.urls().some((url) => url.startsWith(SYNTHETIC_BASE))).toBe(false);
+  });
+
+  it('refuses a library without a weight list, before any config is fetched', async () => {
+    vi.stubGlobal('caches', new ScopedCacheStorage());
+    serve({ ...routes, [TINY.model_lib]: bytes(WASM_BYTES) });
+    const error = await loadError(
+      adapterOf(fakeWebLlm()).load(TINY.model_id, noProgress, new AbortController().signal, { weights: 'synthetic' }),
+    );
+    expect(error.name).toBe(ERROR_NAMES.syntheticUnsupported);
+    expect(error.message).toMatch(/no usable weight list/);
+    expect(fetchedUrls()).toEqual([TINY.model_lib]);
   });
 });
 

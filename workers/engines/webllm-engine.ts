@@ -27,6 +27,7 @@ import {
   WASM_CACHE_SCOPE,
   type ChatConfig,
 } from './webllm-preflight.js';
+import { deleteSyntheticModels, prepareSyntheticModel } from './webllm-synthetic.js';
 
 /** The parts of the web-llm module the adapter uses; a mock provides the same. */
 export type WebLlmModule = Pick<typeof WebLlm, 'MLCEngine' | 'prebuiltAppConfig' | 'hasModelInCache'> &
@@ -63,6 +64,8 @@ function isWebLlmEntry(value: unknown): value is WebLlmModelEntry & { model: str
 
 export class WebLlmEngine implements Engine {
   readonly id = 'webllm' as const;
+  /** Synthetic weights from the model library's own weight list (webllm-synthetic.ts). */
+  readonly syntheticWeights = true;
   private module: WebLlmModule | undefined;
   private catalog: WebLlmCatalog | undefined;
   private engine: WebLlm.MLCEngine | undefined;
@@ -153,11 +156,30 @@ export class WebLlmEngine implements Engine {
     const entry = appConfig.model_list.find((candidate) => candidate.model_id === modelId);
     if (!entry) throw edgeError(ERROR_NAMES.modelNotFound, `web-llm has no model "${modelId}" in its catalog.`);
 
-    const fromCache = await catalog.hasModelInCache(modelId, appConfig).catch(() => false);
+    // What a crashed tab's synthetic load left is never read by this one.
+    await deleteSyntheticModels().catch(() => undefined);
+    const synthetic = options.weights === 'synthetic';
+    const fromCache = synthetic ? false : await catalog.hasModelInCache(modelId, appConfig).catch(() => false);
     let libraryBytes = 0;
     let contextWindow = entry.overrides?.context_window_size;
     let chatConfig: ChatConfig | undefined;
-    if (!fromCache) {
+    let loadConfig = appConfig;
+    let syntheticWeightBytes: number | undefined;
+    if (synthetic) {
+      const made = await prepareSyntheticModel(entry, onProgress, signal).catch(async (error: unknown) => {
+        await deleteSyntheticModels().catch(() => undefined);
+        throw error;
+      });
+      // web-llm loads the synthetic folder under the model's own id; the real entry stays untouched.
+      loadConfig = {
+        ...appConfig,
+        model_list: appConfig.model_list.map((candidate) => (candidate === entry ? made.entry : candidate)),
+      };
+      libraryBytes = made.downloadedBytes;
+      chatConfig = made.config;
+      syntheticWeightBytes = made.weightBytes;
+      contextWindow ??= made.config.context_window_size;
+    } else if (!fromCache) {
       const checked = await preflight(entry, onProgress, signal);
       libraryBytes = checked.libraryBytes;
       chatConfig = checked.config;
@@ -166,7 +188,7 @@ export class WebLlmEngine implements Engine {
     signal.throwIfAborted();
 
     const module = await this.webllm();
-    const engine = this.engine ?? new module.MLCEngine({ appConfig });
+    const engine = this.engine ?? new module.MLCEngine({ appConfig: loadConfig });
     this.engine = engine;
     let lastDownloadedBytes = 0;
     let weightBytes: number | undefined;
@@ -180,7 +202,7 @@ export class WebLlmEngine implements Engine {
       if (progress.phase === 'loading' && progress.totalBytes !== undefined) weightBytes = progress.totalBytes;
       onProgress(progress);
     });
-    engine.setAppConfig(appConfig);
+    engine.setAppConfig(loadConfig);
 
     const abort = () => void engine.unload();
     signal.addEventListener('abort', abort, { once: true });
@@ -192,6 +214,8 @@ export class WebLlmEngine implements Engine {
       throw await this.explainReloadFailure(error, entry.model_lib, !fromCache);
     } finally {
       signal.removeEventListener('abort', abort);
+      // web-llm has the weights on the GPU (or gave up): the synthetic folder must not outlive the load.
+      if (synthetic) await deleteSyntheticModels().catch(() => undefined);
     }
     // web-llm swallows its own abort and returns normally; the signal tells the truth.
     if (signal.aborted) throw new DOMException('Loading was cancelled.', ERROR_NAMES.abort);
@@ -201,7 +225,7 @@ export class WebLlmEngine implements Engine {
     return {
       fromCache,
       downloadedBytes: fromCache ? 0 : lastDownloadedBytes + libraryBytes,
-      weightBytes,
+      weightBytes: syntheticWeightBytes ?? weightBytes,
       contextWindow,
       ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
     };
@@ -279,6 +303,15 @@ export class WebLlmEngine implements Engine {
     if (libraryChecked && instantiateFailure) {
       // Never keep a library that cannot start: the next try must fetch it again.
       if ('caches' in globalThis) await (await caches.open(WASM_CACHE_SCOPE)).delete(libraryUrl).catch(() => false);
+      // A LinkError is a runtime function the library imports and this web-llm lacks: a library
+      // built for another runtime version (e.g. a v0_2_48 library on web-llm 0.2.86).
+      if (name === 'LinkError') {
+        return edgeError(
+          ERROR_NAMES.modelLibInvalid,
+          `The model library could not be started: it was built for another version of web-llm's runtime (${message})`,
+          { url: libraryUrl, mismatch: 'runtime' },
+        );
+      }
       return edgeError(ERROR_NAMES.modelLibInvalid, `The model library could not be started: ${message}`, {
         url: libraryUrl,
       });

@@ -14,9 +14,9 @@ const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 /** web-llm's Cache API scope for model libraries; a preflighted library is stored there. */
 export const WASM_CACHE_SCOPE = 'webllm/wasm';
 /** web-llm's Cache API scope for chat configs. */
-const CONFIG_CACHE_SCOPE = 'webllm/config';
-/** web-llm's Cache API scope for tensor-cache manifests and weight shards. */
-const MODEL_CACHE_SCOPE = 'webllm/model';
+export const CONFIG_CACHE_SCOPE = 'webllm/config';
+/** web-llm's Cache API scope for tensor-cache manifests, tokenizers and weight shards. */
+export const MODEL_CACHE_SCOPE = 'webllm/model';
 
 export interface ChatConfig {
   context_window_size?: number;
@@ -80,20 +80,32 @@ export async function preflight(
     chatConfig = config;
   }
 
-  const libraryUrl = entry.model_lib;
-  const cache =
-    webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
-  let libraryBytes = 0;
-  if (!(await cache?.match(libraryUrl))) {
-    const bytes = await downloadLibrary(libraryUrl, onProgress, signal);
-    await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
-    libraryBytes = bytes.byteLength;
-  }
+  const { downloadedBytes: libraryBytes } = await fetchLibrary(entry.model_lib, onProgress, signal, false);
   // The weights are refused up front when the storage quota cannot hold them; checked after
   // the library, so a model whose library is missing never costs a weights request.
   const weights = await declaredWeightBytes(entry, signal);
   if (weights !== undefined) await ensureRoomFor(weights);
   return { libraryBytes, contextWindow, config: chatConfig };
+}
+
+/**
+ * The model library, from web-llm's library cache when it is there, else downloaded and checked
+ * (and stored where web-llm looks for it, for the URLs web-llm caches). `wantBytes: false` spares
+ * reading a stored copy that only needs to exist.
+ */
+export async function fetchLibrary(
+  libraryUrl: string,
+  onProgress: (progress: EngineProgress) => void,
+  signal: AbortSignal,
+  wantBytes = true,
+): Promise<{ bytes: Uint8Array | undefined; downloadedBytes: number }> {
+  const cache =
+    webLlmCachesLibrary(libraryUrl) && 'caches' in globalThis ? await caches.open(WASM_CACHE_SCOPE) : undefined;
+  const stored = await cache?.match(libraryUrl);
+  if (stored) return { bytes: wantBytes ? new Uint8Array(await stored.arrayBuffer()) : undefined, downloadedBytes: 0 };
+  const bytes = await downloadLibrary(libraryUrl, onProgress, signal);
+  await cache?.put(libraryUrl, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
+  return { bytes, downloadedBytes: bytes.byteLength };
 }
 
 /** The weight shards' total size as the model's tensor cache declares it; undefined when unknown. */
@@ -179,7 +191,7 @@ async function downloadLibrary(
 }
 
 /** web-llm's stored copy of a small file when it has one (it reads that copy first), else the network's. */
-async function readThrough(scope: string, url: string, signal: AbortSignal): Promise<Response> {
+export async function readThrough(scope: string, url: string, signal: AbortSignal): Promise<Response> {
   const stored =
     'caches' in globalThis ? await (await caches.open(scope)).match(url).catch(() => undefined) : undefined;
   return stored ?? fetchOrExplain(url, signal);
@@ -193,7 +205,7 @@ async function keep(scope: string, url: string, response: Response): Promise<voi
   await cache.put(url, response).catch(() => undefined);
 }
 
-async function fetchOrExplain(url: string, signal: AbortSignal): Promise<Response> {
+export async function fetchOrExplain(url: string, signal: AbortSignal): Promise<Response> {
   try {
     return await fetch(url, { signal });
   } catch (error) {

@@ -114,7 +114,7 @@ export function compareView(state: CompareState, on: CompareHandlers): TemplateR
     <p class="muted">
       Run the same protocol on several engines, devices and models, one after the other on this device, and see each
       figure as a ratio to the fastest. Or measure the chosen model's speed without downloading its weights: random
-      weights of the same shapes, made here and never stored (${SYNTHETIC_LABEL}).
+      weights of the same shapes, made here and never kept (${SYNTHETIC_LABEL}).
     </p>
     ${variantList(state, on)}
     <div class="actions">
