@@ -3,6 +3,7 @@ import type {
   CustomModelSource,
   GenerateRequest,
   GenerationStats,
+  LoadOptions,
   LoadProgress,
   LoadReport,
   MemorySnapshot,
@@ -10,8 +11,12 @@ import type {
 } from '../../../src/shared/engine-api.js';
 
 export interface HarnessApi {
-  /** Loads a web-llm model through the worker, keeping every progress report. */
-  load(modelId: string, custom: CustomModelSource): Promise<{ report: LoadReport; progress: LoadProgress[] }>;
+  /** Loads a web-llm model through the worker (synthetic weights when asked), keeping every progress report. */
+  load(
+    modelId: string,
+    custom: CustomModelSource,
+    weights?: LoadOptions['weights'],
+  ): Promise<{ report: LoadReport; progress: LoadProgress[] }>;
   /** Streams a reply; presses Stop (the engine's interrupt) once `stopAfterTokens` have arrived. */
   generate(
     request: GenerateRequest,

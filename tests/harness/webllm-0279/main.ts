@@ -11,9 +11,12 @@ import type { HarnessApi } from './harness-api.js';
 const client = new EngineClient();
 
 window.edgeLlmHarness = {
-  async load(modelId, custom) {
+  async load(modelId, custom, weights) {
     const progress: LoadProgress[] = [];
-    const report = await client.load('webllm', modelId, (step) => void progress.push(step), { custom });
+    const report = await client.load('webllm', modelId, (step) => void progress.push(step), {
+      custom,
+      ...(weights ? { weights } : {}),
+    });
     return { report, progress };
   },
 
