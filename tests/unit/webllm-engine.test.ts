@@ -805,6 +805,7 @@ describe('WebLlmEngine.load with synthetic weights', () => {
     });
     expect(fetchedUrls()).toEqual([TINY.model_lib, TINY_CONFIG_URL, TOKENIZER_URL]);
     expect(loadedFrom).toMatchObject({ model: SYNTHETIC_BASE, model_lib: TINY.model_lib, model_id: TINY.model_id });
+    expect(fake.engines[0]!.appConfig).toMatchObject({ cacheBackend: 'cache' });
     expect(seenDuringReload.sort()).toEqual(
       ['mlc-chat-config.json', 'ndarray-cache.json', 'params_shard_0.bin', 'tensor-cache.json', 'tokenizer.json']
         .map((name) => SYNTHETIC_BASE + name)

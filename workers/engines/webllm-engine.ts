@@ -171,8 +171,10 @@ export class WebLlmEngine implements Engine {
         throw error;
       });
       // web-llm loads the synthetic folder under the model's own id; the real entry stays untouched.
+      // The synthetic folder is in the Cache API: web-llm must read it from there.
       loadConfig = {
         ...appConfig,
+        cacheBackend: 'cache',
         model_list: appConfig.model_list.map((candidate) => (candidate === entry ? made.entry : candidate)),
       };
       libraryBytes = made.downloadedBytes;
