@@ -16,9 +16,13 @@ export interface SoakCycle {
 export interface SoakTurn {
   turn: number;
   ttftMs: number;
+  /** The prompt's tokens (TTFT is judged per prompt token where it is given). */
+  promptTokens?: number;
   gpuBytes: number;
   pageHeap?: number;
   workerHeap?: number;
 }
+/** The fewest turns whose time to first token is judged; shorter runs report it. */
+export declare const TIMED_TURNS: number;
 export declare function median(values: number[]): number | undefined;
 export declare function judgeSoak(cycles: SoakCycle[], turns: SoakTurn[]): { passed: boolean; checks: SoakCheck[] };

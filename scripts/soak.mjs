@@ -8,8 +8,9 @@
  *      within 5% of cycle 1), and the page's and the engine worker's JS heap after a forced GC
  *      (within 10% of cycle 1);
  *   2. holds one conversation of M turns in a context window kept full (the chat leaves the oldest
- *      exchanges out), and compares GPU memory, heaps and time to first token after warm-up
- *      (the first fifth of the turns) with the last fifth.
+ *      exchanges out), and compares GPU memory, heaps and time to first token per prompt token
+ *      after warm-up (the second fifth of the turns) with the last fifth; time is judged from 100
+ *      turns on (the short version reports it: too few turns to tell a trend from a busy machine).
  * It prints each figure and ends with one JSON line.
  *
  * Usage: npm run soak                      (the long version: 30 cycles, 300 turns)

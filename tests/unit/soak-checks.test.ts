@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSoak, median } from '../../scripts/soak-checks.mjs';
+import { judgeSoak, median, TIMED_TURNS } from '../../scripts/soak-checks.mjs';
 
 const cycle = (n: number, over: Partial<Parameters<typeof judgeSoak>[0][number]> = {}) => ({
   cycle: n,
@@ -10,8 +10,10 @@ const cycle = (n: number, over: Partial<Parameters<typeof judgeSoak>[0][number]>
   ...over,
 });
 
-const turns = (count: number, at: (turn: number) => { ttftMs: number; gpuBytes: number; workerHeap?: number }) =>
-  Array.from({ length: count }, (_, i) => ({ turn: i + 1, pageHeap: 500, workerHeap: 800, ...at(i + 1) }));
+const turns = (
+  count: number,
+  at: (turn: number) => { ttftMs: number; gpuBytes: number; workerHeap?: number; promptTokens?: number },
+) => Array.from({ length: count }, (_, i) => ({ turn: i + 1, pageHeap: 500, workerHeap: 800, ...at(i + 1) }));
 
 const byName = (result: ReturnType<typeof judgeSoak>, start: string) =>
   result.checks.find((check) => check.name.startsWith(start))!;
@@ -70,6 +72,37 @@ describe('judgeSoak', () => {
     );
     expect(byName(growingPage, 'conversation page heap').informational).toBe(true);
     expect(growingPage.passed).toBe(true);
+  });
+
+  it('judges time to first token per prompt token, so the sawtooth of prompt lengths is not a trend', () => {
+    // The planner's sawtooth: 120, 240, 360 tokens, over and over; TTFT follows the prompt. The
+    // last fifth happens to hold more long prompts than the second: raw medians differ by 25%.
+    const lengths = [120, 240, 360];
+    const sawtooth = turns(150, (t) => {
+      const promptTokens = t > 120 ? 360 - (t % 2) * 120 : lengths[t % 3]!;
+      return { ttftMs: promptTokens * 2, gpuBytes: 5000, promptTokens };
+    });
+    const result = judgeSoak([cycle(1)], sawtooth);
+    const ttft = byName(result, 'conversation TTFT per prompt token');
+    expect(ttft).toMatchObject({ passed: true });
+    expect(ttft.informational).toBeUndefined();
+    expect(ttft.detail).toBe('2.00 -> 2.00 ms (+0.0%, allowed ±25%)');
+    // Prefill that really slows down as the conversation ages fails, at any prompt length.
+    const slowing = turns(150, (t) => {
+      const promptTokens = lengths[t % 3]!;
+      return { ttftMs: promptTokens * (2 + t / 50), gpuBytes: 5000, promptTokens };
+    });
+    expect(byName(judgeSoak([cycle(1)], slowing), 'conversation TTFT per prompt token').passed).toBe(false);
+  });
+
+  it(`reports but does not judge the time of a run shorter than ${TIMED_TURNS} turns (CI's short soak)`, () => {
+    const short = judgeSoak(
+      [cycle(1)],
+      turns(40, (t) => ({ ttftMs: t > 32 ? 900 : 100, gpuBytes: 5000, promptTokens: 100 })),
+    );
+    const ttft = byName(short, 'conversation TTFT per prompt token');
+    expect(ttft).toMatchObject({ passed: false, informational: true });
+    expect(short.passed).toBe(true);
   });
 
   it('lets a heap fall (a collection freed more than the baseline had), never grow past 10%', () => {
