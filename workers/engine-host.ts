@@ -150,7 +150,8 @@ export class EngineHost implements EngineWorkerApi {
     this.active = { engine, modelId, compute: result.compute };
     // Measured before the bookkeeping below: a load's time is the engine's, not ours.
     const durationMs = elapsed();
-    const storageKey = engine.storageKeyOf?.(modelId);
+    // Synthetic weights are not the model: its stored files were not used.
+    const storageKey = options.weights === 'synthetic' ? undefined : engine.storageKeyOf?.(modelId);
     if (storageKey) await recordUse(engineId, storageKey);
     report({
       phase: 'done',
