@@ -56,7 +56,12 @@ function crashError(detail: string): Error {
 export class EngineClient {
   private worker: Worker | undefined;
   private remote: Remote<EngineWorkerApi> | undefined;
-  private crash: { promise: Promise<never>; reject: (error: Error) => void } | undefined;
+  /**
+   * The calls waiting on the current worker, failed together when it crashes or is replaced. A
+   * set, not a race against one long-lived "crashed" promise: each race would leave a reaction on
+   * that promise for the worker's lifetime (found by the soak: the page heap grew with every call).
+   */
+  private waiting: Set<(error: Error) => void> | undefined;
   private readonly crashListeners = new Set<(error: Error) => void>();
   private readonly lossListeners = new Set<(loss: DeviceLoss) => void>();
   /** The worker that has been asked to report device losses (each new worker is asked again). */
@@ -185,22 +190,17 @@ export class EngineClient {
   dispose(): void {
     // Calls still waiting on this worker would otherwise wait forever (a reply queued behind
     // them too): they end as cancelled.
-    this.crash?.reject(edgeError(ERROR_NAMES.abort, 'The engine worker was replaced before this call finished.'));
+    this.failWaiting(edgeError(ERROR_NAMES.abort, 'The engine worker was replaced before this call finished.'));
     this.remote?.[releaseProxy]();
     this.worker?.terminate();
     this.worker = undefined;
     this.remote = undefined;
-    this.crash = undefined;
+    this.waiting = undefined;
   }
 
   private start(): Remote<EngineWorkerApi> {
     const worker = this.createWorker();
-    let reject!: (error: Error) => void;
-    const promise = new Promise<never>((_, rejectCrash) => {
-      reject = rejectCrash;
-    });
-    promise.catch(() => undefined);
-    this.crash = { promise, reject };
+    this.waiting = new Set();
     const onFailure = (event: Event) => {
       const message =
         event instanceof ErrorEvent && event.message ? event.message : 'the worker failed to start or threw';
@@ -230,14 +230,25 @@ export class EngineClient {
 
   private failWorker(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
-    this.crash?.reject(error);
+    this.failWaiting(error);
     this.dispose();
     for (const listener of this.crashListeners) listener(error);
   }
 
-  private async call<T>(run: (api: Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+  private failWaiting(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = new Set();
+    for (const fail of waiting ?? []) fail(error);
+  }
+
+  private call<T>(run: (api: Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
     const api = this.remote ?? this.start();
-    const crashed = this.crash!.promise;
-    return Promise.race([run(api), crashed]);
+    const waiting = this.waiting!;
+    return new Promise<T>((resolve, reject) => {
+      waiting.add(reject);
+      run(api)
+        .then(resolve, reject)
+        .finally(() => waiting.delete(reject));
+    });
   }
 }

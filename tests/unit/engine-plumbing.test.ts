@@ -237,6 +237,17 @@ describe('EngineClient', () => {
     expect(client.started).toBe(false);
   });
 
+  it('keeps nothing of a finished call: a long session of calls does not grow the page heap', async () => {
+    const client = new EngineClient(factory);
+    await client.load('double', 'm', () => undefined);
+    for (let i = 0; i < 50; i += 1) await client.memory();
+    await client.unload();
+    await tick();
+    // A call that raced a long-lived "crashed" promise left a reaction on it for the worker's
+    // lifetime; the soak found the page heap growing by one per call.
+    expect((client as unknown as { waiting: Set<unknown> }).waiting.size).toBe(0);
+  });
+
   it('ends calls still waiting on a worker it replaces as cancelled, never leaving them hanging', async () => {
     const client = new EngineClient(factory);
     await client.load('double', 'm', () => undefined);
