@@ -9,6 +9,7 @@
  * Pure: bytes in, byte parts out; the worker fetches the header and builds the Blob.
  */
 import { GGML_TYPES, tensorBytes, type GgufHeader } from './gguf.js';
+import { smallHalf, xorshift } from './synthetic-random.js';
 
 /** Where the half-float scales of one block sit (ggml-common.h's block_* structs). */
 const HALF_SCALES: Readonly<Record<string, readonly number[]>> = {
@@ -31,22 +32,6 @@ export const SYNTHETIC_TYPES: readonly string[] = ['F32', 'BF16', ...Object.keys
 /** Raised when a file holds a tensor type synthetic weights cannot be made for. */
 export class SyntheticWeightsError extends Error {
   override name = 'SyntheticWeightsError';
-}
-
-/** xorshift32: fast and seeded; the values only need to be varied, not statistically good. */
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
-
-/** A small finite half float (|x| in [2^-8, 2^-7)), random sign and mantissa. */
-function smallHalf(bits: number): number {
-  return (bits & 0x8000) | (0x07 << 10) | (bits & 0x03ff);
 }
 
 /**

@@ -7,22 +7,7 @@
  * Pure: a shard description in, bytes out.
  */
 import type { MlcDtype, MlcShard } from './mlc-metadata.js';
-
-/** xorshift32: fast and seeded; the values only need to be varied, not statistically good. */
-function xorshift(seed: number): () => number {
-  let state = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
-
-/** A small finite half float (|x| in [2^-8, 2^-7)), random sign and mantissa. */
-function smallHalf(bits: number): number {
-  return (bits & 0x8000) | (0x07 << 10) | (bits & 0x03ff);
-}
+import { smallHalf, xorshift } from './synthetic-random.js';
 
 /**
  * `bytes` bytes of random values of one dtype: float32 in ±0.03, float16 small and finite,
