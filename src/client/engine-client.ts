@@ -241,7 +241,8 @@ export class EngineClient {
     for (const fail of waiting ?? []) fail(error);
   }
 
-  private call<T>(run: (api: Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+  // Async so that a worker that cannot start rejects the call rather than throwing at the caller.
+  private async call<T>(run: (api: Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
     const api = this.remote ?? this.start();
     const waiting = this.waiting!;
     return new Promise<T>((resolve, reject) => {
