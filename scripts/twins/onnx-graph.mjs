@@ -7,10 +7,9 @@
 //   - attention: one packed Q/K/V projection (plus the packed bias for Qwen2), split into Q, K and V;
 //     RotaryEmbedding (com.microsoft, cos/sin caches, position_ids) on Q and K; then
 //     GroupQueryAttention (com.microsoft) without its fused rotary, then o_proj. The builder keeps
-//     the rotary out of GroupQueryAttention for WebGPU (microsoft/onnxruntime#22987), and ONNX
-//     Runtime Web's WebGPU provider computes GroupQueryAttention with do_rotary differently from
-//     its CPU provider (the engines' next-token choices agreed at 12% of positions with it, 100%
-//     without: npm run bench -- --compare --twin ci-small --agreement-only);
+//     the rotary out of GroupQueryAttention for WebGPU (microsoft/onnxruntime#22987). (On 4-lane
+//     subgroups ONNX Runtime Web's WebGPU flash attention is wrong whatever the layout: the engine
+//     withholds subgroups there, src/core/ort-subgroups.ts.)
 //   - MLP: gate and up projections, SiLU as Sigmoid and Mul, down projection;
 //   - projections: MatMul on float32 [in, out] weights (fp32), or MatMulNBits (com.microsoft; 4
 //     bits, block 32, symmetric, accuracy level 4 as the builder sets for CPU and WebGPU) on

@@ -88,6 +88,20 @@ test('chats with the tiny model on WebGPU: tokens stream, stats are real, GPU me
   expect(stats.gpuMemoryPeakBytes).toBeGreaterThan(0);
   await expect(chat(page).locator('edge-llm-transcript article[data-role="assistant"]')).not.toHaveText('');
 
+  // Where it computed: ONNX Runtime's own device, or ours without subgroups where they are too
+  // narrow for its flash attention (SwiftShader's have 4 lanes: src/core/ort-subgroups.ts).
+  // (The test files are typed without the WebGPU types: the adapter is read untyped.)
+  const lanes = await page.evaluate<number | undefined>(
+    `navigator.gpu.requestAdapter().then((a) => a?.info.subgroupMinSize)`,
+  );
+  const compute = chat(page).locator('edge-llm-stats [data-stat="compute"] dd');
+  await expect(compute).toContainText('ONNX Runtime Web on the GPU (WebGPU)');
+  if (lanes !== undefined && lanes < 8) {
+    await expect(compute).toContainText(`this GPU's subgroups have ${lanes} lanes`);
+  } else {
+    await expect(compute).not.toContainText('subgroup');
+  }
+
   const memory = chat(page).locator('edge-llm-stats [data-stat="gpu-memory"] dd');
   await expect(memory).not.toContainText(/^\s*0 B \//);
   const before = Number((await memory.innerText()).match(/^([\d.]+) (KB|MB)/)?.[1]);

@@ -33,6 +33,7 @@ import {
   UNREADABLE_FILE,
 } from './transformers-files.js';
 import { transformersForcedChoices } from './transformers-forced.js';
+import { ortWebGpuDevice, type OrtDevice } from '../gpu/ort-device.js';
 
 export type TransformersModule = Pick<
   typeof Transformers,
@@ -82,6 +83,7 @@ export class TransformersEngine implements Engine {
     const mirror = options.custom?.mirror?.transformers;
     this.mirror = mirror;
     const { isUrl, folderUrl } = locate(source, mirror);
+    const device = options.device ?? 'webgpu';
     // Rejects when a download of this load fails or the load is cancelled (see open() below).
     const downloadFailed = this.fetcher.beginLoad(signal);
     let fromCache = await isStored(modelId, mirror);
@@ -137,18 +139,23 @@ export class TransformersEngine implements Engine {
         onProgress({
           phase: 'compiling',
           fraction: undefined,
-          detail: `Creating the ${dtype} session on ${options.device ?? 'webgpu'}`,
+          detail: `Creating the ${dtype} session on ${device}`,
         });
       }
     };
     const name = isUrl ? (new URL(folderUrl).pathname.split('/').filter(Boolean).at(-1) ?? source) : source;
+    // Our own WebGPU device only where ONNX Runtime's would compute attention wrongly.
+    const ortDevice: OrtDevice | undefined = device === 'webgpu' ? await ortWebGpuDevice() : undefined;
     const open = async () => {
       const tokenizer = await module.AutoTokenizer.from_pretrained(name, { progress_callback: progress });
       signal.throwIfAborted();
       const model = await module.AutoModelForCausalLM.from_pretrained(name, {
         dtype: dtype as Transformers.DataType,
-        device: options.device ?? 'webgpu',
+        device,
         progress_callback: progress,
+        ...(ortDevice
+          ? { session_options: { executionProviders: [{ name: 'webgpu', device: ortDevice.device }] } }
+          : {}),
       });
       if (signal.aborted) {
         await model.dispose();
@@ -202,6 +209,18 @@ export class TransformersEngine implements Engine {
       contextWindow: config.max_position_embeddings,
       ...(kvBytesPerToken === undefined ? {} : { kvBytesPerToken }),
       ...(refused.length > 0 ? { notStored: notStoredError(refused) } : {}),
+      // Said on WebGPU only, where a device can differ from ONNX Runtime's own; a CPU load keeps
+      // the device it was asked for ('wasm') in its figures.
+      ...(device === 'webgpu'
+        ? {
+            compute: {
+              runtime: 'ONNX Runtime Web',
+              device: 'webgpu' as const,
+              threads: undefined,
+              ...(ortDevice ? { reason: ortDevice.reason } : {}),
+            },
+          }
+        : {}),
     };
   }
 
