@@ -109,4 +109,8 @@ test('the shoot-out table lists every engine: measured ones with ratios, the oth
   expect(run.stdout).toMatch(/\| web-llm · WebGPU · q4f32_1 \| – \| not measured: no compiled web-llm model library/);
   // Each row's figures carry their ratio to the best at the same prompt length: one is 1.00×.
   expect(run.stdout).toMatch(/tok\/s \(1\.00×\)/);
+  // The roofline bounds what computed on the GPU only: the CPU rows say so instead of a share.
+  const roofline = run.stdout.slice(run.stdout.indexOf('Roofline (decode')).split('\n').slice(1, 7);
+  expect(roofline.filter((line) => /computed on the CPU/.test(line))).toHaveLength(4);
+  expect(roofline.filter((line) => /measured [\d.]+ = [\d.]+%$/.test(line))).toHaveLength(2);
 });

@@ -144,9 +144,10 @@ export class TransformersEngine implements Engine {
       }
     };
     const name = isUrl ? (new URL(folderUrl).pathname.split('/').filter(Boolean).at(-1) ?? source) : source;
-    // Our own WebGPU device only where ONNX Runtime's would compute attention wrongly.
-    const ortDevice: OrtDevice | undefined = device === 'webgpu' ? await ortWebGpuDevice() : undefined;
+    let ortDevice: OrtDevice | undefined;
     const open = async () => {
+      // Our own WebGPU device only where ONNX Runtime's would compute attention wrongly.
+      if (device === 'webgpu') ortDevice = await ortWebGpuDevice();
       const tokenizer = await module.AutoTokenizer.from_pretrained(name, { progress_callback: progress });
       signal.throwIfAborted();
       const model = await module.AutoModelForCausalLM.from_pretrained(name, {

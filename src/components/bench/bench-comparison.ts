@@ -17,11 +17,16 @@ function comparisonRows(shown: ShownResult[]) {
   return shown.flatMap((entry) =>
     entry.result.runs.map((run, i) => {
       const summary = entry.result.summary[i]!;
-      const point = rooflineForRun(
-        { ...run, decodeTokensPerSecond: summary.decodeTokensPerSecond.median },
-        measuredBandwidth(entry.result.probe),
-      );
-      return { entry, run, summary, point };
+      // The bound is the GPU's measured bandwidth: it bounds only what computed on the GPU (a
+      // result from before runs said where they computed ran on it).
+      const onCpu = run.computeDevice !== undefined && run.computeDevice !== 'webgpu';
+      const point = onCpu
+        ? undefined
+        : rooflineForRun(
+            { ...run, decodeTokensPerSecond: summary.decodeTokensPerSecond.median },
+            measuredBandwidth(entry.result.probe),
+          );
+      return { entry, run, summary, point, onCpu };
     }),
   );
 }
@@ -89,9 +94,13 @@ function runsTable(rows: Row[]) {
 
 function rooflineList(rows: Row[]) {
   return html`<ul data-roofline aria-labelledby="roofline-heading">
-    ${rows.map(({ entry, run, summary, point }) => {
+    ${rows.map(({ entry, run, summary, point, onCpu }) => {
       if (!point) {
-        const why = entry.result.probe ? 'the engine did not report the weights’ size' : 'no GPU probe in this result';
+        const why = onCpu
+          ? 'computed on the CPU, which the GPU’s bandwidth does not bound'
+          : entry.result.probe
+            ? 'the engine did not report the weights’ size'
+            : 'no GPU probe in this result';
         return html`<li class="muted">${entry.source} · ${run.model}: ${why}, so no bound.</li>`;
       }
       const context = run.promptTokens + (run.decodeTokens ?? 0) / 2;
