@@ -188,7 +188,8 @@ export function toMarkdown(results: readonly BenchResult[]): string {
       const summary = result.summary[i];
       const cells = [
         device,
-        markdownCell(run.engine),
+        // The device as the Benchmark view's table shows it: a model's WebGPU and CPU runs apart.
+        markdownCell(run.computeDevice ? `${run.engine} (${run.computeDevice})` : run.engine),
         markdownCell(modelLabel(run)),
         spread(summary?.ttftMs),
         spread(summary?.prefillTokensPerSecond),

@@ -113,6 +113,16 @@ describe('toMarkdown', () => {
     expect(md).toHaveLength(4);
   });
 
+  it('names the device each run computed on, so a model on WebGPU and on the CPU are two rows apart', () => {
+    const gpu = withRun('transformers', 'm');
+    gpu.runs[0]!.computeDevice = 'webgpu';
+    const cpu = withRun('transformers', 'm');
+    cpu.runs[0]!.computeDevice = 'wasm';
+    const rows = toMarkdown([gpu, cpu]).split('\n');
+    expect(rows[2]).toContain('| transformers (webgpu) | m |');
+    expect(rows[3]).toContain('| transformers (wasm) | m |');
+  });
+
   it('shows – for a metric without samples', () => {
     expect(toMarkdown([withRun('e', 'm', [])])).toContain('| 70 (54–86) | – | 5 | – |');
   });
