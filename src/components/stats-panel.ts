@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, svg } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { GenerationStats, MemorySnapshot, TimingFigures } from '../shared/engine-api.js';
 import { formatBytes, formatDuration, formatMiB, formatRate } from '../core/format.js';
-import { describeCompute } from '../core/llamacpp-compute.js';
+import { computePlace } from '../core/compute-place.js';
 import { themeStyles } from './theme.js';
 
 /** Figures while a reply streams, from the worker's clock. */
@@ -160,7 +160,14 @@ export class EdgeLlmStats extends LitElement {
         stats.compute
           ? html`<div data-stat="compute" class="wide">
               <dt>Where it computed</dt>
-              <dd>${describeCompute(stats.compute)}</dd>
+              <dd>
+                ${computePlace(stats.compute)}
+                ${
+                  stats.compute.reason
+                    ? html`<span class="cross-check muted" data-compute-reason>${stats.compute.reason}</span>`
+                    : nothing
+                }
+              </dd>
             </div>`
           : nothing
       }

@@ -112,10 +112,3 @@ export function reportCompute(plan: ComputePlan, log: readonly string[], threads
     ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
   };
 }
-
-/** "llama.cpp on the CPU, 2 threads: this GPU lacks shader-f16, ..." for the stats panel. */
-export function describeCompute(report: ComputeReport): string {
-  const where = report.device === 'webgpu' ? 'on the GPU (WebGPU)' : 'on the CPU';
-  const threads = report.threads === undefined ? '' : `, ${report.threads} thread${report.threads === 1 ? '' : 's'}`;
-  return `${report.runtime} ${where}${threads}${report.reason ? `: ${report.reason}` : ''}`;
-}

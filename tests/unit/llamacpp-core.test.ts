@@ -15,13 +15,13 @@ import {
 } from '../../src/core/llamacpp-catalog.js';
 import {
   defaultThreads,
-  describeCompute,
   planCompute,
   reportCompute,
   threadsFromLog,
   type ComputeEnvironment,
 } from '../../src/core/llamacpp-compute.js';
 import { bufferBytes, isInvalidUtf8, loadFailure } from '../../src/core/llamacpp-log.js';
+import { computePlace } from '../../src/core/compute-place.js';
 import { checkCpuFit, cpuBudgetMB } from '../../src/core/llamacpp-fit.js';
 import { figuresFromLlamaTimings } from '../../src/core/llamacpp-stats.js';
 import { crossEngineKey, transformersRecords } from '../../src/core/transformers-catalog.js';
@@ -158,7 +158,7 @@ describe('where llama.cpp computes', () => {
     const report = reportCompute(plan, CPU_LOAD_LOG, threadsFromLog(CPU_LOAD_LOG)!);
     expect(report).toMatchObject({ runtime: 'llama.cpp', device: 'cpu', threads: 2, gpuLayers: 0, totalLayers: 3 });
     expect(report.reason).toMatch(/no usable WebGPU device/);
-    expect(describeCompute(report)).toMatch(/^llama\.cpp on the CPU, 2 threads: /);
+    expect(computePlace(report)).toBe('llama.cpp on the CPU, 2 threads');
   });
 
   it('reports the GPU, and a partial offload, from the layers llama.cpp placed there', () => {
