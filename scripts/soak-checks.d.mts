@@ -24,5 +24,7 @@ export interface SoakTurn {
 }
 /** The fewest turns whose time to first token is judged; shorter runs report it. */
 export declare const TIMED_TURNS: number;
+/** The fewest cycles whose page heap is judged; shorter runs report it. */
+export declare const SETTLED_CYCLES: number;
 export declare function median(values: number[]): number | undefined;
 export declare function judgeSoak(cycles: SoakCycle[], turns: SoakTurn[]): { passed: boolean; checks: SoakCheck[] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeSoak, median, TIMED_TURNS } from '../../scripts/soak-checks.mjs';
+import { judgeSoak, median, SETTLED_CYCLES, TIMED_TURNS } from '../../scripts/soak-checks.mjs';
 
 const cycle = (n: number, over: Partial<Parameters<typeof judgeSoak>[0][number]> = {}) => ({
   cycle: n,
@@ -49,6 +49,17 @@ describe('judgeSoak', () => {
     expect(byName(grown, 'reply peak GPU memory').detail).toContain('+6.0%');
     expect(byName(grown, 'worker JS heap').passed).toBe(false);
     expect(byName(grown, 'page JS heap').passed).toBe(true);
+  });
+
+  it(`judges the page heap from ${SETTLED_CYCLES} cycles on, once V8's compiled code has settled; reports it before`, () => {
+    const growing = (count: number) =>
+      Array.from({ length: count }, (_, i) => cycle(i + 1, { pageHeap: i === 0 ? 2000 : 2300 }));
+    const short = judgeSoak(growing(5), []);
+    expect(byName(short, 'page JS heap')).toMatchObject({ passed: false, informational: true });
+    expect(short.passed).toBe(true);
+    const long = judgeSoak(growing(SETTLED_CYCLES), []);
+    expect(byName(long, 'page JS heap').informational).toBeUndefined();
+    expect(long.passed).toBe(false);
   });
 
   it('compares the conversation after warm-up with its end, so the warm-up itself is not a trend', () => {
