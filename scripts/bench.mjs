@@ -258,7 +258,12 @@ try {
         for (let i = 0; i < 300 && !picker()?.shadowRoot?.querySelector('[data-model-id]'); i++) {
           await new Promise((done) => setTimeout(done, 100));
         }
+        // Defined is not yet rendered: the app places the view once its own import has settled.
+        for (let i = 0; i < 300 && !app.shadowRoot.querySelector('edge-llm-bench'); i++) {
+          await new Promise((done) => setTimeout(done, 100));
+        }
         const bench = app.shadowRoot.querySelector('edge-llm-bench');
+        if (!bench) throw new Error('the Benchmark view did not appear within 30 s');
         Object.assign(bench, settings, { device, threads, ...(model.id ? { model: model.id } : {}) });
         if (model.custom) bench.customModels = model.custom;
         let error;

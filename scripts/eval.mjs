@@ -177,7 +177,12 @@ try {
         for (let i = 0; i < 300 && !picker()?.shadowRoot?.querySelector('[data-model-id]'); i++) {
           await new Promise((done) => setTimeout(done, 100));
         }
+        // Defined is not yet rendered: the app places the view once its own import has settled.
+        for (let i = 0; i < 300 && !app.shadowRoot.querySelector('edge-llm-eval'); i++) {
+          await new Promise((done) => setTimeout(done, 100));
+        }
         const view = app.shadowRoot.querySelector('edge-llm-eval');
+        if (!view) throw new Error('the Evaluate view did not appear within 30 s');
         Object.assign(view, settings, { models: [model.id] });
         if (model.custom) view.customModels = model.custom;
         let warnings = [];
