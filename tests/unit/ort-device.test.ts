@@ -54,6 +54,14 @@ describe('ortWebGpuDevice', () => {
     expect(gpu.requests).toEqual([]);
   });
 
+  it('leaves it to ONNX Runtime when the adapter has no info (Chromium before 127)', async () => {
+    const gpu = standInGpu({ subgroupMinSize: 4 }, ['subgroups']);
+    const adapter = (await gpu.gpu.requestAdapter()) as unknown as { info: unknown };
+    adapter.info = undefined;
+    expect(await ortDevice.ortWebGpuDevice(gpu.gpu)).toBeUndefined();
+    expect(gpu.requests).toEqual([]);
+  });
+
   it('leaves it to ONNX Runtime without WebGPU', async () => {
     expect(await ortDevice.ortWebGpuDevice(undefined)).toBeUndefined();
   });

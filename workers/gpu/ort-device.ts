@@ -33,7 +33,9 @@ function adapterLimits(adapter: GPUAdapter): Record<string, number> {
 async function create(gpu: GPU): Promise<OrtDevice | undefined> {
   const adapter = await gpu.requestAdapter();
   if (!adapter) return undefined; // ONNX Runtime reports the missing adapter in its own words
-  const subgroupMinSize = (adapter.info as GPUAdapterInfo & { subgroupMinSize?: number }).subgroupMinSize;
+  // `info` is missing before Chromium 127 (it was `requestAdapterInfo()`): then nothing is known.
+  const subgroupMinSize = (adapter.info as (GPUAdapterInfo & { subgroupMinSize?: number }) | undefined)
+    ?.subgroupMinSize;
   const features = ortDeviceFeatures({ features: adapter.features, subgroupMinSize });
   if (!features || subgroupMinSize === undefined) return undefined;
   const device = await adapter.requestDevice({

@@ -97,7 +97,7 @@ function rooflineList(rows: Row[]) {
     ${rows.map(({ entry, run, summary, point, onCpu }) => {
       if (!point) {
         const why = onCpu
-          ? 'computed on the CPU, which the GPU’s bandwidth does not bound'
+          ? 'computed on the CPU, which the GPU’s bandwidth does not limit'
           : entry.result.probe
             ? 'the engine did not report the weights’ size'
             : 'no GPU probe in this result';
